@@ -1,0 +1,54 @@
+//! The Leptos UI: pages rendered on the server and hydrated in the browser, and the server
+//! functions they call (thin wrappers over the core use cases).
+
+pub mod api;
+mod pages;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+use pages::{HomeRedirect, KitchenHome, LoginPage, ManagerHome, NotFound, WaiterHome};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="dark light"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/beerflow.css"/>
+        <Link rel="icon" href="/favicon.ico"/>
+        <Title text="BeerFlow"/>
+        <Router>
+            // Async: pages wait for the session check, so a missing session is a real 302.
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async/>
+                <Route path=path!("/waiter") view=WaiterHome ssr=SsrMode::Async/>
+                <Route path=path!("/kitchen") view=KitchenHome ssr=SsrMode::Async/>
+                <Route path=path!("/manager") view=ManagerHome ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+    }
+}

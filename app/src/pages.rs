@@ -1,0 +1,194 @@
+//! The pages: login, and a home shell per role that later screens fill in.
+
+use crate::api::{Login, Logout, SessionUser, current_user, home_path, list_staff};
+use beerflow_core::domain::{Action, Role, allowed};
+use leptos::either::{Either, EitherOf3};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Redirect};
+
+/// The message of a server function error, without the framework's prefix.
+fn error_message(e: &ServerFnError) -> String {
+    match e {
+        ServerFnError::ServerError(msg) => msg.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let login = ServerAction::<Login>::new();
+    let error = move || login.value().get().and_then(|r| r.err()).map(|e| error_message(&e));
+    view! {
+        <Title text="Sign in · BeerFlow"/>
+        <main class="login">
+            <h1 class="brand">"BeerFlow"</h1>
+            <ActionForm action=login attr:class="card login-form">
+                <h2>"Sign in"</h2>
+                <label for="email">"Email"</label>
+                <input id="email" name="email" type="email" autocomplete="username" required autofocus/>
+                <label for="password">"Password"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required/>
+                <button type="submit" class="primary" disabled=move || login.pending().get()>
+                    {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
+                </button>
+                <p class="error" role="alert">{error}</p>
+            </ActionForm>
+        </main>
+    }
+}
+
+/// Renders `page` for a signed-in user whose role passes `allow`; sends everyone else to login.
+#[component]
+fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl IntoView {
+    let user = Resource::new(|| (), |_| current_user());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(u)) if allow(u.role) => EitherOf3::A(view! { <Layout user=u.clone()>{page(u)}</Layout> }),
+                    Ok(Some(u)) => EitherOf3::B(view! {
+                        <Layout user=u.clone()>
+                            <section class="card">
+                                <h1>"Not for your role"</h1>
+                                <p>"Your role (" {u.role.as_str()} ") cannot use this screen."</p>
+                                <A href=home_path(u.role)>"Go to your home screen"</A>
+                            </section>
+                        </Layout>
+                    }),
+                    _ => EitherOf3::C(view! { <Redirect path="/login"/> }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Layout(user: SessionUser, children: Children) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    let nav = [
+        ("Floor", "/waiter", Action::OrdersTake),
+        ("Kitchen", "/kitchen", Action::OrdersPrepare),
+        ("Manage", "/manager", Action::InventoryWrite),
+    ];
+    let links = nav
+        .into_iter()
+        .filter(|(_, _, action)| allowed(user.role, *action))
+        .map(|(label, href, _)| view! { <A href=href>{label}</A> })
+        .collect_view();
+    view! {
+        <header class="topbar">
+            <span class="brand">"BeerFlow"</span>
+            <nav aria-label="Main">{links}</nav>
+            <span class="who">
+                <span class="user-name">{user.name.clone()}</span>
+                <span class="role-badge" data-role=user.role.as_str()>{user.role.as_str()}</span>
+            </span>
+            <ActionForm action=logout>
+                <button type="submit" class="ghost">"Log out"</button>
+            </ActionForm>
+        </header>
+        <main class="page">{children()}</main>
+    }
+}
+
+#[component]
+pub fn HomeRedirect() -> impl IntoView {
+    view! { <Guarded allow=|_| true page=|u| view! { <Redirect path=home_path(u.role)/> }.into_any()/> }
+}
+
+#[component]
+pub fn WaiterHome() -> impl IntoView {
+    view! {
+        <Title text="Floor · BeerFlow"/>
+        <Guarded
+            allow=|r| allowed(r, Action::OrdersTake)
+            page=|u| view! {
+                <h1>"Floor"</h1>
+                <p class="lead">"Hello " {u.name} ". Pick a table to take an order."</p>
+                <section class="card empty">"The floor plan and order pad appear here."</section>
+            }.into_any()
+        />
+    }
+}
+
+#[component]
+pub fn KitchenHome() -> impl IntoView {
+    view! {
+        <Title text="Kitchen · BeerFlow"/>
+        <Guarded
+            allow=|r| allowed(r, Action::OrdersPrepare)
+            page=|_| view! {
+                <h1>"Kitchen display"</h1>
+                <div class="kds-lanes">
+                    <section class="lane"><h2>"Confirmed"</h2></section>
+                    <section class="lane"><h2>"Preparing"</h2></section>
+                    <section class="lane"><h2>"Ready"</h2></section>
+                </div>
+            }.into_any()
+        />
+    }
+}
+
+#[component]
+pub fn ManagerHome() -> impl IntoView {
+    view! {
+        <Title text="Manage · BeerFlow"/>
+        <Guarded
+            allow=|r| allowed(r, Action::InventoryWrite)
+            page=|u| view! {
+                <h1>"Manage"</h1>
+                <p class="lead">"Menu, stock, floor plan and staff of your venue."</p>
+                {allowed(u.role, Action::UsersRead).then(|| view! { <Staff/> })}
+            }.into_any()
+        />
+    }
+}
+
+#[component]
+fn Staff() -> impl IntoView {
+    let staff = Resource::new(|| (), |_| list_staff());
+    view! {
+        <section class="card">
+            <h2>"Staff"</h2>
+            <Suspense fallback=|| view! { <p>"Loading staff…"</p> }>
+                {move || Suspend::new(async move {
+                    match staff.await {
+                        Ok(users) => Either::Left(view! {
+                            <table class="staff">
+                                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Active"</th></tr></thead>
+                                <tbody>
+                                    {users.into_iter().map(|u| view! {
+                                        <tr>
+                                            <td>{u.name}</td>
+                                            <td>{u.email}</td>
+                                            <td>{u.role.as_str()}</td>
+                                            <td>{if u.active { "yes" } else { "no" }}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }),
+                        Err(e) => Either::Right(view! { <p class="error">{error_message(&e)}</p> }),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            resp.set_status(axum::http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <main class="page">
+            <h1>"Page not found"</h1>
+            <A href="/">"Back to BeerFlow"</A>
+        </main>
+    }
+}

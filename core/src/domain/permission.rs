@@ -1,0 +1,110 @@
+//! The one permission table of `spec/API.md`: which role may do what. Every check in the API,
+//! the server functions and the UI asks this table.
+
+use super::Role;
+use serde::{Deserialize, Serialize};
+
+/// A thing a user may or may not do; one variant per row of the contract's table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Read the venue itself (name, timezone, settings).
+    VenueRead,
+    /// Create and deactivate the venue's users.
+    UsersManage,
+    /// List the venue's users.
+    UsersRead,
+    /// Create, update, delete products, categories, suppliers, lots; adjust stock.
+    InventoryWrite,
+    /// Read products, lots, stock and movements.
+    InventoryRead,
+    /// Create, update, delete tables; edit the layout.
+    TablesWrite,
+    /// Read tables.
+    TablesRead,
+    /// Set a table's status by hand.
+    TablesSetStatus,
+    /// Create orders, add items, confirm, serve, complete.
+    OrdersTake,
+    /// Move orders to preparing and ready.
+    OrdersPrepare,
+    /// Cancel an order that is still draft or confirmed.
+    OrdersCancelUnstarted,
+    /// Cancel an order that the kitchen has started (preparing or ready).
+    OrdersCancelStarted,
+    /// Read orders and the kitchen display.
+    OrdersRead,
+}
+
+impl Action {
+    pub const ALL: [Action; 13] = [
+        Action::VenueRead,
+        Action::UsersManage,
+        Action::UsersRead,
+        Action::InventoryWrite,
+        Action::InventoryRead,
+        Action::TablesWrite,
+        Action::TablesRead,
+        Action::TablesSetStatus,
+        Action::OrdersTake,
+        Action::OrdersPrepare,
+        Action::OrdersCancelUnstarted,
+        Action::OrdersCancelStarted,
+        Action::OrdersRead,
+    ];
+}
+
+/// May `role` perform `action`? Exhaustive on both, so a new role or action must be decided here.
+pub fn allowed(role: Role, action: Action) -> bool {
+    use Action::*;
+    use Role::*;
+    match action {
+        VenueRead | InventoryRead | TablesRead | OrdersRead => true,
+        UsersManage => matches!(role, Admin),
+        UsersRead => matches!(role, Admin | Manager),
+        InventoryWrite | TablesWrite | OrdersCancelStarted => match role {
+            Admin | Manager => true,
+            Waiter | Kitchen => false,
+        },
+        TablesSetStatus | OrdersTake | OrdersCancelUnstarted => match role {
+            Admin | Manager | Waiter => true,
+            Kitchen => false,
+        },
+        OrdersPrepare => match role {
+            Admin | Manager | Kitchen => true,
+            Waiter => false,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The contract's table, transcribed row by row: (action, admin, manager, waiter, kitchen).
+    const TABLE: [(Action, [bool; 4]); 13] = [
+        (Action::VenueRead, [true, true, true, true]),
+        (Action::UsersManage, [true, false, false, false]),
+        (Action::UsersRead, [true, true, false, false]),
+        (Action::InventoryWrite, [true, true, false, false]),
+        (Action::InventoryRead, [true, true, true, true]),
+        (Action::TablesWrite, [true, true, false, false]),
+        (Action::TablesRead, [true, true, true, true]),
+        (Action::TablesSetStatus, [true, true, true, false]),
+        (Action::OrdersTake, [true, true, true, false]),
+        (Action::OrdersPrepare, [true, true, false, true]),
+        (Action::OrdersCancelUnstarted, [true, true, true, false]),
+        (Action::OrdersCancelStarted, [true, true, false, false]),
+        (Action::OrdersRead, [true, true, true, true]),
+    ];
+
+    #[test]
+    fn every_role_and_action_pair_matches_the_contract_table() {
+        assert_eq!(TABLE.len(), Action::ALL.len());
+        for (action, expected) in TABLE {
+            for (role, want) in Role::ALL.into_iter().zip(expected) {
+                assert_eq!(allowed(role, action), want, "{role} / {action:?}");
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! The use cases, shared by the REST API and the Leptos server functions: each validates its
+//! input, checks the actor's rights against the permission table and calls one store method.
+
+use crate::AppError;
+use crate::auth::{LoginThrottle, TokenKeys, dummy_hash, hash_password, verify_password};
+use crate::domain::user::{MIN_PASSWORD_LEN, normalize_email};
+use crate::domain::{Action, NewUserRequest, Role, User, Venue, allowed};
+use crate::store::{DynStore, NewUser, NewVenue, Page};
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use uuid::Uuid;
+
+/// How long an access token lives.
+pub const TOKEN_TTL: Duration = Duration::from_secs(12 * 3600);
+/// Failed logins allowed per e-mail or client address per window before 429.
+pub const LOGIN_MAX_FAILURES: usize = 5;
+pub const LOGIN_WINDOW: Duration = Duration::from_secs(300);
+
+pub type SharedServices = Arc<Services>;
+
+pub struct Services {
+    pub store: DynStore,
+    pub tokens: TokenKeys,
+    pub throttle: LoginThrottle,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct LoginResponse {
+    pub access_token: String,
+    pub token_type: String,
+    pub expires_in: u64,
+    pub user: User,
+}
+
+impl Services {
+    /// Wires the use cases to a store. Without an explicit secret, the JWT secret is generated
+    /// once and kept in the database so tokens survive restarts and work on every instance.
+    pub async fn new(store: DynStore, jwt_secret: Option<String>) -> Result<SharedServices, AppError> {
+        let secret = match jwt_secret.filter(|s| !s.is_empty()) {
+            Some(s) => s,
+            None => {
+                let fresh: String = {
+                    use rand::Rng;
+                    let bytes: [u8; 32] = rand::thread_rng().r#gen();
+                    bytes.iter().map(|b| format!("{b:02x}")).collect()
+                };
+                store.setting_get_or_init("jwt_secret", &fresh).await?
+            }
+        };
+        Ok(Arc::new(Services {
+            store,
+            tokens: TokenKeys::new(secret.as_bytes(), TOKEN_TTL),
+            throttle: LoginThrottle::new(LOGIN_MAX_FAILURES, LOGIN_WINDOW),
+        }))
+    }
+
+    /// Checks e-mail and password; the same 401 for an unknown e-mail, a wrong password and a
+    /// deactivated account. Too many recent failures for the e-mail or the client: 429.
+    pub async fn login(&self, req: &LoginRequest, client: Option<IpAddr>) -> Result<LoginResponse, AppError> {
+        let email = req.email.trim().to_lowercase();
+        let keys: Vec<String> =
+            std::iter::once(format!("email:{email}")).chain(client.map(|ip| format!("ip:{ip}"))).collect();
+        if let Some(secs) = keys.iter().filter_map(|k| self.throttle.retry_after(k)).max() {
+            return Err(AppError::TooManyRequests(format!(
+                "too many failed logins: try again in {secs} seconds"
+            )));
+        }
+        let found = self.store.find_user_for_login(&email).await?;
+        let password = req.password.clone();
+        let (user, ok) = tokio::task::spawn_blocking(move || match found {
+            Some((user, hash)) => {
+                let ok = verify_password(&password, &hash) && user.active;
+                (Some(user), ok)
+            }
+            None => {
+                verify_password(&password, dummy_hash());
+                (None, false)
+            }
+        })
+        .await
+        .map_err(|_| AppError::Internal)?;
+        match user {
+            Some(user) if ok => {
+                keys.iter().for_each(|k| self.throttle.clear(k));
+                let access_token = self.tokens.issue(&user)?;
+                Ok(LoginResponse {
+                    access_token,
+                    token_type: "Bearer".into(),
+                    expires_in: self.tokens.ttl().as_secs(),
+                    user,
+                })
+            }
+            _ => {
+                keys.iter().for_each(|k| self.throttle.record_failure(k));
+                Err(AppError::Unauthorized("invalid email or password".into()))
+            }
+        }
+    }
+
+    /// The active user behind a bearer token.
+    pub async fn authenticate_token(&self, token: &str) -> Result<User, AppError> {
+        let claims = self.tokens.verify(token)?;
+        let user = self.active_user(claims.sub).await?;
+        if user.venue_id != claims.venue_id {
+            return Err(AppError::Unauthorized("the access token no longer matches the account".into()));
+        }
+        Ok(user)
+    }
+
+    /// The user if the account still exists and is active; 401 otherwise.
+    pub async fn active_user(&self, user_id: Uuid) -> Result<User, AppError> {
+        match self.store.get_user(user_id).await? {
+            Some(user) if user.active => Ok(user),
+            _ => Err(AppError::Unauthorized("the account is unknown or deactivated".into())),
+        }
+    }
+
+    pub async fn get_venue(&self, actor: &User, venue_id: Uuid) -> Result<Venue, AppError> {
+        authorize(actor, venue_id, Action::VenueRead)?;
+        self.store.get_venue(venue_id).await?.ok_or_else(|| AppError::not_found(format!("venue {venue_id} not found")))
+    }
+
+    pub async fn list_users(&self, actor: &User, venue_id: Uuid, page: Page) -> Result<Vec<User>, AppError> {
+        authorize(actor, venue_id, Action::UsersRead)?;
+        self.store.list_users(venue_id, page).await
+    }
+
+    pub async fn create_user(&self, actor: &User, venue_id: Uuid, req: NewUserRequest) -> Result<User, AppError> {
+        authorize(actor, venue_id, Action::UsersManage)?;
+        self.add_user(venue_id, &req.email, &req.name, req.role, &req.password).await
+    }
+
+    /// Creates an account without an acting user: the `beerflow user add` command.
+    pub async fn add_user(
+        &self,
+        venue_id: Uuid,
+        email: &str,
+        name: &str,
+        role: Role,
+        password: &str,
+    ) -> Result<User, AppError> {
+        let email = normalize_email(email).map_err(AppError::BadRequest)?;
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(AppError::bad_request("name: must be 1 to 100 characters"));
+        }
+        if password.chars().count() < MIN_PASSWORD_LEN {
+            return Err(AppError::bad_request(format!("password: must be at least {MIN_PASSWORD_LEN} characters")));
+        }
+        let password = password.to_owned();
+        let password_hash =
+            tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|_| AppError::Internal)??;
+        self.store
+            .create_user(&NewUser { id: Uuid::new_v4(), venue_id, email, name: name.to_owned(), role, password_hash })
+            .await
+    }
+
+    pub async fn deactivate_user(&self, actor: &User, venue_id: Uuid, user_id: Uuid) -> Result<User, AppError> {
+        authorize(actor, venue_id, Action::UsersManage)?;
+        if actor.id == user_id {
+            return Err(AppError::conflict("you cannot deactivate your own account"));
+        }
+        self.store
+            .deactivate_user(venue_id, user_id)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("user {user_id} not found")))
+    }
+
+    /// Creates a venue: the `beerflow venue add` command.
+    pub async fn add_venue(&self, name: &str, timezone: &str) -> Result<Venue, AppError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(AppError::bad_request("name: must not be empty"));
+        }
+        self.store.create_venue(&NewVenue { id: Uuid::new_v4(), name: name.to_owned(), timezone: timezone.to_owned() }).await
+    }
+
+    /// Loads the demo venue and its data, once: running it again changes nothing.
+    pub async fn seed_demo(&self) -> Result<(), AppError> {
+        let demo = tokio::task::spawn_blocking(crate::demo::demo_data).await.map_err(|_| AppError::Internal)??;
+        self.store.seed_demo(&demo).await
+    }
+}
+
+/// 403 unless `actor` belongs to `venue_id` and their role may perform `action`.
+pub fn authorize(actor: &User, venue_id: Uuid, action: Action) -> Result<(), AppError> {
+    if actor.venue_id != venue_id {
+        return Err(AppError::forbidden("this venue is not yours"));
+    }
+    if !allowed(actor.role, action) {
+        return Err(AppError::forbidden(format!("role {} may not do this", actor.role)));
+    }
+    Ok(())
+}

@@ -1,0 +1,259 @@
+//! PostgreSQL, for several server instances sharing one database. Rows that a use case will
+//! change are locked (`FOR UPDATE` or conditional updates) inside its transaction.
+
+use super::{DemoData, NewUser, NewVenue, Page, Store, migration_error, parse_role, unique_violation};
+use crate::AppError;
+use crate::domain::{User, Venue};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{FromRow, PgPool};
+use std::time::Duration;
+use uuid::Uuid;
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+#[derive(FromRow)]
+struct UserRow {
+    id: Uuid,
+    venue_id: Uuid,
+    email: String,
+    name: String,
+    role: String,
+    active: bool,
+    created_at: DateTime<Utc>,
+    password_hash: String,
+}
+
+impl UserRow {
+    fn into_user(self) -> Result<(User, String), AppError> {
+        let user = User {
+            id: self.id,
+            venue_id: self.venue_id,
+            email: self.email,
+            name: self.name,
+            role: parse_role(&self.role)?,
+            active: self.active,
+            created_at: self.created_at,
+        };
+        Ok((user, self.password_hash))
+    }
+}
+
+#[derive(FromRow)]
+struct VenueRow {
+    id: Uuid,
+    name: String,
+    timezone: String,
+    created_at: DateTime<Utc>,
+}
+
+impl From<VenueRow> for Venue {
+    fn from(r: VenueRow) -> Self {
+        Venue { id: r.id, name: r.name, timezone: r.timezone, created_at: r.created_at }
+    }
+}
+
+const USER_COLUMNS: &str = "id, venue_id, email, name, role, active, created_at, password_hash";
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<Self, String> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await
+            .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+        sqlx::migrate!("../migrations/postgres")
+            .run(&pool)
+            .await
+            .map_err(|e| migration_error("postgres", e))?;
+        Ok(PgStore { pool })
+    }
+
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, AppError> {
+        Ok(self.pool.begin().await?)
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> Result<(), AppError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn setting_get_or_init(&self, key: &str, init: &str) -> Result<String, AppError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("INSERT INTO settings (key, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")
+            .bind(key)
+            .bind(init)
+            .bind(Utc::now())
+            .execute(&mut *tx)
+            .await?;
+        let value: String =
+            sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_one(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(value)
+    }
+
+    async fn create_venue(&self, venue: &NewVenue) -> Result<Venue, AppError> {
+        let row: VenueRow = sqlx::query_as(
+            "INSERT INTO venues (id, name, timezone, created_at) VALUES ($1, $2, $3, $4) \
+             RETURNING id, name, timezone, created_at",
+        )
+        .bind(venue.id)
+        .bind(&venue.name)
+        .bind(&venue.timezone)
+        .bind(Utc::now())
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| match unique_violation(&e) {
+            Some(_) => AppError::conflict(format!("venue {} already exists", venue.id)),
+            None => e.into(),
+        })?;
+        Ok(row.into())
+    }
+
+    async fn get_venue(&self, id: Uuid) -> Result<Option<Venue>, AppError> {
+        let row: Option<VenueRow> =
+            sqlx::query_as("SELECT id, name, timezone, created_at FROM venues WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(Venue::from))
+    }
+
+    async fn create_user(&self, user: &NewUser) -> Result<User, AppError> {
+        let mut tx = self.begin_write().await?;
+        let venue_exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM venues WHERE id = $1)")
+            .bind(user.venue_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if !venue_exists {
+            return Err(AppError::not_found(format!("venue {} not found", user.venue_id)));
+        }
+        let row: UserRow = sqlx::query_as(&format!(
+            "INSERT INTO users (id, venue_id, email, name, role, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) RETURNING {USER_COLUMNS}"
+        ))
+        .bind(user.id)
+        .bind(user.venue_id)
+        .bind(&user.email)
+        .bind(&user.name)
+        .bind(user.role.as_str())
+        .bind(&user.password_hash)
+        .bind(Utc::now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| match unique_violation(&e) {
+            Some(_) => AppError::conflict(format!("email: `{}` is already in use", user.email)),
+            None => e.into(),
+        })?;
+        tx.commit().await?;
+        Ok(row.into_user()?.0)
+    }
+
+    async fn get_user(&self, id: Uuid) -> Result<Option<User>, AppError> {
+        let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| r.into_user().map(|(u, _)| u)).transpose()
+    }
+
+    async fn find_user_for_login(&self, email: &str) -> Result<Option<(User, String)>, AppError> {
+        let row: Option<UserRow> = sqlx::query_as(&format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1"))
+            .bind(email)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(UserRow::into_user).transpose()
+    }
+
+    async fn list_users(&self, venue_id: Uuid, page: Page) -> Result<Vec<User>, AppError> {
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE venue_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"
+        ))
+        .bind(venue_id)
+        .bind(page.limit)
+        .bind(page.offset)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(|r| r.into_user().map(|(u, _)| u)).collect()
+    }
+
+    async fn deactivate_user(&self, venue_id: Uuid, user_id: Uuid) -> Result<Option<User>, AppError> {
+        let row: Option<UserRow> = sqlx::query_as(&format!(
+            "UPDATE users SET active = FALSE WHERE id = $1 AND venue_id = $2 RETURNING {USER_COLUMNS}"
+        ))
+        .bind(user_id)
+        .bind(venue_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| r.into_user().map(|(u, _)| u)).transpose()
+    }
+
+    async fn seed_demo(&self, demo: &DemoData) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        let now = Utc::now();
+        sqlx::query(
+            "INSERT INTO venues (id, name, timezone, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(demo.venue.id)
+        .bind(&demo.venue.name)
+        .bind(&demo.venue.timezone)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        for user in &demo.users {
+            sqlx::query(
+                "INSERT INTO users (id, venue_id, email, name, role, password_hash, active, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7) ON CONFLICT DO NOTHING",
+            )
+            .bind(user.id)
+            .bind(user.venue_id)
+            .bind(&user.email)
+            .bind(&user.name)
+            .bind(user.role.as_str())
+            .bind(&user.password_hash)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn session_load(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>, AppError> {
+        Ok(sqlx::query_scalar("SELECT data::text FROM sessions WHERE id = $1 AND expiry_date > $2")
+            .bind(id)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    async fn session_save(&self, id: &str, data: &str, expiry: DateTime<Utc>) -> Result<(), AppError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2::jsonb, $3) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
+        )
+        .bind(id)
+        .bind(data)
+        .bind(expiry)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn session_delete(&self, id: &str) -> Result<(), AppError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1").bind(id).execute(&self.pool).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,189 @@
+//! Request extractors: JSON, path and query with the contract's error body, and authentication
+//! and authorisation driven by the one permission table.
+
+use crate::AppState;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, RawPathParams, Request};
+use axum::http::StatusCode;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use beerflow_core::AppError;
+use beerflow_core::domain::{Action, User};
+use beerflow_core::services::authorize;
+use beerflow_core::store::Page;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
+use tower_sessions::Session;
+use uuid::Uuid;
+
+/// A JSON body; every rejection becomes the contract's 400 (or 413 when too large).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> AppError {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return AppError::PayloadTooLarge(format!("request body is larger than {} bytes", crate::MAX_BODY_BYTES));
+    }
+    let message = match &rejection {
+        JsonRejection::JsonDataError(e) => format!("invalid body: {}", e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")),
+        JsonRejection::JsonSyntaxError(e) => format!("malformed JSON: {}", e.body_text().trim_start_matches("Failed to parse the request body as JSON: ")),
+        JsonRejection::MissingJsonContentType(_) => "expected a JSON body with `Content-Type: application/json`".to_owned(),
+        other => other.body_text(),
+    };
+    AppError::BadRequest(message)
+}
+
+/// Path parameters; a malformed id is a 400 naming it.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| ApiPath(v))
+            .map_err(|e: PathRejection| AppError::BadRequest(format!("invalid path: {}", e.body_text())))
+    }
+}
+
+/// Query parameters; a malformed one is a 400 naming it.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e: QueryRejection| AppError::BadRequest(format!("invalid query: {}", e.body_text())))
+    }
+}
+
+/// `?limit=&offset=` of every list: limit 1..=1000 (default 100), offset >= 0.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    pub limit: Option<i64>,
+    pub offset: Option<i64>,
+}
+
+impl PageQuery {
+    pub fn page(&self) -> Result<Page, AppError> {
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=1000).contains(&limit) {
+            return Err(AppError::bad_request("limit: must be between 1 and 1000"));
+        }
+        let offset = self.offset.unwrap_or(0);
+        if offset < 0 {
+            return Err(AppError::bad_request("offset: must not be negative"));
+        }
+        Ok(Page { limit, offset })
+    }
+}
+
+/// The signed-in, active user: from `Authorization: Bearer`, else from the browser session.
+pub struct AuthUser(pub User);
+
+impl FromRequestParts<AppState> for AuthUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        if let Some(header) = parts.headers.get(AUTHORIZATION) {
+            let token = header
+                .to_str()
+                .ok()
+                .and_then(|h| h.strip_prefix("Bearer ").or_else(|| h.strip_prefix("bearer ")))
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .ok_or_else(|| AppError::Unauthorized("expected `Authorization: Bearer <token>`".into()))?;
+            return state.services.authenticate_token(token).await.map(AuthUser);
+        }
+        let session = Session::from_request_parts(parts, state).await.ok();
+        if let Some(session) = session {
+            let id = session.get::<Uuid>(app::api::ssr::USER_KEY).await.map_err(|e| {
+                tracing::error!(error = %e, "session load failed");
+                AppError::Internal
+            })?;
+            if let Some(id) = id {
+                return state.services.active_user(id).await.map(AuthUser);
+            }
+        }
+        Err(AppError::Unauthorized("authentication required: send `Authorization: Bearer <token>`".into()))
+    }
+}
+
+/// A permission of the table, as a type, so handlers declare what they need in their signature.
+pub trait Permission {
+    const ACTION: Action;
+}
+
+macro_rules! permissions {
+    ($($name:ident),* $(,)?) => {
+        /// One marker type per `Action`.
+        pub mod perm {
+            $(
+                #[allow(dead_code)] // used as the issues that need them land
+                pub struct $name;
+                impl super::Permission for $name {
+                    const ACTION: beerflow_core::domain::Action = beerflow_core::domain::Action::$name;
+                }
+            )*
+        }
+    };
+}
+
+permissions!(
+    VenueRead,
+    UsersManage,
+    UsersRead,
+    InventoryWrite,
+    InventoryRead,
+    TablesWrite,
+    TablesRead,
+    TablesSetStatus,
+    OrdersTake,
+    OrdersPrepare,
+    OrdersCancelUnstarted,
+    OrdersCancelStarted,
+    OrdersRead,
+);
+
+/// An authenticated user of the path's `{venue_id}` whose role may perform `P`: 401 without a
+/// valid login, 403 for another venue or a role the table refuses, 400 for a malformed venue id.
+pub struct Authorized<P> {
+    pub user: User,
+    pub venue_id: Uuid,
+    _permission: PhantomData<P>,
+}
+
+impl<P: Permission + Send> FromRequestParts<AppState> for Authorized<P> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let AuthUser(user) = AuthUser::from_request_parts(parts, state).await?;
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let raw = params
+            .iter()
+            .find(|(name, _)| *name == "venue_id")
+            .map(|(_, value)| value.to_owned())
+            .ok_or(AppError::Internal)?;
+        let venue_id = Uuid::parse_str(&raw)
+            .map_err(|_| AppError::BadRequest(format!("venue_id: `{raw}` is not a valid UUID")))?;
+        authorize(&user, venue_id, P::ACTION)?;
+        Ok(Authorized { user, venue_id, _permission: PhantomData })
+    }
+}
