@@ -136,6 +136,6 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let state = AppState { services, leptos_options: leptos_options(addr) };
-    tracing::info!(backend = state.services.store.backend(), "BeerFlow listening on http://{addr}");
+    tracing::info!("BeerFlow ({}) listening on http://{addr}", state.services.store.backend());
     run(listener, state, shutdown_signal()).await.map_err(|e| format!("server error: {e}"))
 }

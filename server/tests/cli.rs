@@ -1,0 +1,120 @@
+//! The `beerflow` binary itself: accounts from the command line, serving, SIGTERM, and refusing
+//! to start on a broken migration.
+
+mod common;
+
+use common::{Backend, TestDb};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+on_both_backends!(accounts_created_on_the_command_line_can_sign_in_and_sigterm_stops_the_server);
+
+fn beerflow(db: &TestDb) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_beerflow"));
+    cmd.env("BEERFLOW_DATABASE_URL", &db.url).env_remove("BEERFLOW_JWT_SECRET").env("RUST_LOG", "info");
+    cmd
+}
+
+async fn accounts_created_on_the_command_line_can_sign_in_and_sigterm_stops_the_server(backend: Backend) {
+    let db = TestDb::new(backend).await;
+    let out = beerflow(&db).args(["venue", "add", "--name", "The Anchor", "--timezone", "Europe/London"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let venue = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    uuid::Uuid::parse_str(&venue).expect("venue add prints the new id");
+
+    let out = beerflow(&db)
+        .args(["user", "add", "--venue", &venue, "--email", "Owner@Anchor.pub", "--name", "Olive Owner", "--role", "admin"])
+        .env("BEERFLOW_USER_PASSWORD", "s3cret-enough")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = beerflow(&db)
+        .args(["user", "add", "--venue", &venue, "--email", "x@anchor.pub", "--name", "X", "--role", "sommelier"])
+        .env("BEERFLOW_USER_PASSWORD", "s3cret-enough")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role"));
+
+    let mut server = beerflow(&db).args(["serve", "--addr", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
+    let stdout = server.stdout.take().unwrap();
+    // Read the log on its own thread, and keep draining it so the server never blocks on a pipe.
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let mut tx = Some(tx);
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if let Some(addr) = line.split("listening on http://").nth(1) {
+                if let Some(tx) = tx.take() {
+                    let _ = tx.send(addr.split_whitespace().next().unwrap_or_default().to_owned());
+                }
+            }
+        }
+    });
+    let addr = tokio::time::timeout(Duration::from_secs(60), rx).await.expect("server starts").expect("address");
+
+    let client = reqwest::Client::new();
+    let res = client
+        .post(format!("http://{addr}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "owner@anchor.pub", "password": "s3cret-enough"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::OK);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["user"]["venue_id"], venue.as_str());
+    // Nothing is invented without --demo.
+    let demo = client
+        .post(format!("http://{addr}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": "admin@beerflow.demo", "password": "admin123!"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(demo.status(), reqwest::StatusCode::UNAUTHORIZED);
+
+    let status = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = wait_with_timeout(&mut server, Duration::from_secs(20)).await;
+    assert_eq!(exit.and_then(|s| s.code()), Some(0), "graceful exit on SIGTERM");
+}
+
+#[test]
+fn a_failed_migration_stops_the_server_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.db");
+    // A database whose record of migration 1 does not match the migration we ship.
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        use sqlx::{Connection, Executor};
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        conn.execute(
+            "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, \
+             installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL, \
+             checksum BLOB NOT NULL, execution_time BIGINT NOT NULL); \
+             INSERT INTO _sqlx_migrations VALUES (1, 'foundation', CURRENT_TIMESTAMP, 1, x'00', 0);",
+        )
+        .await
+        .unwrap();
+    });
+    let out = Command::new(env!("CARGO_BIN_EXE_beerflow"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--database-url", &format!("sqlite://{}", path.display())])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the server must refuse to start");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("migration") && stderr.contains("1"), "{stderr}");
+}
+
+async fn wait_with_timeout(child: &mut std::process::Child, timeout: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = std::time::Instant::now() + timeout;
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let _ = child.kill();
+    None
+}

@@ -1,0 +1,206 @@
+//! Test harness: the real server on port 0 over a fresh database per test (a SQLite file in a
+//! temp dir, or a PostgreSQL database created for the test and dropped after it).
+
+#![allow(dead_code)]
+
+use beerflow::{AppState, leptos_options, run};
+use beerflow_core::services::Services;
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+pub const DEMO_VENUE: &str = "00000000-0000-0000-0000-000000000001";
+pub const DEMO_PASSWORD: &str = "admin123!";
+pub const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub url: String,
+    pg_name: Option<String>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    pub async fn new(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("beerflow.db").display());
+                TestDb { url, pg_name: None, _dir: Some(dir) }
+            }
+            Backend::Postgres => {
+                let name = format!("beerflow_test_{}", Uuid::new_v4().simple());
+                let mut admin = pg_admin().await;
+                sqlx::Executor::execute(&mut admin, format!("CREATE DATABASE {name}").as_str())
+                    .await
+                    .expect("create test database");
+                TestDb { url: format!("postgres://postgres@127.0.0.1:5432/{name}"), pg_name: Some(name), _dir: None }
+            }
+        }
+    }
+
+    /// Drops the PostgreSQL database now, cutting every connection to it.
+    pub async fn drop_now(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            drop_pg_database(&name).await;
+        }
+    }
+}
+
+async fn pg_admin() -> sqlx::PgConnection {
+    use sqlx::Connection;
+    sqlx::PgConnection::connect(PG_ADMIN_URL).await.expect("PostgreSQL must be running on 127.0.0.1:5432")
+}
+
+async fn drop_pg_database(name: &str) {
+    let mut admin = pg_admin().await;
+    let _ = sqlx::Executor::execute(&mut admin, format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(name) = self.pg_name.take() {
+            // Drop runs outside async; a short-lived runtime on its own thread does the cleanup.
+            let _ = std::thread::spawn(move || {
+                tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime")
+                    .block_on(drop_pg_database(&name))
+            })
+            .join();
+        }
+    }
+}
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub base: String,
+    pub client: Client,
+    pub db: TestDb,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    /// The server with the demo data loaded.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        let app = TestApp::spawn_on(TestDb::new(backend).await, None).await;
+        app.seed_demo().await;
+        app
+    }
+
+    /// The server over an existing database; `jwt_secret: None` uses the stored one.
+    pub async fn spawn_on(db: TestDb, jwt_secret: Option<&str>) -> TestApp {
+        let store = beerflow_core::store::connect(&db.url).await.expect("connect store");
+        let services = Services::new(store, jwt_secret.map(str::to_owned)).await.expect("services");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = AppState { services, leptos_options: leptos_options(addr) };
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(run(listener, state, async move {
+            let _ = rx.await;
+        }));
+        let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        TestApp { addr, base: format!("http://{addr}"), client, db, shutdown: Some(tx), server: Some(server) }
+    }
+
+    pub async fn seed_demo(&self) {
+        let store = beerflow_core::store::connect(&self.db.url).await.expect("connect store");
+        Services::new(store, Some("seed".into())).await.expect("services").seed_demo().await.expect("seed demo");
+    }
+
+    /// Stops the server gracefully and hands back its database.
+    pub async fn stop(mut self) -> TestDb {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("server ran");
+        }
+        std::mem::replace(&mut self.db, TestDb { url: String::new(), pg_name: None, _dir: None })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// A bearer token for a demo user (`admin`, `manager`, `waiter1`, `waiter2`, `chef`).
+    pub async fn token(&self, who: &str) -> String {
+        let res = self.login(&format!("{who}@beerflow.demo"), DEMO_PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK, "login as {who}");
+        let body: Value = res.json().await.expect("login json");
+        body["access_token"].as_str().expect("access_token").to_owned()
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("GET")
+    }
+
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("POST")
+    }
+
+    pub async fn delete(&self, path: &str, token: &str) -> Response {
+        self.client.delete(self.url(path)).bearer_auth(token).send().await.expect("DELETE")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Asserts the contract's error body and status, and that the message mentions `needle`.
+pub async fn assert_error(res: Response, status: u16, needle: &str) -> Value {
+    assert_eq!(res.status().as_u16(), status, "status");
+    let body: Value = res.json().await.expect("error body is JSON");
+    assert_eq!(body["status_code"], json!(status), "{body}");
+    assert!(body["error"].as_str().is_some_and(|e| !e.is_empty()), "{body}");
+    let message = body["message"].as_str().unwrap_or_default();
+    assert!(message.to_lowercase().contains(&needle.to_lowercase()), "message {message:?} lacks {needle:?}");
+    body
+}
+
+/// Runs each listed async test fn once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::common::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
