@@ -1,0 +1,106 @@
+# Sourced by the other scripts: installs, once, what a fresh machine lacks to build BeerFlow
+# (wasm target, cargo-leptos, wasm-bindgen CLI, npm packages incl. wasm-opt), and sets PATH and
+# the shared build cache. Everything comes from crates.io, npm or Debian; nothing from GitHub.
+# Tools and compiled dependencies live under ~/.cache/beerflow so later runs reuse them.
+
+set -euo pipefail
+BEERFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BEERFLOW_CACHE=${BEERFLOW_CACHE:-$HOME/.cache/beerflow}
+TOOLS=$BEERFLOW_CACHE/tools
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$BEERFLOW_CACHE/target}
+export PATH="$TOOLS/bin:$BEERFLOW_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# cargo-leptos writes the site (WASM, JS, CSS, assets) here; the server reads it from here.
+export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-$BEERFLOW_ROOT/target/site}
+
+CARGO_LEPTOS_VERSION=0.3.10
+WASM_BINDGEN_VERSION=0.2.130
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+ensure_rust() {
+  cd "$BEERFLOW_ROOT"
+  # rust-toolchain.toml pins the toolchain; this makes sure its wasm target is there.
+  rustup show active-toolchain >/dev/null
+  if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+    log "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+ensure_cargo_leptos() {
+  if ! cargo-leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --root "$TOOLS"
+  fi
+}
+
+ensure_wasm_bindgen() {
+  if wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then return; fi
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (once)"
+  # Its published lockfile names a webpki-roots release the registry no longer serves, so it
+  # is built from the crate's source with that one dependency moved to a served release.
+  local work; work=$(mktemp -d)
+  mkdir -p "$work/fetch/src"
+  cat > "$work/fetch/Cargo.toml" <<TOML
+[package]
+name = "fetch-wasm-bindgen-cli"
+version = "0.0.0"
+edition = "2021"
+[dependencies]
+wasm-bindgen-cli = "=$WASM_BINDGEN_VERSION"
+TOML
+  touch "$work/fetch/src/lib.rs"
+  (cd "$work/fetch" && cargo fetch -q 2>/dev/null || true)
+  local crate
+  crate=$(ls -d "$HOME"/.cargo/registry/src/*/wasm-bindgen-cli-"$WASM_BINDGEN_VERSION" 2>/dev/null | head -n1 || true)
+  if [ -z "$crate" ]; then
+    local archive
+    archive=$(ls "$HOME"/.cargo/registry/cache/*/wasm-bindgen-cli-"$WASM_BINDGEN_VERSION".crate | head -n1)
+    tar -xzf "$archive" -C "$work"
+    crate=$work/wasm-bindgen-cli-$WASM_BINDGEN_VERSION
+  else
+    cp -r "$crate" "$work/src" && crate=$work/src
+  fi
+  (cd "$crate" && cargo update -q -p webpki-roots --precise 1.0.10 && cargo install --path . --locked --root "$TOOLS")
+  rm -rf "$work"
+}
+
+ensure_npm() {
+  cd "$BEERFLOW_ROOT/end2end"
+  if [ ! -x node_modules/.bin/playwright ] || [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "installing npm packages (Playwright, binaryen's wasm-opt)"
+    npm ci --no-audit --no-fund
+  fi
+  cd "$BEERFLOW_ROOT"
+}
+
+ensure_chromium() {
+  if [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then return; fi
+  log "installing Chromium from Debian"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -q && apt-get install -y -q chromium
+  else
+    sudo apt-get update -q && sudo apt-get install -y -q chromium
+  fi
+}
+
+ensure_postgres() {
+  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
+  log "starting PostgreSQL"
+  if command -v pg_ctlcluster >/dev/null; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
+  fi
+  for _ in $(seq 1 30); do
+    pg_isready -q -h 127.0.0.1 -p 5432 && return
+    sleep 1
+  done
+  echo "PostgreSQL is not answering on 127.0.0.1:5432; the PostgreSQL half of the tests needs it" >&2
+  exit 1
+}
+
+ensure_build_tools() {
+  ensure_rust
+  ensure_cargo_leptos
+  ensure_wasm_bindgen
+  ensure_npm
+}
