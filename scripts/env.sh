@@ -11,6 +11,9 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$BEERFLOW_CACHE/target}
 export PATH="$TOOLS/bin:$BEERFLOW_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # cargo-leptos writes the site (WASM, JS, CSS, assets) here; the server reads it from here.
 export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-$BEERFLOW_ROOT/target/site}
+# Read by leptos at compile time to name the WASM file the pages load; set for every build
+# (cargo-leptos and plain cargo alike) so they agree and share the compiled crates.
+export LEPTOS_OUTPUT_NAME=beerflow
 
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130

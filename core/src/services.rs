@@ -14,8 +14,11 @@ use uuid::Uuid;
 
 /// How long an access token lives.
 pub const TOKEN_TTL: Duration = Duration::from_secs(12 * 3600);
-/// Failed logins allowed per e-mail or client address per window before 429.
-pub const LOGIN_MAX_FAILURES: usize = 5;
+/// Failed logins allowed per e-mail per window before 429.
+pub const LOGIN_MAX_FAILURES_PER_EMAIL: usize = 5;
+/// Failed logins allowed per client address per window: higher, because a venue's tablets
+/// usually share one address and one waiter's typos must not lock out the whole floor.
+pub const LOGIN_MAX_FAILURES_PER_CLIENT: usize = 20;
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(300);
 
 pub type SharedServices = Arc<Services>;
@@ -23,7 +26,8 @@ pub type SharedServices = Arc<Services>;
 pub struct Services {
     pub store: DynStore,
     pub tokens: TokenKeys,
-    pub throttle: LoginThrottle,
+    pub email_throttle: LoginThrottle,
+    pub client_throttle: LoginThrottle,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -59,7 +63,8 @@ impl Services {
         Ok(Arc::new(Services {
             store,
             tokens: TokenKeys::new(secret.as_bytes(), TOKEN_TTL),
-            throttle: LoginThrottle::new(LOGIN_MAX_FAILURES, LOGIN_WINDOW),
+            email_throttle: LoginThrottle::new(LOGIN_MAX_FAILURES_PER_EMAIL, LOGIN_WINDOW),
+            client_throttle: LoginThrottle::new(LOGIN_MAX_FAILURES_PER_CLIENT, LOGIN_WINDOW),
         }))
     }
 
@@ -67,9 +72,11 @@ impl Services {
     /// deactivated account. Too many recent failures for the e-mail or the client: 429.
     pub async fn login(&self, req: &LoginRequest, client: Option<IpAddr>) -> Result<LoginResponse, AppError> {
         let email = req.email.trim().to_lowercase();
-        let keys: Vec<String> =
-            std::iter::once(format!("email:{email}")).chain(client.map(|ip| format!("ip:{ip}"))).collect();
-        if let Some(secs) = keys.iter().filter_map(|k| self.throttle.retry_after(k)).max() {
+        let client = client.map(|ip| ip.to_string());
+        let throttles: Vec<(&LoginThrottle, &str)> = std::iter::once((&self.email_throttle, email.as_str()))
+            .chain(client.as_deref().map(|ip| (&self.client_throttle, ip)))
+            .collect();
+        if let Some(secs) = throttles.iter().filter_map(|(t, key)| t.retry_after(key)).max() {
             return Err(AppError::TooManyRequests(format!(
                 "too many failed logins: try again in {secs} seconds"
             )));
@@ -90,7 +97,7 @@ impl Services {
         .map_err(|_| AppError::Internal)?;
         match user {
             Some(user) if ok => {
-                keys.iter().for_each(|k| self.throttle.clear(k));
+                self.email_throttle.clear(&email);
                 let access_token = self.tokens.issue(&user)?;
                 Ok(LoginResponse {
                     access_token,
@@ -100,7 +107,7 @@ impl Services {
                 })
             }
             _ => {
-                keys.iter().for_each(|k| self.throttle.record_failure(k));
+                throttles.iter().for_each(|(t, key)| t.record_failure(key));
                 Err(AppError::Unauthorized("invalid email or password".into()))
             }
         }

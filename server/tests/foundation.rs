@@ -80,8 +80,13 @@ async fn repeated_failed_logins_are_throttled(backend: Backend) {
     }
     // Even the right password is refused while the e-mail is throttled.
     assert_error(app.login("waiter1@beerflow.demo", DEMO_PASSWORD).await, 429, "too many failed logins").await;
-    // The same client address is throttled for every e-mail too.
-    assert_eq!(app.login("chef@beerflow.demo", DEMO_PASSWORD).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Other staff on the same address (tablets behind one router) still get in...
+    assert_eq!(app.login("chef@beerflow.demo", DEMO_PASSWORD).await.status(), StatusCode::OK);
+    // ...until the address itself has failed too often (20 in the window, 5 already counted).
+    for i in 0..15 {
+        assert_eq!(app.login(&format!("guess{i}@beerflow.demo"), "x").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert_error(app.login("chef@beerflow.demo", DEMO_PASSWORD).await, 429, "too many failed logins").await;
 }
 
 async fn a_user_reads_only_their_own_venue(backend: Backend) {
