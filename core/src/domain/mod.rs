@@ -1,11 +1,15 @@
 //! Pure domain types and rules: no I/O, compiled for the browser and the server alike.
 
+pub mod fefo;
 pub mod permission;
+pub mod quantity;
 pub mod role;
 pub mod user;
 pub mod venue;
 
+pub use fefo::{Allocation, FefoPlan, LotStock, plan_fefo};
 pub use permission::{Action, allowed};
+pub use quantity::{Money, Qty};
 pub use role::Role;
 pub use user::{NewUserRequest, User};
 pub use venue::Venue;
