@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 
 // The server under test is started by scripts/test.sh (a fresh SQLite database with the demo
 // data) and its address handed over in BEERFLOW_E2E_URL.
-const baseURL = process.env.BEERFLOW_E2E_URL ?? 'http://127.0.0.1:3999';
+const baseURL = process.env.BEERFLOW_E2E_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   testDir: './tests',

@@ -18,15 +18,18 @@ cargo test -p beerflow-core -p beerflow
 
 log "browser tests (Playwright, Chromium)"
 E2E_DIR=$(mktemp -d)
-PORT=${BEERFLOW_E2E_PORT:-3999}
-"$E2E_BIN" serve --demo --addr "127.0.0.1:$PORT" --database-url "sqlite://$E2E_DIR/e2e.db" >"$E2E_DIR/server.log" 2>&1 &
+# Port 0: the server picks a free port and prints it; nothing stale can answer in its place.
+"$E2E_BIN" serve --demo --addr 127.0.0.1:0 --database-url "sqlite://$E2E_DIR/e2e.db" >"$E2E_DIR/server.log" 2>&1 &
 SERVER_PID=$!
 cleanup() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$E2E_DIR"; }
 trap cleanup EXIT
-for _ in $(seq 1 60); do
-  curl -fsS "http://127.0.0.1:$PORT/health" >/dev/null 2>&1 && break
+URL=
+for _ in $(seq 1 120); do
+  URL=$(grep -o 'listening on http://[0-9.:]*' "$E2E_DIR/server.log" | head -n1 | sed 's/listening on //') || true
+  [ -n "$URL" ] && break
   kill -0 "$SERVER_PID" 2>/dev/null || { cat "$E2E_DIR/server.log"; exit 1; }
   sleep 0.5
 done
+[ -n "$URL" ] || { echo "the server did not start"; cat "$E2E_DIR/server.log"; exit 1; }
 cd end2end
-BEERFLOW_E2E_URL="http://127.0.0.1:$PORT" npx playwright test || { echo "--- server log"; tail -50 "$E2E_DIR/server.log"; exit 1; }
+BEERFLOW_E2E_URL="$URL" npx playwright test || { echo "--- server log"; tail -50 "$E2E_DIR/server.log"; exit 1; }
