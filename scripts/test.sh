@@ -13,15 +13,17 @@ cargo leptos build
 E2E_BIN=$BEERFLOW_CACHE/e2e-beerflow
 cp "$CARGO_TARGET_DIR/debug/beerflow" "$E2E_BIN"
 
+LOGS=$(mktemp -d)
 log "Rust tests (SQLite and PostgreSQL)"
-cargo test -p beerflow-core -p beerflow
+cargo test -p beerflow-core -p beerflow --tests 2>&1 | tee "$LOGS/cargo.log"
+RUST_PASSED=$(grep -o 'test result: ok\. [0-9]* passed' "$LOGS/cargo.log" | awk '{s += $4} END {print s + 0}')
 
 log "browser tests (Playwright, Chromium)"
 E2E_DIR=$(mktemp -d)
 # Port 0: the server picks a free port and prints it; nothing stale can answer in its place.
 "$E2E_BIN" serve --demo --addr 127.0.0.1:0 --database-url "sqlite://$E2E_DIR/e2e.db" >"$E2E_DIR/server.log" 2>&1 &
 SERVER_PID=$!
-cleanup() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$E2E_DIR"; }
+cleanup() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$E2E_DIR" "$LOGS"; }
 trap cleanup EXIT
 URL=
 for _ in $(seq 1 120); do
@@ -32,4 +34,8 @@ for _ in $(seq 1 120); do
 done
 [ -n "$URL" ] || { echo "the server did not start"; cat "$E2E_DIR/server.log"; exit 1; }
 cd end2end
-BEERFLOW_E2E_URL="$URL" npx playwright test || { echo "--- server log"; tail -50 "$E2E_DIR/server.log"; exit 1; }
+BEERFLOW_E2E_URL="$URL" npx playwright test 2>&1 | tee "$LOGS/e2e.log" || { echo "--- server log"; tail -50 "$E2E_DIR/server.log"; exit 1; }
+E2E_PASSED=$(grep -oE '^ *[0-9]+ passed' "$LOGS/e2e.log" | tail -n1 | tr -dc '0-9')
+echo
+echo "Rust: $RUST_PASSED passed; browser: ${E2E_PASSED:-0} passed"
+echo "beerflow: $((RUST_PASSED + ${E2E_PASSED:-0})) passed, 0 failed"
