@@ -6,5 +6,5 @@ ensure_build_tools
 cd "$BEERFLOW_ROOT"
 log "building (release)"
 cargo leptos build --release
-log "starting: open http://${BEERFLOW_ADDR:-127.0.0.1:3000} and sign in as admin@beerflow.demo / admin123!"
+log "starting with demo data (address below); sign in as admin@beerflow.demo / admin123!"
 exec "$CARGO_TARGET_DIR/release/beerflow" serve --demo "$@"
