@@ -193,7 +193,12 @@ impl Services {
 
     /// Loads the demo venue and its data, once: running it again changes nothing.
     pub async fn seed_demo(&self) -> Result<(), AppError> {
-        let demo = tokio::task::spawn_blocking(crate::demo::demo_data).await.map_err(|_| AppError::Internal)??;
+        // The demo venue's local date; Europe/Rome is never more than a day from UTC, and the
+        // dates only need to make some lots "expiring soon" and one "expired".
+        let today = chrono::Utc::now().date_naive();
+        let demo = tokio::task::spawn_blocking(move || crate::demo::demo_data(today))
+            .await
+            .map_err(|_| AppError::Internal)??;
         self.store.seed_demo(&demo).await
     }
 }

@@ -257,6 +257,62 @@ async fn demo_data_is_loaded_once(backend: Backend) {
         emails,
         ["admin@beerflow.demo", "chef@beerflow.demo", "manager@beerflow.demo", "waiter1@beerflow.demo", "waiter2@beerflow.demo"]
     );
+
+    // The menu and stock, read straight from the database until the inventory API lands.
+    let count = |sqlite: &'static str, pg: &'static str| count_rows(&app.db.url, backend, sqlite, pg);
+    assert_eq!(count("SELECT COUNT(*) FROM product_categories", "SELECT COUNT(*) FROM product_categories").await, 3);
+    assert_eq!(count("SELECT COUNT(*) FROM suppliers", "SELECT COUNT(*) FROM suppliers").await, 2);
+    assert_eq!(count("SELECT COUNT(*) FROM products", "SELECT COUNT(*) FROM products").await, 7);
+    assert_eq!(count("SELECT COUNT(*) FROM lots", "SELECT COUNT(*) FROM lots").await, 9);
+    assert_eq!(count("SELECT COUNT(*) FROM stock_movements", "SELECT COUNT(*) FROM stock_movements").await, 9, "one IN per lot, once");
+    // Every lot's quantity equals the sum of its movements.
+    let consistent = count(
+        "SELECT COUNT(*) FROM lots l WHERE l.qty_current_milli = \
+         (SELECT SUM(m.quantity_milli) FROM stock_movements m WHERE m.lot_id = l.id AND m.movement_type = 'IN')",
+        "SELECT COUNT(*) FROM lots l WHERE l.qty_current = \
+         (SELECT SUM(m.quantity) FROM stock_movements m WHERE m.lot_id = l.id AND m.movement_type = 'IN')",
+    )
+    .await;
+    assert_eq!(consistent, 9);
+    // One lot has expired, and some expire within three days.
+    let today = chrono::Utc::now().date_naive();
+    let expired = count_rows_on(&app.db.url, backend, "SELECT COUNT(*) FROM lots WHERE expiry_date < ?1", "SELECT COUNT(*) FROM lots WHERE expiry_date < $1", today).await;
+    assert_eq!(expired, 1);
+    let soon = count_rows_on(
+        &app.db.url,
+        backend,
+        "SELECT COUNT(*) FROM lots WHERE expiry_date >= ?1 AND expiry_date <= date(?1, '+3 days')",
+        "SELECT COUNT(*) FROM lots WHERE expiry_date >= $1 AND expiry_date <= $1 + 3",
+        today,
+    )
+    .await;
+    assert!(soon >= 2, "{soon} lots expiring soon");
+}
+
+async fn count_rows(url: &str, backend: Backend, sqlite: &str, pg: &str) -> i64 {
+    match backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            sqlx::query_scalar(sqlite).fetch_one(&pool).await.unwrap()
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query_scalar(pg).fetch_one(&pool).await.unwrap()
+        }
+    }
+}
+
+async fn count_rows_on(url: &str, backend: Backend, sqlite: &str, pg: &str, day: chrono::NaiveDate) -> i64 {
+    match backend {
+        Backend::Sqlite => {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            sqlx::query_scalar(sqlite).bind(day).fetch_one(&pool).await.unwrap()
+        }
+        Backend::Postgres => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query_scalar(pg).bind(day).fetch_one(&pool).await.unwrap()
+        }
+    }
 }
 
 async fn pages_need_a_session_and_the_login_page_renders(backend: Backend) {

@@ -9,7 +9,7 @@ pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use crate::AppError;
-use crate::domain::{Role, User, Venue};
+use crate::domain::{Money, Qty, Role, User, Venue};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -52,6 +52,52 @@ pub struct NewUser {
 pub struct DemoData {
     pub venue: NewVenue,
     pub users: Vec<NewUser>,
+    pub categories: Vec<DemoCategory>,
+    pub suppliers: Vec<DemoSupplier>,
+    pub products: Vec<DemoProduct>,
+    pub lots: Vec<DemoLot>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DemoCategory {
+    pub id: Uuid,
+    pub name: &'static str,
+    pub sort_order: i32,
+    pub station: &'static str,
+}
+
+#[derive(Clone, Debug)]
+pub struct DemoSupplier {
+    pub id: Uuid,
+    pub name: &'static str,
+}
+
+#[derive(Clone, Debug)]
+pub struct DemoProduct {
+    pub id: Uuid,
+    pub category_id: Uuid,
+    pub supplier_id: Option<Uuid>,
+    pub name: &'static str,
+    pub sku: &'static str,
+    pub unit: &'static str,
+    pub price: Money,
+    pub cost: Option<Money>,
+    pub track_stock: bool,
+    pub min_stock: Option<Qty>,
+}
+
+/// A received lot; its `IN` movement is written with it.
+#[derive(Clone, Debug)]
+pub struct DemoLot {
+    pub id: Uuid,
+    pub product_id: Uuid,
+    pub supplier_id: Option<Uuid>,
+    pub lot_code: &'static str,
+    pub quantity: Qty,
+    pub unit: &'static str,
+    pub cost_per_unit: Option<Money>,
+    pub expiry_date: Option<chrono::NaiveDate>,
+    pub storage_location: &'static str,
 }
 
 #[async_trait]

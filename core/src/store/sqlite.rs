@@ -234,6 +234,93 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
         }
+        for c in &demo.categories {
+            sqlx::query(
+                "INSERT INTO product_categories (id, venue_id, name, sort_order, station, active, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6) ON CONFLICT DO NOTHING",
+            )
+            .bind(c.id)
+            .bind(demo.venue.id)
+            .bind(c.name)
+            .bind(c.sort_order)
+            .bind(c.station)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for s in &demo.suppliers {
+            sqlx::query(
+                "INSERT INTO suppliers (id, venue_id, name, active, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, 1, ?4, ?4) ON CONFLICT DO NOTHING",
+            )
+            .bind(s.id)
+            .bind(demo.venue.id)
+            .bind(s.name)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for pr in &demo.products {
+            sqlx::query(
+                "INSERT INTO products (id, venue_id, category_id, supplier_id, name, sku, unit, price_cents, cost_cents, track_stock, min_stock_milli, \
+                 active, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?12) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(pr.id)
+            .bind(demo.venue.id)
+            .bind(pr.category_id)
+            .bind(pr.supplier_id)
+            .bind(pr.name)
+            .bind(pr.sku)
+            .bind(pr.unit)
+            .bind(pr.price.raw())
+            .bind(pr.cost.map(|c| c.raw()))
+            .bind(pr.track_stock)
+            .bind(pr.min_stock.map(|q| q.raw()))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        for lot in &demo.lots {
+            let inserted = sqlx::query(
+                "INSERT INTO lots (id, venue_id, product_id, supplier_id, lot_code, qty_init_milli, qty_current_milli, unit, cost_per_unit_cents, \
+                 expiry_date, storage_location, received_at, created_at, updated_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?11) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(lot.id)
+            .bind(demo.venue.id)
+            .bind(lot.product_id)
+            .bind(lot.supplier_id)
+            .bind(lot.lot_code)
+            .bind(lot.quantity.raw())
+            .bind(lot.unit)
+            .bind(lot.cost_per_unit.map(|c| c.raw()))
+            .bind(lot.expiry_date)
+            .bind(lot.storage_location)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            // The receipt's IN movement, written only with the lot itself, so the ledger always
+            // sums to the lot's quantity.
+            if inserted == 1 {
+                sqlx::query(
+                    "INSERT INTO stock_movements (id, venue_id, lot_id, product_id, quantity_milli, movement_type, \
+                     reference_type, reference_id, reason, created_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, 'IN', 'lot_receipt', ?3, 'demo data', ?6)",
+                )
+                .bind(Uuid::new_v4())
+                .bind(demo.venue.id)
+                .bind(lot.id)
+                .bind(lot.product_id)
+                .bind(lot.quantity.raw())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         tx.commit().await?;
         Ok(())
     }
