@@ -112,20 +112,14 @@ impl Store for SqliteStore {
     }
 
     async fn create_venue(&self, venue: &NewVenue) -> Result<Venue, AppError> {
-        let row: VenueRow = sqlx::query_as(
-            "INSERT INTO venues (id, name, timezone, created_at) VALUES (?1, ?2, ?3, ?4) \
-             RETURNING id, name, timezone, created_at",
-        )
-        .bind(venue.id)
-        .bind(&venue.name)
-        .bind(&venue.timezone)
-        .bind(Utc::now())
-        .fetch_one(&self.pool)
-        .await
-        .map_err(|e| match unique_violation(&e) {
-            Some(_) => AppError::conflict(format!("venue {} already exists", venue.id)),
-            None => e.into(),
-        })?;
+        let mut conn = self.pool.acquire().await?;
+        let row = insert_venue(&mut conn, venue, Utc::now(), false)
+            .await
+            .map_err(|e| match unique_violation(&e) {
+                Some(_) => AppError::conflict(format!("venue {} already exists", venue.id)),
+                None => e.into(),
+            })?
+            .ok_or(AppError::Internal)?;
         Ok(row.into())
     }
 
@@ -147,23 +141,13 @@ impl Store for SqliteStore {
         if !venue_exists {
             return Err(AppError::not_found(format!("venue {} not found", user.venue_id)));
         }
-        let row: UserRow = sqlx::query_as(&format!(
-            "INSERT INTO users (id, venue_id, email, name, role, password_hash, active, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7) RETURNING {USER_COLUMNS}"
-        ))
-        .bind(user.id)
-        .bind(user.venue_id)
-        .bind(&user.email)
-        .bind(&user.name)
-        .bind(user.role.as_str())
-        .bind(&user.password_hash)
-        .bind(Utc::now())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| match unique_violation(&e) {
-            Some(_) => AppError::conflict(format!("email: `{}` is already in use", user.email)),
-            None => e.into(),
-        })?;
+        let row = insert_user(&mut tx, user, Utc::now(), false)
+            .await
+            .map_err(|e| match unique_violation(&e) {
+                Some(_) => AppError::conflict(format!("email: `{}` is already in use", user.email)),
+                None => e.into(),
+            })?
+            .ok_or(AppError::Internal)?;
         tx.commit().await?;
         Ok(row.into_user()?.0)
     }
@@ -210,29 +194,9 @@ impl Store for SqliteStore {
     async fn seed_demo(&self, demo: &DemoData) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
         let now = Utc::now();
-        sqlx::query(
-            "INSERT INTO venues (id, name, timezone, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(demo.venue.id)
-        .bind(&demo.venue.name)
-        .bind(&demo.venue.timezone)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        insert_venue(&mut tx, &demo.venue, now, true).await?;
         for user in &demo.users {
-            sqlx::query(
-                "INSERT INTO users (id, venue_id, email, name, role, password_hash, active, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7) ON CONFLICT DO NOTHING",
-            )
-            .bind(user.id)
-            .bind(user.venue_id)
-            .bind(&user.email)
-            .bind(&user.name)
-            .bind(user.role.as_str())
-            .bind(&user.password_hash)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            insert_user(&mut tx, user, now, true).await?;
         }
         for c in &demo.categories {
             sqlx::query(
@@ -350,4 +314,48 @@ impl Store for SqliteStore {
         sqlx::query("DELETE FROM sessions WHERE id = ?1").bind(id).execute(&self.pool).await?;
         Ok(())
     }
+}
+
+/// Inserts a venue; with `ignore_existing` an existing one is left alone and `None` returned.
+async fn insert_venue(
+    conn: &mut sqlx::SqliteConnection,
+    venue: &NewVenue,
+    now: DateTime<Utc>,
+    ignore_existing: bool,
+) -> Result<Option<VenueRow>, sqlx::Error> {
+    let on_conflict = if ignore_existing { " ON CONFLICT (id) DO NOTHING" } else { "" };
+    sqlx::query_as(&format!(
+        "INSERT INTO venues (id, name, timezone, created_at) VALUES (?1, ?2, ?3, ?4){on_conflict} \
+         RETURNING id, name, timezone, created_at"
+    ))
+    .bind(venue.id)
+    .bind(&venue.name)
+    .bind(&venue.timezone)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Inserts an active user; with `ignore_existing` an existing one (same id or e-mail) is left
+/// alone and `None` returned.
+async fn insert_user(
+    conn: &mut sqlx::SqliteConnection,
+    user: &NewUser,
+    now: DateTime<Utc>,
+    ignore_existing: bool,
+) -> Result<Option<UserRow>, sqlx::Error> {
+    let on_conflict = if ignore_existing { " ON CONFLICT DO NOTHING" } else { "" };
+    sqlx::query_as(&format!(
+        "INSERT INTO users (id, venue_id, email, name, role, password_hash, active, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7){on_conflict} RETURNING {USER_COLUMNS}"
+    ))
+    .bind(user.id)
+    .bind(user.venue_id)
+    .bind(&user.email)
+    .bind(&user.name)
+    .bind(user.role.as_str())
+    .bind(&user.password_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await
 }

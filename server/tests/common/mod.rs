@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use beerflow::{AppState, leptos_options, run};
-use beerflow_core::services::Services;
+use beerflow_core::services::{Services, SharedServices};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -86,6 +86,7 @@ pub struct TestApp {
     pub base: String,
     pub client: Client,
     pub db: TestDb,
+    pub services: SharedServices,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
@@ -104,18 +105,17 @@ impl TestApp {
         let services = Services::new(store, jwt_secret.map(str::to_owned)).await.expect("services");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = AppState { services, leptos_options: leptos_options(addr) };
+        let state = AppState { services: services.clone(), leptos_options: leptos_options(addr) };
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(run(listener, state, async move {
             let _ = rx.await;
         }));
         let client = Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-        TestApp { addr, base: format!("http://{addr}"), client, db, shutdown: Some(tx), server: Some(server) }
+        TestApp { addr, base: format!("http://{addr}"), client, db, services, shutdown: Some(tx), server: Some(server) }
     }
 
     pub async fn seed_demo(&self) {
-        let store = beerflow_core::store::connect(&self.db.url).await.expect("connect store");
-        Services::new(store, Some("seed".into())).await.expect("services").seed_demo().await.expect("seed demo");
+        self.services.seed_demo().await.expect("seed demo");
     }
 
     /// Stops the server gracefully and hands back its database.
