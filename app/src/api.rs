@@ -42,10 +42,8 @@ pub async fn current_user() -> Result<Option<SessionUser>, ServerFnError> {
 pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
     use beerflow_core::services::LoginRequest;
     let services = ssr::services()?;
-    let client = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .ok()
-        .map(|ci| ci.0.ip());
+    let client =
+        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await.ok().map(|ci| ci.0.ip());
     let response = services
         .login(&LoginRequest { email, password }, client)
         .await
@@ -70,10 +68,7 @@ pub async fn logout() -> Result<(), ServerFnError> {
 pub async fn list_staff() -> Result<Vec<User>, ServerFnError> {
     let services = ssr::services()?;
     let user = ssr::session_user().await?.ok_or_else(|| ServerFnError::new("not signed in"))?;
-    services
-        .list_users(&user, user.venue_id, Default::default())
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))
+    services.list_users(&user, user.venue_id, Default::default()).await.map_err(|e| ServerFnError::new(e.to_string()))
 }
 
 #[cfg(feature = "ssr")]

@@ -50,18 +50,19 @@ pub fn demo_data(today: NaiveDate) -> Result<DemoData, AppError> {
         DemoSupplier { id: farm, name: "Fattoria Verde" },
     ];
     let money = |cents: i64| Money::from_raw(cents);
-    let product = |n, category_id, supplier_id, name, sku, unit, price, cost: Option<i64>, min_stock: Option<i64>| DemoProduct {
-        id: id(n),
-        category_id,
-        supplier_id,
-        name,
-        sku,
-        unit,
-        price: money(price),
-        cost: cost.map(money),
-        track_stock: true,
-        min_stock: min_stock.map(Qty::whole),
-    };
+    let product =
+        |n, category_id, supplier_id, name, sku, unit, price, cost: Option<i64>, min_stock: Option<i64>| DemoProduct {
+            id: id(n),
+            category_id,
+            supplier_id,
+            name,
+            sku,
+            unit,
+            price: money(price),
+            cost: cost.map(money),
+            track_stock: true,
+            min_stock: min_stock.map(Qty::whole),
+        };
     let mut products = vec![
         product(0x400, kitchen, Some(farm), "Burger", "KIT-BURGER", "pz", 1200, Some(450), Some(10)),
         product(0x401, kitchen, Some(farm), "Fries", "KIT-FRIES", "pz", 450, Some(90), Some(20)),
@@ -71,7 +72,12 @@ pub fn demo_data(today: NaiveDate) -> Result<DemoData, AppError> {
         product(0x405, drinks, None, "Cola", "SOFT-COLA", "pz", 350, Some(80), Some(24)),
     ];
     // Tap water is served but not stocked.
-    products.push(DemoProduct { track_stock: false, min_stock: None, cost: None, ..product(0x406, drinks, None, "Tap water", "SOFT-WATER", "l", 0, None, None) });
+    products.push(DemoProduct {
+        track_stock: false,
+        min_stock: None,
+        cost: None,
+        ..product(0x406, drinks, None, "Tap water", "SOFT-WATER", "l", 0, None, None)
+    });
     let day = |offset: i64| Some(today + chrono::Duration::days(offset));
     let lot = |n, product_id: Uuid, supplier_id, lot_code, units: i64, unit, cost, expiry, storage_location| DemoLot {
         id: id(n),

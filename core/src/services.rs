@@ -77,9 +77,7 @@ impl Services {
             .chain(client.as_deref().map(|ip| (&self.client_throttle, ip)))
             .collect();
         if let Some(secs) = throttles.iter().filter_map(|(t, key)| t.retry_after(key)).max() {
-            return Err(AppError::TooManyRequests(format!(
-                "too many failed logins: try again in {secs} seconds"
-            )));
+            return Err(AppError::TooManyRequests(format!("too many failed logins: try again in {secs} seconds")));
         }
         let found = self.store.find_user_for_login(&email).await?;
         let password = req.password.clone();
@@ -188,7 +186,9 @@ impl Services {
         if name.is_empty() {
             return Err(AppError::bad_request("name: must not be empty"));
         }
-        self.store.create_venue(&NewVenue { id: Uuid::new_v4(), name: name.to_owned(), timezone: timezone.to_owned() }).await
+        self.store
+            .create_venue(&NewVenue { id: Uuid::new_v4(), name: name.to_owned(), timezone: timezone.to_owned() })
+            .await
     }
 
     /// Loads the demo venue and its data, once: running it again changes nothing.

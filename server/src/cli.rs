@@ -92,25 +92,29 @@ pub async fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve(args).await,
-        Command::Venue(VenueCommand::Add { name, timezone, db }) => async {
-            let services = open(&db).await?;
-            let venue = services.add_venue(&name, &timezone).await.map_err(|e| e.to_string())?;
-            println!("{}", venue.id);
-            Ok(())
+        Command::Venue(VenueCommand::Add { name, timezone, db }) => {
+            async {
+                let services = open(&db).await?;
+                let venue = services.add_venue(&name, &timezone).await.map_err(|e| e.to_string())?;
+                println!("{}", venue.id);
+                Ok(())
+            }
+            .await
         }
-        .await,
-        Command::User(UserCommand::Add { venue, email, name, role, db }) => async {
-            let password = match std::env::var("BEERFLOW_USER_PASSWORD") {
-                Ok(p) => p,
-                Err(_) => rpassword::prompt_password(format!("Password for {email}: "))
-                    .map_err(|e| format!("cannot read the password: {e}"))?,
-            };
-            let services = open(&db).await?;
-            let user = services.add_user(venue, &email, &name, role, &password).await.map_err(|e| e.to_string())?;
-            println!("{}", user.id);
-            Ok(())
+        Command::User(UserCommand::Add { venue, email, name, role, db }) => {
+            async {
+                let password = match std::env::var("BEERFLOW_USER_PASSWORD") {
+                    Ok(p) => p,
+                    Err(_) => rpassword::prompt_password(format!("Password for {email}: "))
+                        .map_err(|e| format!("cannot read the password: {e}"))?,
+                };
+                let services = open(&db).await?;
+                let user = services.add_user(venue, &email, &name, role, &password).await.map_err(|e| e.to_string())?;
+                println!("{}", user.id);
+                Ok(())
+            }
+            .await
         }
-        .await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

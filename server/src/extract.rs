@@ -36,9 +36,17 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
         return AppError::PayloadTooLarge(format!("request body is larger than {} bytes", crate::MAX_BODY_BYTES));
     }
     let message = match &rejection {
-        JsonRejection::JsonDataError(e) => format!("invalid body: {}", e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")),
-        JsonRejection::JsonSyntaxError(e) => format!("malformed JSON: {}", e.body_text().trim_start_matches("Failed to parse the request body as JSON: ")),
-        JsonRejection::MissingJsonContentType(_) => "expected a JSON body with `Content-Type: application/json`".to_owned(),
+        JsonRejection::JsonDataError(e) => format!(
+            "invalid body: {}",
+            e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")
+        ),
+        JsonRejection::JsonSyntaxError(e) => format!(
+            "malformed JSON: {}",
+            e.body_text().trim_start_matches("Failed to parse the request body as JSON: ")
+        ),
+        JsonRejection::MissingJsonContentType(_) => {
+            "expected a JSON body with `Content-Type: application/json`".to_owned()
+        }
         other => other.body_text(),
     };
     AppError::BadRequest(message)
@@ -173,9 +181,8 @@ impl<P: Permission + Send> FromRequestParts<AppState> for Authorized<P> {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let AuthUser(user) = AuthUser::from_request_parts(parts, state).await?;
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let params =
+            RawPathParams::from_request_parts(parts, state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
         let raw = params
             .iter()
             .find(|(name, _)| *name == "venue_id")

@@ -7,8 +7,8 @@ mod routes;
 mod session_store;
 
 use app::{App, shell};
-use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, FromRef};
 use beerflow_core::services::SharedServices;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -54,15 +54,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", routes::api())
         .route("/health", axum::routing::get(routes::health::health))
-        .leptos_routes_with_context(
-            &state,
-            pages,
-            move || provide_context(services.clone()),
-            {
-                let options = state.leptos_options.clone();
-                move || shell(options.clone())
-            },
-        )
+        .leptos_routes_with_context(&state, pages, move || provide_context(services.clone()), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

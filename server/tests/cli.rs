@@ -18,13 +18,25 @@ fn beerflow(db: &TestDb) -> Command {
 
 async fn accounts_created_on_the_command_line_can_sign_in_and_sigterm_stops_the_server(backend: Backend) {
     let db = TestDb::new(backend).await;
-    let out = beerflow(&db).args(["venue", "add", "--name", "The Anchor", "--timezone", "Europe/London"]).output().unwrap();
+    let out =
+        beerflow(&db).args(["venue", "add", "--name", "The Anchor", "--timezone", "Europe/London"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let venue = String::from_utf8(out.stdout).unwrap().trim().to_owned();
     uuid::Uuid::parse_str(&venue).expect("venue add prints the new id");
 
     let out = beerflow(&db)
-        .args(["user", "add", "--venue", &venue, "--email", "Owner@Anchor.pub", "--name", "Olive Owner", "--role", "admin"])
+        .args([
+            "user",
+            "add",
+            "--venue",
+            &venue,
+            "--email",
+            "Owner@Anchor.pub",
+            "--name",
+            "Olive Owner",
+            "--role",
+            "admin",
+        ])
         .env("BEERFLOW_USER_PASSWORD", "s3cret-enough")
         .output()
         .unwrap();

@@ -26,7 +26,9 @@ on_both_backends!(
 
 async fn every_demo_user_logs_in_and_gets_a_bearer_token(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    for (who, role) in [("admin", "admin"), ("manager", "manager"), ("waiter1", "waiter"), ("waiter2", "waiter"), ("chef", "kitchen")] {
+    for (who, role) in
+        [("admin", "admin"), ("manager", "manager"), ("waiter1", "waiter"), ("waiter2", "waiter"), ("chef", "kitchen")]
+    {
         let res = app.login(&format!("{who}@beerflow.demo"), DEMO_PASSWORD).await;
         assert_eq!(res.status(), StatusCode::OK, "{who}");
         let body: Value = res.json().await.unwrap();
@@ -47,8 +49,10 @@ async fn every_demo_user_logs_in_and_gets_a_bearer_token(backend: Backend) {
 
 async fn unknown_email_and_wrong_password_get_the_same_401(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let wrong = assert_error(app.login("admin@beerflow.demo", "nope-nope").await, 401, "invalid email or password").await;
-    let unknown = assert_error(app.login("ghost@beerflow.demo", DEMO_PASSWORD).await, 401, "invalid email or password").await;
+    let wrong =
+        assert_error(app.login("admin@beerflow.demo", "nope-nope").await, 401, "invalid email or password").await;
+    let unknown =
+        assert_error(app.login("ghost@beerflow.demo", DEMO_PASSWORD).await, 401, "invalid email or password").await;
     assert_eq!(wrong, unknown);
 }
 
@@ -107,7 +111,8 @@ async fn a_user_reads_only_their_own_venue(backend: Backend) {
 async fn admins_manage_users_and_other_roles_are_refused(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let users = format!("/api/v1/venues/{DEMO_VENUE}/users");
-    let new_user = json!({"email": "bar@beerflow.demo", "name": "Bea Bartender", "role": "waiter", "password": "long-enough"});
+    let new_user =
+        json!({"email": "bar@beerflow.demo", "name": "Bea Bartender", "role": "waiter", "password": "long-enough"});
 
     let admin = app.token("admin").await;
     let res = app.post(&users, &admin, &new_user).await;
@@ -134,7 +139,8 @@ async fn admins_manage_users_and_other_roles_are_refused(backend: Backend) {
     assert_eq!(app.get(&users, &manager).await.status(), StatusCode::OK);
     let other = json!({"email": "x@beerflow.demo", "name": "X", "role": "admin", "password": "long-enough"});
     assert_error(app.post(&users, &manager, &other).await, 403, "role manager").await;
-    assert_error(app.delete(&format!("{users}/{}", created["id"].as_str().unwrap()), &manager).await, 403, "role").await;
+    assert_error(app.delete(&format!("{users}/{}", created["id"].as_str().unwrap()), &manager).await, 403, "role")
+        .await;
 
     // Waiters and the kitchen may do neither.
     for who in ["waiter1", "chef"] {
@@ -156,8 +162,14 @@ async fn new_users_are_validated_and_nothing_is_written_on_error(backend: Backen
     let users = format!("/api/v1/venues/{DEMO_VENUE}/users");
     let admin = app.token("admin").await;
     let cases = [
-        (json!({"email": "a@beerflow.demo", "name": "A", "role": "chef", "password": "long-enough"}), "unknown variant `chef`"),
-        (json!({"email": "a@beerflow.demo", "name": "A", "role": "waiter", "password": "long-enough", "pin": 1234}), "unknown field `pin`"),
+        (
+            json!({"email": "a@beerflow.demo", "name": "A", "role": "chef", "password": "long-enough"}),
+            "unknown variant `chef`",
+        ),
+        (
+            json!({"email": "a@beerflow.demo", "name": "A", "role": "waiter", "password": "long-enough", "pin": 1234}),
+            "unknown field `pin`",
+        ),
         (json!({"email": "a@beerflow.demo", "name": "A", "role": "waiter"}), "missing field `password`"),
         (json!({"email": "a@beerflow.demo", "name": 7, "role": "waiter", "password": "long-enough"}), "invalid type"),
         (json!({"email": "not-an-email", "name": "A", "role": "waiter", "password": "long-enough"}), "email"),
@@ -195,9 +207,7 @@ async fn deactivated_users_can_no_longer_sign_in_or_use_their_token(backend: Bac
 async fn bad_bodies_get_clear_400s_and_oversized_bodies_413(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let login = app.url("/api/v1/auth/login");
-    let send = |body: String| {
-        app.client.post(&login).header("Content-Type", "application/json").body(body).send()
-    };
+    let send = |body: String| app.client.post(&login).header("Content-Type", "application/json").body(body).send();
     assert_error(send("{\"email\": ".into()).await.unwrap(), 400, "malformed JSON").await;
     assert_error(send("{\"email\": \"a@b.co\"}".into()).await.unwrap(), 400, "missing field `password`").await;
     assert_error(
@@ -255,7 +265,13 @@ async fn demo_data_is_loaded_once(backend: Backend) {
     emails.sort();
     assert_eq!(
         emails,
-        ["admin@beerflow.demo", "chef@beerflow.demo", "manager@beerflow.demo", "waiter1@beerflow.demo", "waiter2@beerflow.demo"]
+        [
+            "admin@beerflow.demo",
+            "chef@beerflow.demo",
+            "manager@beerflow.demo",
+            "waiter1@beerflow.demo",
+            "waiter2@beerflow.demo"
+        ]
     );
 
     // The menu and stock, read straight from the database until the inventory API lands.
@@ -264,7 +280,11 @@ async fn demo_data_is_loaded_once(backend: Backend) {
     assert_eq!(count("SELECT COUNT(*) FROM suppliers", "SELECT COUNT(*) FROM suppliers").await, 2);
     assert_eq!(count("SELECT COUNT(*) FROM products", "SELECT COUNT(*) FROM products").await, 7);
     assert_eq!(count("SELECT COUNT(*) FROM lots", "SELECT COUNT(*) FROM lots").await, 9);
-    assert_eq!(count("SELECT COUNT(*) FROM stock_movements", "SELECT COUNT(*) FROM stock_movements").await, 9, "one IN per lot, once");
+    assert_eq!(
+        count("SELECT COUNT(*) FROM stock_movements", "SELECT COUNT(*) FROM stock_movements").await,
+        9,
+        "one IN per lot, once"
+    );
     // Every lot's quantity equals the sum of its movements.
     let consistent = count(
         "SELECT COUNT(*) FROM lots l WHERE l.qty_current_milli = \
@@ -276,7 +296,14 @@ async fn demo_data_is_loaded_once(backend: Backend) {
     assert_eq!(consistent, 9);
     // One lot has expired, and some expire within three days.
     let today = chrono::Utc::now().date_naive();
-    let expired = count_rows_on(&app.db.url, backend, "SELECT COUNT(*) FROM lots WHERE expiry_date < ?1", "SELECT COUNT(*) FROM lots WHERE expiry_date < $1", Some(today)).await;
+    let expired = count_rows_on(
+        &app.db.url,
+        backend,
+        "SELECT COUNT(*) FROM lots WHERE expiry_date < ?1",
+        "SELECT COUNT(*) FROM lots WHERE expiry_date < $1",
+        Some(today),
+    )
+    .await;
     assert_eq!(expired, 1);
     let soon = count_rows_on(
         &app.db.url,

@@ -50,10 +50,7 @@ pub fn fefo_order(a: &LotStock, b: &LotStock) -> Ordering {
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     };
-    expiry
-        .then(a.received_at.cmp(&b.received_at))
-        .then(a.created_at.cmp(&b.created_at))
-        .then(a.lot_id.cmp(&b.lot_id))
+    expiry.then(a.received_at.cmp(&b.received_at)).then(a.created_at.cmp(&b.created_at)).then(a.lot_id.cmp(&b.lot_id))
 }
 
 /// Plans taking `quantity` from `lots` by FEFO, never from an expired or empty lot and never
@@ -141,9 +138,8 @@ mod tests {
     }
 
     fn arb_lots() -> impl Strategy<Value = Vec<LotStock>> {
-        prop::collection::vec((0i64..50_000, prop::option::of(-5i64..30), 0i64..1000), 0..40).prop_map(|specs| {
-            specs.into_iter().enumerate().map(|(i, (q, e, r))| lot(i as u128 + 1, q, e, r)).collect()
-        })
+        prop::collection::vec((0i64..50_000, prop::option::of(-5i64..30), 0i64..1000), 0..40)
+            .prop_map(|specs| specs.into_iter().enumerate().map(|(i, (q, e, r))| lot(i as u128 + 1, q, e, r)).collect())
     }
 
     proptest! {

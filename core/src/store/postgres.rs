@@ -67,10 +67,7 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
-        sqlx::migrate!("../migrations/postgres")
-            .run(&pool)
-            .await
-            .map_err(|e| migration_error("postgres", e))?;
+        sqlx::migrate!("../migrations/postgres").run(&pool).await.map_err(|e| migration_error("postgres", e))?;
         Ok(PgStore { pool })
     }
 
@@ -117,11 +114,10 @@ impl Store for PgStore {
     }
 
     async fn get_venue(&self, id: Uuid) -> Result<Option<Venue>, AppError> {
-        let row: Option<VenueRow> =
-            sqlx::query_as("SELECT id, name, timezone, created_at FROM venues WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<VenueRow> = sqlx::query_as("SELECT id, name, timezone, created_at FROM venues WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(Venue::from))
     }
 

@@ -74,10 +74,7 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| format!("cannot open SQLite database `{url}`: {e}"))?;
-        sqlx::migrate!("../migrations/sqlite")
-            .run(&pool)
-            .await
-            .map_err(|e| migration_error("sqlite", e))?;
+        sqlx::migrate!("../migrations/sqlite").run(&pool).await.map_err(|e| migration_error("sqlite", e))?;
         Ok(SqliteStore { pool })
     }
 
@@ -124,11 +121,10 @@ impl Store for SqliteStore {
     }
 
     async fn get_venue(&self, id: Uuid) -> Result<Option<Venue>, AppError> {
-        let row: Option<VenueRow> =
-            sqlx::query_as("SELECT id, name, timezone, created_at FROM venues WHERE id = ?1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row: Option<VenueRow> = sqlx::query_as("SELECT id, name, timezone, created_at FROM venues WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(Venue::from))
     }
 

@@ -9,7 +9,10 @@ use beerflow_core::AppError;
 use beerflow_core::domain::{NewUserRequest, User, Venue};
 use uuid::Uuid;
 
-pub async fn get_venue(State(state): State<AppState>, auth: Authorized<perm::VenueRead>) -> Result<Json<Venue>, AppError> {
+pub async fn get_venue(
+    State(state): State<AppState>,
+    auth: Authorized<perm::VenueRead>,
+) -> Result<Json<Venue>, AppError> {
     state.services.get_venue(&auth.user, auth.venue_id).await.map(Json)
 }
 
