@@ -7,6 +7,9 @@ ensure_chromium
 ensure_postgres
 cd "$BEERFLOW_ROOT"
 
+log "formatting (cargo fmt --check)"
+cargo fmt --all --check
+
 log "building server and WASM (debug)"
 cargo leptos build
 # Keep the binary cargo-leptos built for the browser tests: `cargo test` builds its own.
