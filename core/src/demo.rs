@@ -10,6 +10,7 @@ use uuid::Uuid;
 
 pub const DEMO_VENUE_ID: Uuid = Uuid::from_u128(1);
 pub const DEMO_PASSWORD: &str = "admin123!";
+pub const DEMO_TIMEZONE: chrono_tz::Tz = chrono_tz::Europe::Rome;
 
 /// (email, name, role) of the demo staff.
 pub const DEMO_USERS: [(&str, &str, Role); 5] = [
@@ -102,7 +103,7 @@ pub fn demo_data(today: NaiveDate) -> Result<DemoData, AppError> {
         lot(0x508, id(0x405), None, "COLA-2411", 48, "pz", 80, day(180), "Bar fridge"),
     ];
     Ok(DemoData {
-        venue: NewVenue { id: DEMO_VENUE_ID, name: "BeerFlow Demo Pub".into(), timezone: "Europe/Rome".into() },
+        venue: NewVenue { id: DEMO_VENUE_ID, name: "BeerFlow Demo Pub".into(), timezone: DEMO_TIMEZONE.name().into() },
         users,
         categories,
         suppliers,

@@ -89,16 +89,21 @@ pub struct PageQuery {
 
 impl PageQuery {
     pub fn page(&self) -> Result<Page, AppError> {
-        let limit = self.limit.unwrap_or(100);
-        if !(1..=1000).contains(&limit) {
-            return Err(AppError::bad_request("limit: must be between 1 and 1000"));
-        }
-        let offset = self.offset.unwrap_or(0);
-        if offset < 0 {
-            return Err(AppError::bad_request("offset: must not be negative"));
-        }
-        Ok(Page { limit, offset })
+        page(self.limit, self.offset)
     }
+}
+
+/// Validates `?limit=&offset=` for queries that carry them beside their own filters.
+pub fn page(limit: Option<i64>, offset: Option<i64>) -> Result<Page, AppError> {
+    let limit = limit.unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(AppError::bad_request("limit: must be between 1 and 1000"));
+    }
+    let offset = offset.unwrap_or(0);
+    if offset < 0 {
+        return Err(AppError::bad_request("offset: must not be negative"));
+    }
+    Ok(Page { limit, offset })
 }
 
 /// The signed-in, active user: from `Authorization: Bearer`, else from the browser session.

@@ -1,9 +1,11 @@
 //! Pure domain types and rules: no I/O, compiled for the browser and the server alike.
 
 pub mod fefo;
+pub mod inventory;
 pub mod permission;
 pub mod quantity;
 pub mod role;
+pub mod stock;
 pub mod user;
 pub mod venue;
 

@@ -2,6 +2,7 @@
 //! with its own migrations and native types. Every method that writes is one whole use case in
 //! one transaction. SQL lives here and nowhere else.
 
+pub mod inventory;
 mod postgres;
 mod sqlite;
 
@@ -101,7 +102,7 @@ pub struct DemoLot {
 }
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: inventory::InventoryStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for health and logs.
     fn backend(&self) -> &'static str;
 

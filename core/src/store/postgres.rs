@@ -348,3 +348,8 @@ async fn insert_user(
     .fetch_optional(conn)
     .await
 }
+
+mod inventory_impl {
+    use super::*;
+    crate::store::inventory::impl_inventory_store!(PgStore, sqlx::PgConnection, true);
+}

@@ -355,3 +355,8 @@ async fn insert_user(
     .fetch_optional(conn)
     .await
 }
+
+mod inventory_impl {
+    use super::*;
+    crate::store::inventory::impl_inventory_store!(SqliteStore, sqlx::SqliteConnection, false);
+}

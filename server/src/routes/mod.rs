@@ -2,12 +2,14 @@
 
 pub mod auth;
 pub mod health;
+pub mod inventory;
 pub mod venues;
 
 use crate::AppState;
 use axum::Router;
 use axum::routing::{delete, get, post};
 use beerflow_core::AppError;
+use inventory as inv;
 
 pub fn api() -> Router<AppState> {
     Router::new()
@@ -16,6 +18,28 @@ pub fn api() -> Router<AppState> {
         .route("/venues/{venue_id}", get(venues::get_venue))
         .route("/venues/{venue_id}/users", get(venues::list_users).post(venues::create_user))
         .route("/venues/{venue_id}/users/{user_id}", delete(venues::deactivate_user))
+        .route("/venues/{venue_id}/product-categories", get(inv::list_categories).post(inv::create_category))
+        .route(
+            "/venues/{venue_id}/product-categories/{id}",
+            get(inv::get_category).patch(inv::update_category).delete(inv::delete_category),
+        )
+        .route("/venues/{venue_id}/suppliers", get(inv::list_suppliers).post(inv::create_supplier))
+        .route(
+            "/venues/{venue_id}/suppliers/{id}",
+            get(inv::get_supplier).patch(inv::update_supplier).delete(inv::delete_supplier),
+        )
+        .route("/venues/{venue_id}/products", get(inv::list_products).post(inv::create_product))
+        .route(
+            "/venues/{venue_id}/products/{id}",
+            get(inv::get_product).patch(inv::update_product).delete(inv::delete_product),
+        )
+        .route("/venues/{venue_id}/lots", get(inv::list_lots).post(inv::receive_lot))
+        .route("/venues/{venue_id}/lots/{id}", get(inv::get_lot).patch(inv::update_lot))
+        .route("/venues/{venue_id}/lots/{id}/adjust", post(inv::adjust_lot))
+        .route("/venues/{venue_id}/lots/{id}/trace", get(inv::trace_lot))
+        .route("/venues/{venue_id}/stock/movements", get(inv::list_movements))
+        .route("/venues/{venue_id}/stock/fefo-allocation", post(inv::fefo_preview))
+        .route("/venues/{venue_id}/stock/summary", get(inv::stock_summary))
         .fallback(not_found)
 }
 

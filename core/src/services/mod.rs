@@ -6,6 +6,7 @@ use crate::auth::{LoginThrottle, TokenKeys, dummy_hash, hash_password, verify_pa
 use crate::domain::user::{MIN_PASSWORD_LEN, normalize_email};
 use crate::domain::{Action, NewUserRequest, Role, User, Venue, allowed};
 use crate::store::{DynStore, NewUser, NewVenue, Page};
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -186,6 +187,11 @@ impl Services {
         if name.is_empty() {
             return Err(AppError::bad_request("name: must not be empty"));
         }
+        if timezone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(AppError::bad_request(format!(
+                "timezone: `{timezone}` is not an IANA time zone (e.g. Europe/Rome)"
+            )));
+        }
         self.store
             .create_venue(&NewVenue { id: Uuid::new_v4(), name: name.to_owned(), timezone: timezone.to_owned() })
             .await
@@ -193,9 +199,9 @@ impl Services {
 
     /// Loads the demo venue and its data, once: running it again changes nothing.
     pub async fn seed_demo(&self) -> Result<(), AppError> {
-        // The demo venue's local date; Europe/Rome is never more than a day from UTC, and the
-        // dates only need to make some lots "expiring soon" and one "expired".
-        let today = chrono::Utc::now().date_naive();
+        // Expiry dates are relative to the demo venue's local date, so that some lots expire
+        // soon and one has expired, as judged in the venue's own time zone.
+        let today = Utc::now().with_timezone(&crate::demo::DEMO_TIMEZONE).date_naive();
         let demo = tokio::task::spawn_blocking(move || crate::demo::demo_data(today))
             .await
             .map_err(|_| AppError::Internal)??;
@@ -213,3 +219,5 @@ pub fn authorize(actor: &User, venue_id: Uuid, action: Action) -> Result<(), App
     }
     Ok(())
 }
+mod inventory;
+pub use inventory::{LotTrace, MAX_SUMMARY_DAYS, TraceEntry};

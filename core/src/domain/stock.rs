@@ -1,0 +1,203 @@
+//! The stock summary: what is on hand, what expires soon, what has expired, what is below its
+//! minimum. A pure function over a snapshot of products and lots.
+
+use super::inventory::Unit;
+use super::quantity::Qty;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// A stock-tracked, active product as the summary needs it.
+#[derive(Clone, Debug)]
+pub struct ProductStockInfo {
+    pub product_id: Uuid,
+    pub name: String,
+    pub unit: Unit,
+    pub min_stock: Option<Qty>,
+}
+
+/// A lot with stock left.
+#[derive(Clone, Debug)]
+pub struct LotStockInfo {
+    pub lot_id: Uuid,
+    pub lot_code: String,
+    pub product_id: Uuid,
+    pub qty_current: Qty,
+    pub expiry_date: Option<NaiveDate>,
+    pub storage_location: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductSummary {
+    pub product_id: Uuid,
+    pub name: String,
+    pub unit: Unit,
+    /// Usable stock: lots not expired.
+    pub qty_on_hand: Qty,
+    /// Usable lots with stock left.
+    pub lot_count: u32,
+    pub next_expiry: Option<NaiveDate>,
+    /// Usable stock expiring within the window (today included).
+    pub expiring_soon_qty: Qty,
+    /// Stock in expired lots, never served: to be recorded as waste.
+    pub expired_qty: Qty,
+    pub min_stock: Option<Qty>,
+    pub below_min: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SummaryLot {
+    pub lot_id: Uuid,
+    pub lot_code: String,
+    pub product_id: Uuid,
+    pub product_name: String,
+    pub qty_current: Qty,
+    pub unit: Unit,
+    pub expiry_date: Option<NaiveDate>,
+    pub storage_location: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StockSummary {
+    pub status: String,
+    pub generated_at: DateTime<Utc>,
+    pub today: NaiveDate,
+    pub expiring_within_days: u32,
+    pub products: Vec<ProductSummary>,
+    pub expiring_lots: Vec<SummaryLot>,
+    pub expired_lots: Vec<SummaryLot>,
+}
+
+/// Summarises `lots` per product as of the venue's local `today`; "expiring soon" means an
+/// expiry date from today to `today + days`.
+pub fn summarize(
+    products: &[ProductStockInfo],
+    lots: &[LotStockInfo],
+    today: NaiveDate,
+    days: u32,
+    generated_at: DateTime<Utc>,
+) -> StockSummary {
+    let horizon = today + chrono::Duration::days(i64::from(days));
+    let mut per_product: HashMap<Uuid, ProductSummary> = products
+        .iter()
+        .map(|p| {
+            let summary = ProductSummary {
+                product_id: p.product_id,
+                name: p.name.clone(),
+                unit: p.unit,
+                qty_on_hand: Qty::ZERO,
+                lot_count: 0,
+                next_expiry: None,
+                expiring_soon_qty: Qty::ZERO,
+                expired_qty: Qty::ZERO,
+                min_stock: p.min_stock,
+                below_min: false,
+            };
+            (p.product_id, summary)
+        })
+        .collect();
+    let mut expiring_lots = Vec::new();
+    let mut expired_lots = Vec::new();
+    for lot in lots.iter().filter(|l| l.qty_current.is_positive()) {
+        let Some(summary) = per_product.get_mut(&lot.product_id) else { continue };
+        let as_summary_lot = || SummaryLot {
+            lot_id: lot.lot_id,
+            lot_code: lot.lot_code.clone(),
+            product_id: lot.product_id,
+            product_name: summary.name.clone(),
+            qty_current: lot.qty_current,
+            unit: summary.unit,
+            expiry_date: lot.expiry_date,
+            storage_location: lot.storage_location.clone(),
+        };
+        match lot.expiry_date {
+            Some(d) if d < today => {
+                expired_lots.push(as_summary_lot());
+                summary.expired_qty += lot.qty_current;
+            }
+            expiry => {
+                if expiry.is_some_and(|d| d <= horizon) {
+                    expiring_lots.push(as_summary_lot());
+                    summary.expiring_soon_qty += lot.qty_current;
+                }
+                summary.qty_on_hand += lot.qty_current;
+                summary.lot_count += 1;
+                summary.next_expiry = match (summary.next_expiry, expiry) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+            }
+        }
+    }
+    let mut products: Vec<ProductSummary> = per_product
+        .into_values()
+        .map(|mut s| {
+            s.below_min = s.min_stock.is_some_and(|min| s.qty_on_hand < min);
+            s
+        })
+        .collect();
+    products.sort_by(|a, b| a.name.cmp(&b.name).then(a.product_id.cmp(&b.product_id)));
+    let by_expiry =
+        |a: &SummaryLot, b: &SummaryLot| a.expiry_date.cmp(&b.expiry_date).then(a.lot_code.cmp(&b.lot_code));
+    expiring_lots.sort_by(by_expiry);
+    expired_lots.sort_by(by_expiry);
+    StockSummary {
+        status: "ok".into(),
+        generated_at,
+        today,
+        expiring_within_days: days,
+        products,
+        expiring_lots,
+        expired_lots,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn on_hand_expiring_expired_and_below_min_per_product() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let d = |n: i64| Some(today + chrono::Duration::days(n));
+        let (burger, beer) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        let products = [
+            ProductStockInfo {
+                product_id: burger,
+                name: "Burger".into(),
+                unit: Unit::Pz,
+                min_stock: Some(Qty::whole(10)),
+            },
+            ProductStockInfo { product_id: beer, name: "Lager".into(), unit: Unit::L, min_stock: Some(Qty::whole(5)) },
+        ];
+        let lot = |n: u128, product_id, units, expiry_date| LotStockInfo {
+            lot_id: Uuid::from_u128(100 + n),
+            lot_code: format!("L{n}"),
+            product_id,
+            qty_current: Qty::whole(units),
+            expiry_date,
+            storage_location: None,
+        };
+        let lots = [
+            lot(1, burger, 4, d(-1)),
+            lot(2, burger, 3, d(0)),
+            lot(3, burger, 2, d(3)),
+            lot(4, burger, 9, d(4)),
+            lot(5, beer, 30, None),
+            lot(6, beer, 0, d(-5)),
+        ];
+        let s = summarize(&products, &lots, today, 3, Utc::now());
+        let b = &s.products[0];
+        assert_eq!((b.name.as_str(), b.qty_on_hand, b.lot_count), ("Burger", Qty::whole(14), 3));
+        assert_eq!((b.expiring_soon_qty, b.expired_qty, b.next_expiry), (Qty::whole(5), Qty::whole(4), d(0)));
+        assert!(!b.below_min);
+        let l = &s.products[1];
+        assert_eq!((l.qty_on_hand, l.lot_count, l.next_expiry, l.expired_qty), (Qty::whole(30), 1, None, Qty::ZERO));
+        assert_eq!(s.expiring_lots.iter().map(|l| l.lot_code.as_str()).collect::<Vec<_>>(), ["L2", "L3"]);
+        assert_eq!(s.expired_lots.iter().map(|l| l.lot_code.as_str()).collect::<Vec<_>>(), ["L1"]);
+
+        let tight = summarize(&products, &lots[..3], today, 3, Utc::now());
+        assert!(tight.products[0].below_min, "5 usable < min 10");
+    }
+}
