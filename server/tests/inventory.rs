@@ -17,6 +17,7 @@ on_both_backends!(
     the_summary_reports_on_hand_expiring_expired_and_below_min,
     a_lot_trace_lists_every_movement_oldest_first,
     each_role_may_read_inventory_but_only_managers_and_admins_write,
+    another_venues_ids_are_not_found,
 );
 
 fn v(path: &str) -> String {
@@ -551,4 +552,74 @@ async fn each_role_may_read_inventory_but_only_managers_and_admins_write(backend
     let lot = ok(app.get(&v(&format!("/lots/{lot_id}")), &app.token("admin").await).await).await;
     let before = demo_lot["qty_current"].as_f64().unwrap();
     assert_eq!(lot["qty_current"].as_f64(), Some(before + 2.0), "only the two permitted adjustments landed");
+}
+
+async fn another_venues_ids_are_not_found(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let venue = app.services.add_venue("The Anchor", "Europe/London").await.unwrap();
+    app.services
+        .add_user(venue.id, "boss@anchor.pub", "Boss", beerflow_core::domain::Role::Admin, "long-enough")
+        .await
+        .unwrap();
+    let theirs = app.login("boss@anchor.pub", "long-enough").await.json::<Value>().await.unwrap()["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let base = format!("/api/v1/venues/{}", venue.id);
+    let cat = created(app.post(&format!("{base}/product-categories"), &theirs, &json!({"name": "Fish"})).await).await;
+    let sup = created(app.post(&format!("{base}/suppliers"), &theirs, &json!({"name": "Harbour"})).await).await;
+    let prod = created(
+        app.post(&format!("{base}/products"), &theirs, &json!({"name": "Cod", "unit": "kg", "price": 20})).await,
+    )
+    .await;
+    let lot = created(
+        app.post(
+            &format!("{base}/lots"),
+            &theirs,
+            &json!({"product_id": prod["id"], "lot_code": "C1", "qty_init": 3, "unit": "kg"}),
+        )
+        .await,
+    )
+    .await;
+
+    let ours = app.token("admin").await;
+    let id = |x: &Value| x["id"].as_str().unwrap().to_owned();
+    for path in [
+        format!("/product-categories/{}", id(&cat)),
+        format!("/suppliers/{}", id(&sup)),
+        format!("/products/{}", id(&prod)),
+        format!("/lots/{}", id(&lot)),
+        format!("/lots/{}/trace", id(&lot)),
+    ] {
+        assert_error(app.get(&v(&path), &ours).await, 404, "not found").await;
+    }
+    let cases = [
+        (v("/lots"), json!({"product_id": prod["id"], "lot_code": "X", "qty_init": 1, "unit": "kg"}), "product_id"),
+        (v("/products"), json!({"name": "X", "unit": "pz", "price": 1, "category_id": cat["id"]}), "category_id"),
+        (v("/products"), json!({"name": "X", "unit": "pz", "price": 1, "supplier_id": sup["id"]}), "supplier_id"),
+        (
+            v(&format!("/lots/{}/adjust", id(&lot))),
+            json!({"quantity": -1, "reason": "x", "movement_type": "WASTE"}),
+            "not found",
+        ),
+        (v("/stock/fefo-allocation"), json!({"product_id": prod["id"], "quantity": 1}), "not found"),
+    ];
+    for (path, body, needle) in cases {
+        assert_error(app.post(&path, &ours, &body).await, 404, needle).await;
+    }
+    assert_error(
+        patch(&app, &v(&format!("/products/{}", id(&prod))), &ours, &json!({"price": 1})).await,
+        404,
+        "not found",
+    )
+    .await;
+    // Their lot is untouched and our lists never show their rows.
+    let lot_now = ok(app.get(&format!("{base}/lots/{}", id(&lot)), &theirs).await).await;
+    assert_eq!(lot_now["qty_current"].as_f64(), Some(3.0));
+    let our_products = ok(app.get(&v("/products?limit=1000"), &ours).await).await;
+    assert!(our_products.as_array().unwrap().iter().all(|p| p["id"] != prod["id"]));
+    let our_moves = ok(app.get(&v("/stock/movements?limit=1000"), &ours).await).await;
+    assert!(our_moves.as_array().unwrap().iter().all(|m| m["lot_id"] != lot["id"]));
+    // A venue with an unknown time zone is refused.
+    assert!(app.services.add_venue("Nowhere", "Mars/Olympus").await.is_err());
 }
