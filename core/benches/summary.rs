@@ -14,7 +14,8 @@ async fn populated(url: &str) -> (SharedServices, User) {
     let store = beerflow_core::store::connect(url).await.expect("store");
     let services = Services::new(store, Some("bench".into())).await.expect("services");
     let venue = services.add_venue("Bench Bistro", "Europe/Rome").await.expect("venue");
-    let admin = services.add_user(venue.id, "bench@bistro.test", "Bench", Role::Admin, "long-enough").await.expect("user");
+    let admin =
+        services.add_user(venue.id, "bench@bistro.test", "Bench", Role::Admin, "long-enough").await.expect("user");
     let today = services.venue_today(venue.id).await.expect("today");
     for p in 0..PRODUCTS {
         let req = NewProduct {
