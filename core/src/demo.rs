@@ -111,3 +111,43 @@ pub fn demo_data(today: NaiveDate) -> Result<DemoData, AppError> {
         lots,
     })
 }
+
+/// The demo floor: a dining room, a bar counter and a terrace.
+pub fn demo_tables(now: chrono::DateTime<chrono::Utc>) -> Vec<crate::domain::table::Table> {
+    use crate::domain::table::{Position, Table, TableStatus};
+    let floor: [(&str, i32, &str, f64, f64, &str); 10] = [
+        ("T1", 2, "Sala", 40.0, 40.0, "square"),
+        ("T2", 2, "Sala", 160.0, 40.0, "square"),
+        ("T3", 4, "Sala", 280.0, 40.0, "rect"),
+        ("T4", 4, "Sala", 40.0, 180.0, "rect"),
+        ("T5", 6, "Sala", 200.0, 180.0, "rect"),
+        ("T6", 8, "Sala", 380.0, 180.0, "round"),
+        ("B1", 1, "Bancone", 40.0, 340.0, "round"),
+        ("B2", 1, "Bancone", 120.0, 340.0, "round"),
+        ("E1", 4, "Dehors", 520.0, 40.0, "round"),
+        ("E2", 4, "Dehors", 520.0, 180.0, "round"),
+    ];
+    floor
+        .iter()
+        .enumerate()
+        .map(|(i, (name, seats, area, x, y, shape))| Table {
+            id: Uuid::from_u128(0x700 + i as u128),
+            venue_id: DEMO_VENUE_ID,
+            name: (*name).to_owned(),
+            seats: *seats,
+            area: Some((*area).to_owned()),
+            position_json: Some(Position {
+                x: *x,
+                y: *y,
+                width: Some(if *seats > 4 { 140.0 } else { 90.0 }),
+                height: Some(90.0),
+                shape: Some((*shape).to_owned()),
+                rotation: None,
+            }),
+            status: TableStatus::Free,
+            open_orders: 0,
+            created_at: now,
+            updated_at: now,
+        })
+        .collect()
+}

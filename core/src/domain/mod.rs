@@ -1,11 +1,14 @@
 //! Pure domain types and rules: no I/O, compiled for the browser and the server alike.
 
+pub mod event;
 pub mod fefo;
 pub mod inventory;
+pub mod order;
 pub mod permission;
 pub mod quantity;
 pub mod role;
 pub mod stock;
+pub mod table;
 pub mod user;
 pub mod venue;
 

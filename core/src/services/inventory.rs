@@ -5,7 +5,8 @@ use super::{Services, authorize};
 use crate::AppError;
 use crate::domain::inventory::{
     AdjustRequest, Category, CategoryPatch, FefoPreview, FefoRequest, Lot, LotPatch, Movement, MovementType,
-    NewCategory, NewLot, NewMovement, NewProduct, NewSupplier, Product, ProductPatch, Supplier, SupplierPatch,
+    NewCategory, NewLot, NewMovement, NewProduct, NewSupplier, Product, ProductPatch, ReferenceType, Supplier,
+    SupplierPatch,
 };
 use crate::domain::stock::{StockSummary, summarize};
 use crate::domain::{Action, Money, Qty, User, plan_fefo};
@@ -473,11 +474,28 @@ impl Services {
     pub async fn trace_lot(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<LotTrace, AppError> {
         authorize(actor, venue_id, Action::InventoryRead)?;
         let history = self.store.lot_history(venue_id, id).await?.ok_or_else(|| not_found("lot", id))?;
-        // Orders arrive with the orders issue; until then no movement refers to one.
+        let order_ids: Vec<Uuid> = history
+            .movements
+            .iter()
+            .filter(|m| m.reference_type == ReferenceType::Order)
+            .filter_map(|m| m.reference_id)
+            .collect();
+        let refs = self.store.order_refs(venue_id, &order_ids).await?;
         let movements = history
             .movements
             .into_iter()
-            .map(|movement| TraceEntry { movement, order_id: None, order_number: None, table_name: None })
+            .map(|movement| {
+                let order = movement
+                    .reference_id
+                    .filter(|_| movement.reference_type == ReferenceType::Order)
+                    .and_then(|id| refs.iter().find(|r| r.order_id == id));
+                TraceEntry {
+                    order_id: order.map(|r| r.order_id),
+                    order_number: order.map(|r| r.order_number.clone()),
+                    table_name: order.and_then(|r| r.table_name.clone()),
+                    movement,
+                }
+            })
             .collect();
         Ok(LotTrace { lot: history.lot, product_name: history.product_name, movements })
     }

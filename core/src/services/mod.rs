@@ -205,7 +205,8 @@ impl Services {
         let demo = tokio::task::spawn_blocking(move || crate::demo::demo_data(today))
             .await
             .map_err(|_| AppError::Internal)??;
-        self.store.seed_demo(&demo).await
+        self.store.seed_demo(&demo).await?;
+        self.store.seed_tables(&crate::demo::demo_tables(crate::store::orders::now_micros())).await
     }
 }
 
@@ -220,4 +221,6 @@ pub fn authorize(actor: &User, venue_id: Uuid, action: Action) -> Result<(), App
     Ok(())
 }
 mod inventory;
+mod orders;
 pub use inventory::{LotTrace, MAX_SUMMARY_DAYS, TraceEntry};
+pub use orders::{MAX_IDEMPOTENCY_KEY_LEN, MAX_ITEMS_PER_REQUEST};

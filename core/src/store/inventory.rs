@@ -122,7 +122,8 @@ pub trait InventoryStore: Send + Sync + 'static {
 /// Renders a SQL template for a backend. Placeholders are `$N`; markers:
 /// `@q(col)` / `@m(col)` read a quantity / money column as integer thousandths / cents,
 /// `@qc(col)` / `@mc(col)` name such a column, `@qv($N)` / `@mv($N)` write such a parameter,
-/// `@json($N)` / `@jsoncol(col)` write / read JSON text, `@true`, `@false`, `@ilike`, `@lock`.
+/// `@json($N)` / `@jsoncol(col)` write / read JSON text, `@true`, `@false`, `@ilike`, `@lock`,
+/// `@lockof(alias)` (row locks on PostgreSQL; SQLite's write transactions are already exclusive).
 pub fn render(template: &str, pg: bool) -> String {
     let mut out = String::with_capacity(template.len() + 32);
     let mut rest = template;
@@ -168,6 +169,8 @@ pub fn render(template: &str, pg: bool) -> String {
             ("ilike", true) => "ILIKE".into(),
             ("lock", false) => String::new(),
             ("lock", true) => " FOR UPDATE".into(),
+            ("lockof", false) => String::new(),
+            ("lockof", true) => format!(" FOR UPDATE OF {arg}"),
             (other, _) => panic!("unknown SQL marker @{other}"),
         };
         out.push_str(&piece);

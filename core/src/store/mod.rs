@@ -3,6 +3,7 @@
 //! one transaction. SQL lives here and nowhere else.
 
 pub mod inventory;
+pub mod orders;
 mod postgres;
 mod sqlite;
 
@@ -102,7 +103,7 @@ pub struct DemoLot {
 }
 
 #[async_trait]
-pub trait Store: inventory::InventoryStore + Send + Sync + 'static {
+pub trait Store: inventory::InventoryStore + orders::OrderStore + Send + Sync + 'static {
     /// `sqlite` or `postgres`, for health and logs.
     fn backend(&self) -> &'static str;
 

@@ -353,3 +353,8 @@ mod inventory_impl {
     use super::*;
     crate::store::inventory::impl_inventory_store!(PgStore, sqlx::PgConnection, true);
 }
+
+mod orders_impl {
+    use super::*;
+    crate::store::orders::impl_order_store!(PgStore, sqlx::PgConnection, true);
+}

@@ -360,3 +360,8 @@ mod inventory_impl {
     use super::*;
     crate::store::inventory::impl_inventory_store!(SqliteStore, sqlx::SqliteConnection, false);
 }
+
+mod orders_impl {
+    use super::*;
+    crate::store::orders::impl_order_store!(SqliteStore, sqlx::SqliteConnection, false);
+}

@@ -3,13 +3,15 @@
 pub mod auth;
 pub mod health;
 pub mod inventory;
+pub mod orders;
 pub mod venues;
 
 use crate::AppState;
 use axum::Router;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 use beerflow_core::AppError;
 use inventory as inv;
+use orders as ord;
 
 pub fn api() -> Router<AppState> {
     Router::new()
@@ -40,6 +42,15 @@ pub fn api() -> Router<AppState> {
         .route("/venues/{venue_id}/stock/movements", get(inv::list_movements))
         .route("/venues/{venue_id}/stock/fefo-allocation", post(inv::fefo_preview))
         .route("/venues/{venue_id}/stock/summary", get(inv::stock_summary))
+        .route("/venues/{venue_id}/tables", get(ord::list_tables).post(ord::create_table))
+        .route("/venues/{venue_id}/tables/layout", patch(ord::update_layout))
+        .route("/venues/{venue_id}/tables/{id}", get(ord::get_table).patch(ord::update_table).delete(ord::delete_table))
+        .route("/venues/{venue_id}/tables/{id}/status", patch(ord::set_table_status))
+        .route("/venues/{venue_id}/orders", get(ord::list_orders).post(ord::create_order))
+        .route("/venues/{venue_id}/orders/kitchen-display", get(ord::kitchen_display))
+        .route("/venues/{venue_id}/orders/{id}", get(ord::get_order).delete(ord::delete_order))
+        .route("/venues/{venue_id}/orders/{id}/items", post(ord::add_items))
+        .route("/venues/{venue_id}/orders/{id}/status", patch(ord::change_status))
         .fallback(not_found)
 }
 

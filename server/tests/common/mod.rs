@@ -204,3 +204,31 @@ macro_rules! on_both_backends {
         }
     };
 }
+
+/// A path under the demo venue.
+pub fn venue_path(path: &str) -> String {
+    format!("/api/v1/venues/{DEMO_VENUE}{path}")
+}
+
+/// The body of a `201`, failing with the body when the status differs.
+pub async fn expect_created(res: Response) -> Value {
+    expect_status(res, 201).await
+}
+
+/// The body of a `200`, failing with the body when the status differs.
+pub async fn expect_ok(res: Response) -> Value {
+    expect_status(res, 200).await
+}
+
+pub async fn expect_status(res: Response, status: u16) -> Value {
+    let got = res.status().as_u16();
+    let body: Value = res.json().await.unwrap_or(Value::Null);
+    assert_eq!(got, status, "{body}");
+    body
+}
+
+impl TestApp {
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client.patch(self.url(path)).bearer_auth(token).json(body).send().await.expect("PATCH")
+    }
+}

@@ -1,0 +1,118 @@
+//! Venue events of `spec/REALTIME.md`: appended to the venue's event log in the transaction of
+//! the change they describe, numbered by a per-venue `seq`, then pushed to live clients.
+
+use super::order::OrderStatus;
+use super::quantity::{Money, Qty};
+use super::table::TableStatus;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StockAlertKind {
+    Low,
+    Expiring,
+    Expired,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertPriority {
+    Low,
+    Normal,
+    High,
+}
+
+/// A venue event as the contract names it: `{"event": "...", "data": {...}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", content = "data", rename_all = "snake_case")]
+pub enum VenueEvent {
+    NewOrder {
+        order_id: Uuid,
+        order_number: String,
+        table_id: Option<Uuid>,
+        table_name: Option<String>,
+        status: OrderStatus,
+        item_count: usize,
+        covers: Option<i32>,
+        created_by: Uuid,
+    },
+    OrderUpdated {
+        order_id: Uuid,
+        order_number: String,
+        item_count: usize,
+        total: Money,
+    },
+    OrderStatusChanged {
+        order_id: Uuid,
+        order_number: String,
+        table_id: Option<Uuid>,
+        table_name: Option<String>,
+        from_status: OrderStatus,
+        status: OrderStatus,
+        changed_by: Uuid,
+    },
+    TableStatusChanged {
+        table_id: Uuid,
+        table_name: String,
+        from_status: TableStatus,
+        status: TableStatus,
+    },
+    TablesLayoutChanged {
+        table_ids: Vec<Uuid>,
+    },
+    StockAlert {
+        product_id: Uuid,
+        product_name: String,
+        kind: StockAlertKind,
+        qty_on_hand: Qty,
+    },
+    KitchenAlert {
+        message: String,
+        priority: AlertPriority,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order_id: Option<Uuid>,
+    },
+}
+
+impl VenueEvent {
+    /// The event's name and its `data`, as stored in the log.
+    pub fn into_parts(&self) -> (String, serde_json::Value) {
+        let mut v = serde_json::to_value(self).expect("events serialise");
+        let name = v["event"].as_str().unwrap_or_default().to_owned();
+        let data = v.get_mut("data").map(serde_json::Value::take).unwrap_or_default();
+        (name, data)
+    }
+}
+
+/// One entry of a venue's event log, as sent to clients: `{event, data, seq, ts}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub event: String,
+    pub data: serde_json::Value,
+    pub seq: i64,
+    pub ts: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_have_the_contract_names_and_fields() {
+        let e = VenueEvent::TableStatusChanged {
+            table_id: Uuid::nil(),
+            table_name: "T1".into(),
+            from_status: TableStatus::Free,
+            status: TableStatus::Occupied,
+        };
+        let (name, data) = e.into_parts();
+        assert_eq!(name, "table_status_changed");
+        assert_eq!(data["from_status"], "free");
+        assert_eq!(data["status"], "occupied");
+        let (name, data) = VenueEvent::TablesLayoutChanged { table_ids: vec![Uuid::nil()] }.into_parts();
+        assert_eq!(name, "tables_layout_changed");
+        assert_eq!(data["table_ids"].as_array().map(Vec::len), Some(1));
+    }
+}

@@ -1,0 +1,325 @@
+//! Tables and orders use cases: validation, the permission table and the state machine, then
+//! one store call (one transaction) each.
+
+use super::{Services, authorize};
+use crate::AppError;
+use crate::domain::event::EventRecord;
+use crate::domain::order::{AddItems, KitchenOrder, NewItem, NewOrder, Order, OrderStatus, StatusRequest, transition};
+use crate::domain::table::{LayoutRequest, NewTable, Table, TablePatch, TableStatus};
+use crate::domain::{Action, Qty, User, allowed};
+use crate::store::Page;
+use crate::store::orders::{ItemDraft, LayoutChange, OrderDraft, OrderFilter, StatusChange, TableFilter, now_micros};
+use uuid::Uuid;
+
+/// Most lines one request may add to an order.
+pub const MAX_ITEMS_PER_REQUEST: usize = 200;
+/// Longest `Idempotency-Key` accepted.
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
+
+fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
+    let v = value.trim();
+    if v.is_empty() || v.chars().count() > max {
+        return Err(AppError::bad_request(format!("{field}: must be 1 to {max} characters")));
+    }
+    Ok(v.to_owned())
+}
+
+fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        Some(v) => text(field, v, max).map(Some),
+        None => Ok(None),
+    }
+}
+
+fn seats(value: i32) -> Result<i32, AppError> {
+    if !(1..=100).contains(&value) {
+        return Err(AppError::bad_request("seats: must be between 1 and 100"));
+    }
+    Ok(value)
+}
+
+fn not_found(what: &str, id: Uuid) -> AppError {
+    AppError::not_found(format!("{what} {id} not found"))
+}
+
+fn items(field: &str, items: &[NewItem]) -> Result<Vec<ItemDraft>, AppError> {
+    if items.len() > MAX_ITEMS_PER_REQUEST {
+        return Err(AppError::bad_request(format!("{field}: at most {MAX_ITEMS_PER_REQUEST} items per request")));
+    }
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            if item.quantity <= Qty::ZERO {
+                return Err(AppError::bad_request(format!("{field}[{i}].quantity: must be greater than 0")));
+            }
+            if item.quantity > Qty::whole(10_000) {
+                return Err(AppError::bad_request(format!("{field}[{i}].quantity: must be at most 10000")));
+            }
+            if let Some(m) = &item.modifiers
+                && serde_json::Value::Object(m.clone()).to_string().len() > 4096
+            {
+                return Err(AppError::bad_request(format!(
+                    "{field}[{i}].modifiers: must be at most 4096 bytes of JSON"
+                )));
+            }
+            Ok(ItemDraft {
+                id: Uuid::new_v4(),
+                product_id: item.product_id,
+                quantity: item.quantity,
+                notes: optional(&format!("{field}[{i}].notes"), item.notes.as_deref(), 500)?,
+                modifiers: item.modifiers.clone(),
+            })
+        })
+        .collect()
+}
+
+impl Services {
+    // Tables
+
+    pub async fn create_table(&self, actor: &User, venue_id: Uuid, req: NewTable) -> Result<Table, AppError> {
+        authorize(actor, venue_id, Action::TablesWrite)?;
+        if let Some(p) = &req.position_json {
+            p.validate("position_json").map_err(AppError::BadRequest)?;
+        }
+        let now = now_micros();
+        let table = Table {
+            id: Uuid::new_v4(),
+            venue_id,
+            name: text("name", &req.name, 50)?,
+            seats: seats(req.seats)?,
+            area: optional("area", req.area.as_deref(), 50)?,
+            position_json: req.position_json,
+            status: TableStatus::Free,
+            open_orders: 0,
+            created_at: now,
+            updated_at: now,
+        };
+        self.store.create_table(&table).await
+    }
+
+    pub async fn list_tables(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        filter: TableFilter,
+        page: Page,
+    ) -> Result<Vec<Table>, AppError> {
+        authorize(actor, venue_id, Action::TablesRead)?;
+        self.store.list_tables(venue_id, &filter, page).await
+    }
+
+    pub async fn get_table(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<Table, AppError> {
+        authorize(actor, venue_id, Action::TablesRead)?;
+        self.store.get_table(venue_id, id).await?.ok_or_else(|| not_found("table", id))
+    }
+
+    pub async fn update_table(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        id: Uuid,
+        patch: TablePatch,
+    ) -> Result<Table, AppError> {
+        authorize(actor, venue_id, Action::TablesWrite)?;
+        if let Some(Some(p)) = &patch.position_json {
+            p.validate("position_json").map_err(AppError::BadRequest)?;
+        }
+        let apply = move |mut t: Table| {
+            if let Some(name) = &patch.name {
+                t.name = text("name", name, 50)?;
+            }
+            if let Some(s) = patch.seats {
+                t.seats = seats(s)?;
+            }
+            if let Some(area) = &patch.area {
+                t.area = optional("area", area.as_deref(), 50)?;
+            }
+            if let Some(p) = &patch.position_json {
+                t.position_json = p.clone();
+            }
+            Ok(t)
+        };
+        self.store.update_table(venue_id, id, &apply).await?.ok_or_else(|| not_found("table", id))
+    }
+
+    pub async fn delete_table(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<(), AppError> {
+        authorize(actor, venue_id, Action::TablesWrite)?;
+        self.store.delete_table(venue_id, id).await?.ok_or_else(|| not_found("table", id))
+    }
+
+    pub async fn set_table_status(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        id: Uuid,
+        status: TableStatus,
+    ) -> Result<Table, AppError> {
+        authorize(actor, venue_id, Action::TablesSetStatus)?;
+        self.store.set_table_status(venue_id, id, status).await?.ok_or_else(|| not_found("table", id))
+    }
+
+    pub async fn update_layout(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        req: LayoutRequest,
+    ) -> Result<Vec<Table>, AppError> {
+        authorize(actor, venue_id, Action::TablesWrite)?;
+        if req.tables.is_empty() {
+            return Err(AppError::bad_request("tables: must list at least one table"));
+        }
+        if req.tables.len() > 1000 {
+            return Err(AppError::bad_request("tables: at most 1000 tables per layout change"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut changes = Vec::with_capacity(req.tables.len());
+        for (i, entry) in req.tables.into_iter().enumerate() {
+            if !seen.insert(entry.id) {
+                return Err(AppError::bad_request(format!("tables[{i}].id: table {} is listed twice", entry.id)));
+            }
+            entry.position_json.validate(&format!("tables[{i}].position_json")).map_err(AppError::BadRequest)?;
+            let area = match entry.area {
+                Some(area) => Some(optional(&format!("tables[{i}].area"), area.as_deref(), 50)?),
+                None => None,
+            };
+            changes.push(LayoutChange { id: entry.id, position: entry.position_json, area });
+        }
+        self.store.update_layout(venue_id, &changes).await
+    }
+
+    // Orders
+
+    /// Creates an order (201), or with a known `Idempotency-Key` returns the order that key
+    /// created before (`false`: nothing new was written).
+    pub async fn create_order(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        req: NewOrder,
+        idempotency_key: Option<String>,
+    ) -> Result<(Order, bool), AppError> {
+        authorize(actor, venue_id, Action::OrdersTake)?;
+        let idempotency_key = match idempotency_key.map(|k| k.trim().to_owned()) {
+            Some(k) if k.is_empty() || k.len() > MAX_IDEMPOTENCY_KEY_LEN => {
+                return Err(AppError::bad_request(format!(
+                    "Idempotency-Key: must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} characters"
+                )));
+            }
+            other => other,
+        };
+        if let Some(c) = req.covers
+            && !(1..=500).contains(&c)
+        {
+            return Err(AppError::bad_request("covers: must be between 1 and 500"));
+        }
+        let draft = OrderDraft {
+            id: Uuid::new_v4(),
+            venue_id,
+            table_id: req.table_id,
+            covers: req.covers,
+            notes: optional("notes", req.notes.as_deref(), 1000)?,
+            items: items("items", &req.items)?,
+            created_by: actor.id,
+            idempotency_key,
+            now: now_micros(),
+        };
+        self.store.create_order(&draft).await
+    }
+
+    pub async fn add_items(&self, actor: &User, venue_id: Uuid, id: Uuid, req: AddItems) -> Result<Order, AppError> {
+        authorize(actor, venue_id, Action::OrdersTake)?;
+        if req.items.is_empty() {
+            return Err(AppError::bad_request("items: must list at least one item"));
+        }
+        let drafts = items("items", &req.items)?;
+        self.store.add_items(venue_id, id, &drafts, now_micros()).await?.ok_or_else(|| not_found("order", id))
+    }
+
+    pub async fn get_order(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<Order, AppError> {
+        authorize(actor, venue_id, Action::OrdersRead)?;
+        self.store.get_order(venue_id, id).await?.ok_or_else(|| not_found("order", id))
+    }
+
+    pub async fn list_orders(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        filter: OrderFilter,
+        page: Page,
+    ) -> Result<Vec<Order>, AppError> {
+        authorize(actor, venue_id, Action::OrdersRead)?;
+        self.store.list_orders(venue_id, &filter, page).await
+    }
+
+    pub async fn delete_order(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<(), AppError> {
+        authorize(actor, venue_id, Action::OrdersTake)?;
+        self.store.delete_order(venue_id, id).await?.ok_or_else(|| not_found("order", id))
+    }
+
+    /// Moves an order along the state machine; the permission table decides who may make the
+    /// move. Serving deducts stock in the same transaction.
+    pub async fn change_order_status(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        id: Uuid,
+        req: StatusRequest,
+    ) -> Result<Order, AppError> {
+        authorize(actor, venue_id, Action::OrdersRead)?;
+        let reason = optional("reason", req.reason.as_deref(), 500)?;
+        let today = self.venue_today(venue_id).await?;
+        let to = req.status;
+        let role = actor.role;
+        let check = move |order: &Order| -> Result<(), AppError> {
+            let Some(action) = transition(order.status, to) else {
+                return Err(AppError::conflict(format!(
+                    "status: order {} cannot go from {} to {}",
+                    order.order_number, order.status, to
+                )));
+            };
+            if !allowed(role, action) {
+                return Err(AppError::forbidden(format!(
+                    "role {role} may not move an order from {} to {}",
+                    order.status, to
+                )));
+            }
+            if to == OrderStatus::Confirmed && order.items.is_empty() {
+                return Err(AppError::conflict(format!(
+                    "status: order {} has no items; add items before confirming it",
+                    order.order_number
+                )));
+            }
+            Ok(())
+        };
+        let change = StatusChange { to, reason, actor, today, check: &check };
+        self.store.change_status(venue_id, id, &change).await?.ok_or_else(|| not_found("order", id))
+    }
+
+    /// Open kitchen tickets, oldest first, with how long each has waited.
+    pub async fn kitchen_display(&self, actor: &User, venue_id: Uuid) -> Result<Vec<KitchenOrder>, AppError> {
+        authorize(actor, venue_id, Action::OrdersRead)?;
+        let now = chrono::Utc::now();
+        let orders = self.store.kitchen_orders(venue_id).await?;
+        Ok(orders
+            .into_iter()
+            .map(|order| {
+                let since = order.confirmed_at.unwrap_or(order.created_at);
+                let elapsed_seconds = (now - since).num_seconds().max(0);
+                KitchenOrder { order, elapsed_seconds }
+            })
+            .collect())
+    }
+
+    /// The venue's event log after `after_seq` (the real-time feed's source of truth).
+    pub async fn venue_events(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<EventRecord>, AppError> {
+        authorize(actor, venue_id, Action::OrdersRead)?;
+        self.store.list_events(venue_id, after_seq, limit).await
+    }
+}
