@@ -39,6 +39,12 @@ done
 cd end2end
 BEERFLOW_E2E_URL="$URL" npx playwright test 2>&1 | tee "$LOGS/e2e.log" || { echo "--- server log"; tail -50 "$E2E_DIR/server.log"; exit 1; }
 E2E_PASSED=$(grep -oE '^ *[0-9]+ passed' "$LOGS/e2e.log" | tail -n1 | tr -dc '0-9')
+cd "$BEERFLOW_ROOT"
+
+# The load tool drives the same running server through whole order flows; it exits non-zero on
+# any failed request, so this is a smoke test of the tool and of the API under concurrency.
+log "load tool smoke run (4 clients, 40 order flows)"
+cargo run -q -p beerflow-load -- --base-url "$URL" --clients 4 --orders 40 --active 3
 echo
-echo "Rust: $RUST_PASSED passed; browser: ${E2E_PASSED:-0} passed"
+echo "Rust: $RUST_PASSED passed; browser: ${E2E_PASSED:-0} passed; load smoke run: ok"
 echo "beerflow: $((RUST_PASSED + ${E2E_PASSED:-0})) passed, 0 failed"

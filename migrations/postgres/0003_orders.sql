@@ -48,6 +48,8 @@ CREATE INDEX orders_kitchen_idx ON orders (venue_id, confirmed_at, id)
 CREATE INDEX orders_open_by_table_idx ON orders (table_id, status)
     WHERE status NOT IN ('completed', 'cancelled');
 CREATE INDEX orders_venue_created_idx ON orders (venue_id, created_at);
+-- Recent preparation times, for /health.
+CREATE INDEX orders_ready_idx ON orders (ready_at) WHERE ready_at IS NOT NULL;
 
 CREATE TABLE order_items (
     id               UUID PRIMARY KEY,

@@ -769,6 +769,14 @@ async fn the_kitchen_display_lists_open_tickets_oldest_first(backend: Backend) {
     assert!(list[2]["ready_at"].is_string());
     // Every role reads it.
     ok(app.get(&v("/orders/kitchen-display"), &waiter).await).await;
+
+    // /health reports the kitchen's load.
+    let health = ok(app.client.get(app.url("/health")).send().await.unwrap()).await;
+    let kitchen = &health["details"]["kitchen"];
+    assert_eq!(kitchen["status"], "up", "{health}");
+    assert_eq!(kitchen["active_kitchen_orders"], 3);
+    assert_eq!(kitchen["stuck_orders"], 0);
+    assert!(kitchen["average_preparation_minutes"].as_f64().is_some_and(|m| m >= 0.0), "{health}");
 }
 
 async fn the_event_log_records_every_change_with_gapless_seq(backend: Backend) {

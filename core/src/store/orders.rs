@@ -79,6 +79,17 @@ pub struct StatusChange<'a> {
     pub check: &'a (dyn Fn(&Order) -> Result<(), AppError> + Send + Sync),
 }
 
+/// `details.kitchen` of `/health`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct KitchenStats {
+    /// Orders confirmed, preparing or ready.
+    pub active_kitchen_orders: i64,
+    /// Confirmed or preparing since before the threshold.
+    pub stuck_orders: i64,
+    /// From preparing to ready, over the recent window; `null` without data.
+    pub average_preparation_minutes: Option<f64>,
+}
+
 /// An order movement of a lot, for traceability.
 #[derive(Clone, Debug)]
 pub struct OrderRef {
@@ -129,6 +140,9 @@ pub trait OrderStore: Send + Sync + 'static {
     async fn kitchen_orders(&self, venue_id: Uuid) -> Result<Vec<Order>, AppError>;
     /// Order number and table of the given orders, for a lot's trace.
     async fn order_refs(&self, venue_id: Uuid, ids: &[Uuid]) -> Result<Vec<OrderRef>, AppError>;
+
+    /// Kitchen load across venues, for `/health`.
+    async fn kitchen_stats(&self, stuck_before: DateTime<Utc>, ready_since: DateTime<Utc>) -> Result<KitchenStats, AppError>;
 
     /// Events after `after_seq`, in order, at most `limit`.
     async fn list_events(&self, venue_id: Uuid, after_seq: i64, limit: i64) -> Result<Vec<EventRecord>, AppError>;
@@ -321,7 +335,7 @@ pub(crate) fn assemble(orders: Vec<OrderRow>, items: Vec<ItemRow>) -> Result<Vec
 macro_rules! impl_order_store {
     ($store:ty, $conn:ty, $pg:expr) => {
         use $crate::store::orders::{
-            assemble, now_micros, placeholders, ItemDraft, ItemRow, LayoutChange, OrderDraft, OrderFilter,
+            assemble, now_micros, placeholders, ItemDraft, KitchenStats, ItemRow, LayoutChange, OrderDraft, OrderFilter,
             OrderRef, OrderRow, OrderStore, StatusChange, TableFilter, TableRow, ITEM_COLUMNS, ITEM_FROM,
             ORDER_COLUMNS, ORDER_FROM, TABLE_COLUMNS,
         };
@@ -985,6 +999,25 @@ macro_rules! impl_order_store {
                     refs.extend(rows.into_iter().map(|(order_id, order_number, table_name)| OrderRef { order_id, order_number, table_name }));
                 }
                 Ok(refs)
+            }
+
+            async fn kitchen_stats(&self, stuck_before: DateTime<Utc>, ready_since: DateTime<Utc>) -> Result<KitchenStats, AppError> {
+                let active: i64 = sqlx::query_scalar(sql!(PG,
+                    "SELECT COUNT(*) FROM orders WHERE status IN ('confirmed', 'preparing', 'ready')"))
+                    .fetch_one(&self.pool).await?;
+                let stuck: i64 = sqlx::query_scalar(sql!(PG,
+                    "SELECT COUNT(*) FROM orders WHERE status IN ('confirmed', 'preparing', 'ready') \
+                     AND status <> 'ready' AND confirmed_at < $1"))
+                    .bind(stuck_before).fetch_one(&self.pool).await?;
+                let times: Vec<(DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(sql!(PG,
+                    "SELECT kitchen_started_at, ready_at FROM orders WHERE ready_at IS NOT NULL AND ready_at >= $1 \
+                     AND kitchen_started_at IS NOT NULL"))
+                    .bind(ready_since).fetch_all(&self.pool).await?;
+                let average_preparation_minutes = (!times.is_empty()).then(|| {
+                    let total: f64 = times.iter().map(|(start, ready)| (*ready - *start).num_milliseconds() as f64).sum();
+                    (total / times.len() as f64 / 60_000.0 * 10.0).round() / 10.0
+                });
+                Ok(KitchenStats { active_kitchen_orders: active, stuck_orders: stuck, average_preparation_minutes })
             }
 
             async fn list_events(&self, venue_id: Uuid, after_seq: i64, limit: i64) -> Result<Vec<EventRecord>, AppError> {

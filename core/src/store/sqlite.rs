@@ -9,12 +9,43 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{FromRow, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Writers of this process take turns here before `BEGIN IMMEDIATE`: SQLite has one writer
+    /// anyway, and a fair in-process queue is far faster than SQLite's sleeping busy handler
+    /// (which would add milliseconds of backoff under contention). Other processes (the CLI)
+    /// still meet the busy timeout.
+    write_turn: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction holding this process's write turn until it commits or is dropped.
+pub(crate) struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    _turn: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl WriteTx {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::SqliteConnection;
+    fn deref(&self) -> &sqlx::SqliteConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut sqlx::SqliteConnection {
+        &mut self.tx
+    }
 }
 
 #[derive(FromRow)]
@@ -75,11 +106,12 @@ impl SqliteStore {
             .await
             .map_err(|e| format!("cannot open SQLite database `{url}`: {e}"))?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await.map_err(|e| migration_error("sqlite", e))?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore { pool, write_turn: Arc::new(tokio::sync::Mutex::new(())) })
     }
 
-    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, AppError> {
-        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    async fn begin_write(&self) -> Result<WriteTx, AppError> {
+        let turn = self.write_turn.clone().lock_owned().await;
+        Ok(WriteTx { tx: self.pool.begin_with("BEGIN IMMEDIATE").await?, _turn: turn })
     }
 }
 
