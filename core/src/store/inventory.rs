@@ -168,9 +168,10 @@ pub fn render(template: &str, pg: bool) -> String {
             ("ilike", false) => "LIKE".into(),
             ("ilike", true) => "ILIKE".into(),
             ("lock", false) => String::new(),
-            ("lock", true) => " FOR UPDATE".into(),
+            // NO KEY: row locks that do not block foreign-key checks of inserts referring to the row.
+            ("lock", true) => " FOR NO KEY UPDATE".into(),
             ("lockof", false) => String::new(),
-            ("lockof", true) => format!(" FOR UPDATE OF {arg}"),
+            ("lockof", true) => format!(" FOR NO KEY UPDATE OF {arg}"),
             (other, _) => panic!("unknown SQL marker @{other}"),
         };
         out.push_str(&piece);
@@ -788,7 +789,7 @@ mod tests {
         );
         assert_eq!(
             render(t, true),
-            "UPDATE lots SET qty_current = ($1::bigint)::numeric / 1000, a = $2::jsonb WHERE id = $3 FOR UPDATE AND x = TRUE \
+            "UPDATE lots SET qty_current = ($1::bigint)::numeric / 1000, a = $2::jsonb WHERE id = $3 FOR NO KEY UPDATE AND x = TRUE \
                  RETURNING (qty_current * 1000)::bigint AS q, (cost * 100)::bigint AS c, attributes::text"
         );
     }

@@ -142,7 +142,11 @@ pub trait OrderStore: Send + Sync + 'static {
     async fn order_refs(&self, venue_id: Uuid, ids: &[Uuid]) -> Result<Vec<OrderRef>, AppError>;
 
     /// Kitchen load across venues, for `/health`.
-    async fn kitchen_stats(&self, stuck_before: DateTime<Utc>, ready_since: DateTime<Utc>) -> Result<KitchenStats, AppError>;
+    async fn kitchen_stats(
+        &self,
+        stuck_before: DateTime<Utc>,
+        ready_since: DateTime<Utc>,
+    ) -> Result<KitchenStats, AppError>;
 
     /// Events after `after_seq`, in order, at most `limit`.
     async fn list_events(&self, venue_id: Uuid, after_seq: i64, limit: i64) -> Result<Vec<EventRecord>, AppError>;
@@ -364,12 +368,16 @@ macro_rules! impl_order_store {
         }
 
         impl $store {
+            /// Locks the table, then reads it in a new statement: under READ COMMITTED that
+            /// statement sees whatever the previous lock holder committed (its open orders too).
             async fn table_locked(conn: &mut $conn, venue_id: Uuid, id: Uuid) -> Result<Option<Table>, AppError> {
-                let row: Option<TableRow> = sqlx::query_as(sql!(PG, &format!(
-                    "SELECT {TABLE_COLUMNS} FROM dining_tables t WHERE t.id = $1 AND t.venue_id = $2 \
-                     AND t.deleted_at IS NULL@lock")))
+                let found: Option<Uuid> = sqlx::query_scalar(sql!(PG,
+                    "SELECT id FROM dining_tables WHERE id = $1 AND venue_id = $2 AND deleted_at IS NULL@lock"))
                     .bind(id).bind(venue_id).fetch_optional(&mut *conn).await?;
-                row.map(Table::try_from).transpose()
+                match found {
+                    Some(id) => Self::table_by_id(conn, id).await.map(Some),
+                    None => Ok(None),
+                }
             }
 
             async fn table_by_id(conn: &mut $conn, id: Uuid) -> Result<Table, AppError> {
