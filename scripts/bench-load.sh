@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Load benchmark of the order workflow (docs/BENCHMARKS.md): builds the release server and the
+# load tool, starts the server with the demo data on a fresh database and drives it with 1, 16
+# and 64 clients, then fills the history to HISTORY completed orders and measures again (the
+# kitchen display with a long history).
+#   scripts/bench-load.sh sqlite|postgres [HISTORY]
+source "$(dirname "$0")/env.sh"
+ensure_build_tools
+cd "$BEERFLOW_ROOT"
+BACKEND=${1:-sqlite}
+HISTORY=${2:-100000}
+cargo leptos build --release
+cargo build --release -p beerflow-load
+WORK=$(mktemp -d)
+case "$BACKEND" in
+  sqlite) DB="sqlite://$WORK/bench.db" ;;
+  postgres)
+    ensure_postgres
+    NAME="beerflow_bench_$$"
+    psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $NAME"
+    DB="postgres://postgres@127.0.0.1:5432/$NAME" ;;
+  *) echo "usage: $0 sqlite|postgres [HISTORY]" >&2; exit 2 ;;
+esac
+"$CARGO_TARGET_DIR/release/beerflow" serve --demo --addr 127.0.0.1:0 --database-url "$DB" >"$WORK/server.log" 2>&1 &
+PID=$!
+cleanup() {
+  kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true
+  [ "$BACKEND" = postgres ] && psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $NAME WITH (FORCE)"
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+URL=
+for _ in $(seq 1 120); do
+  URL=$(grep -o 'listening on http://[0-9.:]*' "$WORK/server.log" | head -n1 | sed 's/listening on //') || true
+  [ -n "$URL" ] && break
+  sleep 0.5
+done
+[ -n "$URL" ] || { cat "$WORK/server.log"; exit 1; }
+LOAD="$CARGO_TARGET_DIR/release/beerflow-load"
+echo "== $BACKEND, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+for clients in 1 16 64; do
+  orders=$(( clients == 1 ? 500 : 3000 ))
+  echo "== $clients clients, $orders flows"
+  "$LOAD" --base-url "$URL" --clients "$clients" --orders "$orders"
+done
+DONE=$(( 500 + 3000 + 3000 ))
+echo "== history: $HISTORY completed orders in total, 30 tickets open, then 16 clients, 2000 flows"
+"$LOAD" --base-url "$URL" --clients 16 --history $(( HISTORY > DONE ? HISTORY - DONE : 0 )) --active 30 --orders 2000
