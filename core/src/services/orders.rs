@@ -268,8 +268,8 @@ impl Services {
     ) -> Result<Order, AppError> {
         authorize(actor, venue_id, Action::OrdersRead)?;
         let reason = optional("reason", req.reason.as_deref(), 500)?;
-        let today = self.venue_today(venue_id).await?;
         let to = req.status;
+        let today = if to == OrderStatus::Served { Some(self.venue_today(venue_id).await?) } else { None };
         let role = actor.role;
         let check = move |order: &Order| -> Result<(), AppError> {
             let Some(action) = transition(order.status, to) else {

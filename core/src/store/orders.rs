@@ -74,8 +74,8 @@ pub struct StatusChange<'a> {
     pub to: OrderStatus,
     pub reason: Option<String>,
     pub actor: &'a User,
-    /// The venue's local date, for judging expired lots when serving.
-    pub today: NaiveDate,
+    /// The venue's local date, for judging expired lots; needed (only) when serving.
+    pub today: Option<NaiveDate>,
     pub check: &'a (dyn Fn(&Order) -> Result<(), AppError> + Send + Sync),
 }
 
@@ -347,7 +347,7 @@ macro_rules! impl_order_store {
         use $crate::store::Page;
         use $crate::AppError;
         use $crate::domain::event::{EventRecord, StockAlertKind, VenueEvent};
-        use $crate::domain::order::{line_total, ItemAllocation, Order, OrderStatus};
+        use $crate::domain::order::{line_total, ItemAllocation, Order, OrderItem, OrderStatus};
         use $crate::domain::table::{Table, TableStatus};
         use $crate::domain::{plan_fefo, LotStock, Money, Qty};
         use async_trait::async_trait;
@@ -365,6 +365,7 @@ macro_rules! impl_order_store {
             track_stock: bool,
             min_stock: Option<Qty>,
             active: bool,
+            station: Option<String>,
         }
 
         impl $store {
@@ -452,6 +453,21 @@ macro_rules! impl_order_store {
                 if events.is_empty() {
                     return Ok(());
                 }
+                if !PG {
+                    // SQLite: one writer at a time, so the next number is the log's maximum + 1,
+                    // in the same statement (one round trip per event).
+                    for event in events {
+                        let (name, data) = event.into_parts();
+                        sqlx::query(sql!(PG,
+                            "INSERT INTO venue_events (venue_id, seq, event, data, created_at) \
+                             SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM venue_events WHERE venue_id = $1"))
+                            .bind(venue_id).bind(name).bind(data.to_string()).bind(now)
+                            .execute(&mut *conn).await?;
+                    }
+                    return Ok(());
+                }
+                // PostgreSQL: writers run concurrently; the venue's counter row, locked until
+                // commit, hands out the numbers.
                 let last = Self::bump_counter(conn, venue_id, "event_seq", events.len() as i64).await?;
                 let first = last - events.len() as i64 + 1;
                 for (i, event) in events.iter().enumerate() {
@@ -465,11 +481,13 @@ macro_rules! impl_order_store {
             }
 
             async fn product_info(conn: &mut $conn, venue_id: Uuid, id: Uuid) -> Result<Option<ProductInfo>, AppError> {
-                let row: Option<(String, String, i64, Option<i64>, bool, Option<i64>, bool)> = sqlx::query_as(sql!(PG,
-                    "SELECT name, unit, @m(price), @m(cost), track_stock, @q(min_stock), active FROM products \
-                     WHERE id = $1 AND venue_id = $2"))
+                let row: Option<(String, String, i64, Option<i64>, bool, Option<i64>, bool, Option<String>)> =
+                    sqlx::query_as(sql!(PG,
+                    "SELECT p.name, p.unit, @m(p.price), @m(p.cost), p.track_stock, @q(p.min_stock), p.active, c.station \
+                     FROM products p LEFT JOIN product_categories c ON c.id = p.category_id WHERE p.id = $1 AND p.venue_id = $2"))
                     .bind(id).bind(venue_id).fetch_optional(&mut *conn).await?;
-                Ok(row.map(|(name, unit, price, cost, track_stock, min_stock, active)| ProductInfo {
+                Ok(row.map(|(name, unit, price, cost, track_stock, min_stock, active, station)| ProductInfo {
+                    station,
                     name,
                     unit,
                     price: Money::from_raw(price),
@@ -480,16 +498,9 @@ macro_rules! impl_order_store {
                 }))
             }
 
-            /// Writes the lines after `position`; returns the added value. 404/409 name the line.
-            async fn insert_items(
-                conn: &mut $conn,
-                venue_id: Uuid,
-                order_id: Uuid,
-                position: i32,
-                items: &[ItemDraft],
-                now: DateTime<Utc>,
-            ) -> Result<Money, AppError> {
-                let mut added = Money::ZERO;
+            /// Reads the products of new lines (404 / 409 naming the line) into the items to write.
+            async fn resolve_items(conn: &mut $conn, venue_id: Uuid, items: &[ItemDraft]) -> Result<Vec<OrderItem>, AppError> {
+                let mut resolved = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
                     let Some(p) = Self::product_info(conn, venue_id, item.product_id).await? else {
                         return Err(AppError::not_found(format!(
@@ -499,18 +510,55 @@ macro_rules! impl_order_store {
                         return Err(AppError::conflict(format!(
                             "items[{i}].product_id: `{}` is no longer on sale", p.name)));
                     }
+                    resolved.push(OrderItem {
+                        id: item.id,
+                        product_id: item.product_id,
+                        product_name: p.name,
+                        quantity: item.quantity,
+                        unit_price: p.price,
+                        notes: item.notes.clone(),
+                        modifiers: item.modifiers.clone(),
+                        station: p.station,
+                        allocated_lot_id: None,
+                        allocations: Vec::new(),
+                    });
+                }
+                Ok(resolved)
+            }
+
+            /// Writes lines after the order's first `position` lines.
+            async fn write_items(
+                conn: &mut $conn,
+                venue_id: Uuid,
+                order_id: Uuid,
+                position: usize,
+                items: &[OrderItem],
+                now: DateTime<Utc>,
+            ) -> Result<(), AppError> {
+                for (i, item) in items.iter().enumerate() {
                     let modifiers = item.modifiers.as_ref().map(|m| serde_json::Value::Object(m.clone()).to_string());
                     sqlx::query(sql!(PG,
                         "INSERT INTO order_items (id, order_id, venue_id, position, product_id, product_name, @qc(quantity), \
                          @mc(unit_price), notes, modifiers, created_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, @qv($7), @mv($8), $9, @json($10), $11)"))
-                        .bind(item.id).bind(order_id).bind(venue_id).bind(position + i as i32 + 1)
-                        .bind(item.product_id).bind(&p.name).bind(item.quantity.raw()).bind(p.price.raw())
+                        .bind(item.id).bind(order_id).bind(venue_id).bind((position + i + 1) as i32)
+                        .bind(item.product_id).bind(&item.product_name).bind(item.quantity.raw()).bind(item.unit_price.raw())
                         .bind(&item.notes).bind(modifiers).bind(now)
                         .execute(&mut *conn).await?;
-                    added += line_total(item.quantity, p.price);
                 }
-                Ok(added)
+                Ok(())
+            }
+
+            /// The order of an idempotency key, if that key was used by that user.
+            async fn order_by_key(&self, d: &OrderDraft) -> Result<Option<Order>, AppError> {
+                let Some(key) = &d.idempotency_key else { return Ok(None) };
+                let existing: Option<Uuid> = sqlx::query_scalar(sql!(PG,
+                    "SELECT id FROM orders WHERE venue_id = $1 AND created_by = $2 AND idempotency_key = $3"))
+                    .bind(d.venue_id).bind(d.created_by).bind(key).fetch_optional(&self.pool).await?;
+                match existing {
+                    Some(id) => self.get_order(d.venue_id, id).await,
+                    None => Ok(None),
+                }
             }
 
             async fn order_row(conn: &mut $conn, venue_id: Uuid, id: Uuid, lock: bool) -> Result<Option<OrderRow>, AppError> {
@@ -556,7 +604,7 @@ macro_rules! impl_order_store {
             /// movement or returns the `insufficient` error having written nothing.
             async fn serve_stock(
                 conn: &mut $conn,
-                order: &Order,
+                order: &mut Order,
                 actor: Uuid,
                 today: NaiveDate,
                 now: DateTime<Utc>,
@@ -641,7 +689,7 @@ macro_rules! impl_order_store {
                     // Hand the product's allocations out to its items, in item order.
                     let mut queue: std::collections::VecDeque<(ItemAllocation, Option<Money>)> =
                         allocations.iter().cloned().collect();
-                    for item in order.items.iter().filter(|i| i.product_id == *product_id) {
+                    for item in order.items.iter_mut().filter(|i| i.product_id == *product_id) {
                         let mut mine: Vec<ItemAllocation> = Vec::new();
                         let mut cost = Money::ZERO;
                         if info.track_stock {
@@ -667,6 +715,8 @@ macro_rules! impl_order_store {
                             "UPDATE order_items SET allocated_lot_id = $1, allocations = @json($2), @mc(cost) = @mv($3) WHERE id = $4"))
                             .bind(mine.first().map(|a| a.lot_id)).bind(json).bind(cost.raw()).bind(item.id)
                             .execute(&mut *conn).await?;
+                        item.allocated_lot_id = mine.first().map(|a| a.lot_id);
+                        item.allocations = mine;
                     }
                 }
                 Ok(cost_of_goods)
@@ -797,18 +847,14 @@ macro_rules! impl_order_store {
             }
 
             async fn create_order(&self, d: &OrderDraft) -> Result<(Order, bool), AppError> {
-                let mut tx = self.begin_write().await?;
-                if let Some(key) = &d.idempotency_key {
-                    let existing: Option<Uuid> = sqlx::query_scalar(sql!(PG,
-                        "SELECT id FROM orders WHERE venue_id = $1 AND created_by = $2 AND idempotency_key = $3"))
-                        .bind(d.venue_id).bind(d.created_by).bind(key).fetch_optional(&mut *tx).await?;
-                    if let Some(id) = existing {
-                        let order = Self::load_order(&mut tx, d.venue_id, id).await?.ok_or(AppError::Internal)?;
-                        return Ok((order, false));
-                    }
+                // A retry of a known key is answered before taking the write turn; a concurrent
+                // retry racing this one meets the unique index below instead.
+                if let Some(order) = self.order_by_key(d).await? {
+                    return Ok((order, false));
                 }
-                let mut events = Vec::new();
-                let mut table_event = Vec::new();
+                let mut tx = self.begin_write().await?;
+                let mut table_events = Vec::new();
+                let mut table_name = None;
                 if let Some(table_id) = d.table_id {
                     let Some(table) = Self::table_locked(&mut tx, d.venue_id, table_id).await? else {
                         return Err(AppError::not_found(format!("table_id: table {table_id} not found")));
@@ -816,36 +862,69 @@ macro_rules! impl_order_store {
                     if table.status == TableStatus::OutOfService {
                         return Err(AppError::conflict(format!("table_id: table `{}` is out of service", table.name)));
                     }
-                    Self::put_table_status(&mut tx, &table, TableStatus::Occupied, d.now, &mut table_event).await?;
+                    Self::put_table_status(&mut tx, &table, TableStatus::Occupied, d.now, &mut table_events).await?;
+                    table_name = Some(table.name);
                 }
-                let number = Self::bump_counter(&mut tx, d.venue_id, "order_number", 1).await?;
-                let order_number = number.to_string();
-                let inserted = sqlx::query(sql!(PG,
-                    "INSERT INTO orders (id, venue_id, number, order_number, table_id, status, covers, notes, idempotency_key, \
-                     created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $10)"))
-                    .bind(d.id).bind(d.venue_id).bind(number).bind(&order_number).bind(d.table_id).bind(d.covers)
-                    .bind(&d.notes).bind(&d.idempotency_key).bind(d.created_by).bind(d.now)
-                    .execute(&mut *tx).await;
-                if let Err(e) = inserted {
-                    if d.idempotency_key.is_some() && $crate::store::unique_violation(&e).is_some_and(|c| c.contains("idempotency")) {
+                let items = Self::resolve_items(&mut tx, d.venue_id, &d.items).await?;
+                let total = items.iter().fold(Money::ZERO, |sum, i| sum + line_total(i.quantity, i.unit_price));
+                let inserted: Result<i64, sqlx::Error> = if PG {
+                    match Self::bump_counter(&mut tx, d.venue_id, "order_number", 1).await {
+                        Ok(number) => sqlx::query_scalar(sql!(PG,
+                            "INSERT INTO orders (id, venue_id, number, order_number, table_id, status, covers, notes, \
+                             idempotency_key, created_by, created_at, updated_at, @mc(total)) \
+                             VALUES ($1, $2, $3, $11, $4, 'draft', $5, $6, $7, $8, $9, $9, @mv($10)) RETURNING number"))
+                            .bind(d.id).bind(d.venue_id).bind(number).bind(d.table_id).bind(d.covers).bind(&d.notes)
+                            .bind(&d.idempotency_key).bind(d.created_by).bind(d.now).bind(total.raw())
+                            .bind(number.to_string())
+                            .fetch_one(&mut *tx).await,
+                        Err(e) => return Err(e),
+                    }
+                } else {
+                    // SQLite: one writer at a time, so the next number is the venue's maximum + 1.
+                    sqlx::query_scalar(sql!(PG,
+                        "INSERT INTO orders (id, venue_id, number, order_number, table_id, status, covers, notes, \
+                         idempotency_key, created_by, created_at, updated_at, @mc(total)) \
+                         SELECT $1, $2, n, CAST(n AS TEXT), $3, 'draft', $4, $5, $6, $7, $8, $8, @mv($9) \
+                         FROM (SELECT COALESCE(MAX(number), 0) + 1 AS n FROM orders WHERE venue_id = $2) RETURNING number"))
+                        .bind(d.id).bind(d.venue_id).bind(d.table_id).bind(d.covers).bind(&d.notes)
+                        .bind(&d.idempotency_key).bind(d.created_by).bind(d.now).bind(total.raw())
+                        .fetch_one(&mut *tx).await
+                };
+                let number = match inserted {
+                    Ok(number) => number,
+                    Err(e) if d.idempotency_key.is_some()
+                        && $crate::store::unique_violation(&e).is_some_and(|c| c.contains("idempotency")) => {
                         // A concurrent retry with the same key won the race: answer with its order.
                         drop(tx);
-                        let key = d.idempotency_key.as_deref().unwrap_or_default();
-                        let id: Uuid = sqlx::query_scalar(sql!(PG,
-                            "SELECT id FROM orders WHERE venue_id = $1 AND created_by = $2 AND idempotency_key = $3"))
-                            .bind(d.venue_id).bind(d.created_by).bind(key).fetch_one(&self.pool).await?;
-                        let order = self.get_order(d.venue_id, id).await?.ok_or(AppError::Internal)?;
-                        return Ok((order, false));
+                        return self.order_by_key(d).await?.map(|o| (o, false)).ok_or(AppError::Internal);
                     }
-                    return Err(e.into());
-                }
-                let total = Self::insert_items(&mut tx, d.venue_id, d.id, 0, &d.items, d.now).await?;
-                if total != Money::ZERO {
-                    sqlx::query(sql!(PG, "UPDATE orders SET @mc(total) = @mv($1) WHERE id = $2"))
-                        .bind(total.raw()).bind(d.id).execute(&mut *tx).await?;
-                }
-                let order = Self::load_order(&mut tx, d.venue_id, d.id).await?.ok_or(AppError::Internal)?;
-                events.push(VenueEvent::NewOrder {
+                    Err(e) => return Err(e.into()),
+                };
+                Self::write_items(&mut tx, d.venue_id, d.id, 0, &items, d.now).await?;
+                let order = Order {
+                    id: d.id,
+                    venue_id: d.venue_id,
+                    order_number: number.to_string(),
+                    table_id: d.table_id,
+                    table_name,
+                    status: OrderStatus::Draft,
+                    covers: d.covers,
+                    notes: d.notes.clone(),
+                    items,
+                    total,
+                    cost_of_goods: None,
+                    cancel_reason: None,
+                    created_by: d.created_by,
+                    created_at: d.now,
+                    updated_at: d.now,
+                    confirmed_at: None,
+                    kitchen_started_at: None,
+                    ready_at: None,
+                    served_at: None,
+                    completed_at: None,
+                    cancelled_at: None,
+                };
+                let mut events = vec![VenueEvent::NewOrder {
                     order_id: order.id,
                     order_number: order.order_number.clone(),
                     table_id: order.table_id,
@@ -854,8 +933,8 @@ macro_rules! impl_order_store {
                     item_count: order.items.len(),
                     covers: order.covers,
                     created_by: order.created_by,
-                });
-                events.extend(table_event);
+                }];
+                events.extend(table_events);
                 Self::append_events(&mut tx, d.venue_id, &events, d.now).await?;
                 tx.commit().await?;
                 Ok((order, true))
@@ -864,18 +943,21 @@ macro_rules! impl_order_store {
             async fn add_items(&self, venue_id: Uuid, id: Uuid, items: &[ItemDraft], now: DateTime<Utc>) -> Result<Option<Order>, AppError> {
                 let mut tx = self.begin_write().await?;
                 let Some(row) = Self::order_row(&mut tx, venue_id, id, true).await? else { return Ok(None) };
-                let order = row.into_order(Vec::new())?;
+                let existing = Self::items_of(&mut tx, &[id]).await?;
+                let mut order = assemble(vec![row], existing)?.pop().ok_or(AppError::Internal)?;
                 if !order.status.accepts_items() {
                     return Err(AppError::conflict(format!(
                         "order {} is {}: items can be added only while it is draft, confirmed or preparing",
                         order.order_number, order.status)));
                 }
-                let position: Option<i32> = sqlx::query_scalar(sql!(PG, "SELECT MAX(position) FROM order_items WHERE order_id = $1"))
-                    .bind(id).fetch_one(&mut *tx).await?;
-                let added = Self::insert_items(&mut tx, venue_id, id, position.unwrap_or(0), items, now).await?;
+                let new = Self::resolve_items(&mut tx, venue_id, items).await?;
+                Self::write_items(&mut tx, venue_id, id, order.items.len(), &new, now).await?;
+                let added = new.iter().fold(Money::ZERO, |sum, i| sum + line_total(i.quantity, i.unit_price));
                 sqlx::query(sql!(PG, "UPDATE orders SET @mc(total) = @mc(total) + @mv($1), updated_at = $2 WHERE id = $3"))
                     .bind(added.raw()).bind(now).bind(id).execute(&mut *tx).await?;
-                let order = Self::load_order(&mut tx, venue_id, id).await?.ok_or(AppError::Internal)?;
+                order.items.extend(new);
+                order.total += added;
+                order.updated_at = now;
                 let event = VenueEvent::OrderUpdated {
                     order_id: id,
                     order_number: order.order_number.clone(),
@@ -936,42 +1018,46 @@ macro_rules! impl_order_store {
                 let mut tx = self.begin_write().await?;
                 let Some(row) = Self::order_row(&mut tx, venue_id, id, true).await? else { return Ok(None) };
                 let items = Self::items_of(&mut tx, &[id]).await?;
-                let order = assemble(vec![row], items)?.pop().ok_or(AppError::Internal)?;
+                let mut order = assemble(vec![row], items)?.pop().ok_or(AppError::Internal)?;
                 (change.check)(&order)?;
+                let from = order.status;
                 let now = now_micros();
                 let mut events = vec![VenueEvent::OrderStatusChanged {
                     order_id: order.id,
                     order_number: order.order_number.clone(),
                     table_id: order.table_id,
                     table_name: order.table_name.clone(),
-                    from_status: order.status,
+                    from_status: from,
                     status: change.to,
                     changed_by: change.actor.id,
                 }];
-                let stamp = match change.to {
-                    OrderStatus::Confirmed => Some("confirmed_at"),
-                    OrderStatus::Preparing => Some("kitchen_started_at"),
-                    OrderStatus::Ready => Some("ready_at"),
-                    OrderStatus::Served => Some("served_at"),
-                    OrderStatus::Completed => Some("completed_at"),
-                    OrderStatus::Cancelled => Some("cancelled_at"),
-                    OrderStatus::Draft => None,
-                };
-                let cost_of_goods = if change.to == OrderStatus::Served {
-                    Some(Self::serve_stock(&mut tx, &order, change.actor.id, change.today, now, &mut events).await?)
-                } else {
-                    None
-                };
                 // Each move stamps its own time, once: a set timestamp is never overwritten.
-                let Some(col) = stamp else { return Err(AppError::Internal) };
+                let (col, stamp) = match change.to {
+                    OrderStatus::Confirmed => ("confirmed_at", &mut order.confirmed_at),
+                    OrderStatus::Preparing => ("kitchen_started_at", &mut order.kitchen_started_at),
+                    OrderStatus::Ready => ("ready_at", &mut order.ready_at),
+                    OrderStatus::Served => ("served_at", &mut order.served_at),
+                    OrderStatus::Completed => ("completed_at", &mut order.completed_at),
+                    OrderStatus::Cancelled => ("cancelled_at", &mut order.cancelled_at),
+                    OrderStatus::Draft => return Err(AppError::Internal),
+                };
+                stamp.get_or_insert(now);
+                if change.to == OrderStatus::Served {
+                    let today = change.today.ok_or(AppError::Internal)?;
+                    let cost = Self::serve_stock(&mut tx, &mut order, change.actor.id, today, now, &mut events).await?;
+                    order.cost_of_goods = Some(cost);
+                }
+                if change.to == OrderStatus::Cancelled && change.reason.is_some() {
+                    order.cancel_reason = change.reason.clone();
+                }
+                order.status = change.to;
+                order.updated_at = now;
                 let query = render(&format!(
                     "UPDATE orders SET status = $1, updated_at = $2, {col} = COALESCE({col}, $2), \
-                     @mc(cost_of_goods) = COALESCE(@mv($3), @mc(cost_of_goods)), \
-                     cancel_reason = COALESCE($4, cancel_reason) WHERE id = $5"), PG);
+                     @mc(cost_of_goods) = @mv($3), cancel_reason = $4 WHERE id = $5"), PG);
                 sqlx::query(&query)
-                    .bind(change.to.as_str()).bind(now).bind(cost_of_goods.map(|c| c.raw()))
-                    .bind(if change.to == OrderStatus::Cancelled { change.reason.clone() } else { None })
-                    .bind(id)
+                    .bind(change.to.as_str()).bind(now).bind(order.cost_of_goods.map(|c| c.raw()))
+                    .bind(&order.cancel_reason).bind(id)
                     .execute(&mut *tx).await?;
                 match change.to {
                     OrderStatus::Completed => Self::release_table(&mut tx, venue_id, order.table_id, true, now, &mut events).await?,
@@ -979,7 +1065,6 @@ macro_rules! impl_order_store {
                     _ => {}
                 }
                 Self::append_events(&mut tx, venue_id, &events, now).await?;
-                let order = Self::load_order(&mut tx, venue_id, id).await?.ok_or(AppError::Internal)?;
                 tx.commit().await?;
                 Ok(Some(order))
             }
@@ -1043,8 +1128,8 @@ macro_rules! impl_order_store {
 
             async fn latest_seq(&self, venue_id: Uuid) -> Result<i64, AppError> {
                 let seq: Option<i64> = sqlx::query_scalar(sql!(PG,
-                    "SELECT value FROM venue_counters WHERE venue_id = $1 AND name = 'event_seq'"))
-                    .bind(venue_id).fetch_optional(&self.pool).await?;
+                    "SELECT MAX(seq) FROM venue_events WHERE venue_id = $1"))
+                    .bind(venue_id).fetch_one(&self.pool).await?;
                 Ok(seq.unwrap_or(0))
             }
         }
