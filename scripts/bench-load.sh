@@ -38,11 +38,15 @@ done
 [ -n "$URL" ] || { cat "$WORK/server.log"; exit 1; }
 LOAD="$CARGO_TARGET_DIR/release/beerflow-load"
 echo "== $BACKEND, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-for clients in 1 16 64; do
-  orders=$(( clients == 1 ? 500 : 3000 ))
-  echo "== $clients clients, $orders flows"
-  "$LOAD" --base-url "$URL" --clients "$clients" --orders "$orders"
-done
-DONE=$(( 500 + 3000 + 3000 ))
-echo "== history: $HISTORY completed orders in total, 30 tickets open, then 16 clients, 2000 flows"
-"$LOAD" --base-url "$URL" --clients 16 --history $(( HISTORY > DONE ? HISTORY - DONE : 0 )) --active 30 --orders 2000
+run() { echo "== $*"; "$LOAD" --base-url "$URL" "$@"; }
+# Saturation: every client starts its next flow as soon as the last ends.
+run --clients 1 --orders 1000
+run --clients 16 --orders 3000
+run --clients 64 --orders 3000
+# A steady offered load (100 flows/s = 600 writes/s, far above a busy restaurant's peak).
+run --clients 16 --orders 2000 --rate 100
+run --clients 64 --orders 2000 --rate 100
+DONE=$(( 1000 + 3000 + 3000 + 2000 + 2000 ))
+# Long history: completed orders up to HISTORY, 30 tickets open, then measure again.
+run --clients 16 --history $(( HISTORY > DONE ? HISTORY - DONE : 0 )) --active 30 --orders 2000 --rate 100
+run --clients 16 --orders 3000

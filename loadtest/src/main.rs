@@ -97,6 +97,11 @@ struct Args {
     /// Each client reads the kitchen display after every K flows of the measured phase (0: never).
     #[arg(long, default_value_t = 1)]
     kds_every: u64,
+    /// Offered load of the measured phase in flows per second, over all clients (0: each client
+    /// starts its next flow as soon as the last one ends, i.e. saturation). Flow k starts at
+    /// k / rate seconds, by whichever client is free.
+    #[arg(long, default_value_t = 0.0)]
+    rate: f64,
     /// Print the results as one JSON object on stdout instead of a table.
     #[arg(long)]
     json: bool,
@@ -352,11 +357,19 @@ async fn worker(
     total: u64,
     phase: Phase,
     kds_every: u64,
+    pace: Option<(Instant, f64)>,
 ) -> Stats {
     let mut stats = Stats::new();
     let steps: &[Step] = if phase == Phase::Active { &STEPS[..1] } else { &STEPS };
     let mut flows = 0u64;
-    while next.fetch_add(1, Ordering::Relaxed) < total {
+    loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        if k >= total {
+            break;
+        }
+        if let Some((start, rate)) = pace {
+            tokio::time::sleep_until((start + Duration::from_secs_f64(k as f64 / rate)).into()).await;
+        }
         if api.flow(phase, steps, &mut stats).await {
             stats.flows_ok += 1;
         } else {
@@ -376,12 +389,20 @@ async fn worker(
 }
 
 /// Runs `total` flows of `phase` over `clients` tasks; returns the merged stats and the wall time.
-async fn run_phase(api: &Arc<Api>, clients: u64, total: u64, phase: Phase, kds_every: u64) -> (Stats, Duration) {
+async fn run_phase(
+    api: &Arc<Api>,
+    clients: u64,
+    total: u64,
+    phase: Phase,
+    kds_every: u64,
+    rate: f64,
+) -> (Stats, Duration) {
     let next = Arc::new(AtomicU64::new(0));
     let done = Arc::new(AtomicU64::new(0));
     let start = Instant::now();
+    let pace = (rate > 0.0).then_some((start, rate));
     let handles: Vec<_> = (0..clients.min(total))
-        .map(|_| tokio::spawn(worker(api.clone(), next.clone(), done.clone(), total, phase, kds_every)))
+        .map(|_| tokio::spawn(worker(api.clone(), next.clone(), done.clone(), total, phase, kds_every, pace)))
         .collect();
     let mut stats = Stats::new();
     for handle in handles {
@@ -408,6 +429,8 @@ struct Report {
     orders: u64,
     history: u64,
     active: u64,
+    /// Offered flows per second (0: saturation).
+    rate: f64,
     kds_every: u64,
     flows_completed: u64,
     flows_failed: u64,
@@ -441,8 +464,12 @@ fn print_table(report: &Report) {
     let kds =
         if report.kds_every == 0 { "off".to_owned() } else { format!("every {} flows per client", report.kds_every) };
     println!(
-        "clients {}, measured flows {} (history {}, active {}), kitchen display {kds}",
-        report.clients, report.orders, report.history, report.active
+        "clients {}, measured flows {} (history {}, active {}), offered load {}, kitchen display {kds}",
+        report.clients,
+        report.orders,
+        report.history,
+        report.active,
+        if report.rate > 0.0 { format!("{} flows/s", report.rate) } else { "saturation".to_owned() }
     );
     println!();
     println!(
@@ -500,16 +527,16 @@ async fn run(args: Args) -> Result<ExitCode, String> {
 
     if args.history > 0 {
         eprintln!("history: creating {} completed orders with {} clients (not measured)", args.history, args.clients);
-        let (_, wall) = run_phase(&api, args.clients, args.history, Phase::History, 0).await;
+        let (_, wall) = run_phase(&api, args.clients, args.history, Phase::History, 0, 0.0).await;
         eprintln!("history: done in {:.2} s", wall.as_secs_f64());
     }
     if args.active > 0 {
         eprintln!("active: leaving {} orders confirmed (not measured)", args.active);
-        run_phase(&api, args.clients, args.active, Phase::Active, 0).await;
+        run_phase(&api, args.clients, args.active, Phase::Active, 0, 0.0).await;
     }
 
     eprintln!("measure: {} flows with {} clients", args.orders, args.clients);
-    let (stats, wall) = run_phase(&api, args.clients, args.orders, Phase::Measure, args.kds_every).await;
+    let (stats, wall) = run_phase(&api, args.clients, args.orders, Phase::Measure, args.kds_every, args.rate).await;
 
     let ops = OP_NAMES
         .iter()
@@ -526,6 +553,7 @@ async fn run(args: Args) -> Result<ExitCode, String> {
         orders: args.orders,
         history: args.history,
         active: args.active,
+        rate: args.rate,
         kds_every: args.kds_every,
         flows_completed: stats.flows_ok,
         flows_failed: stats.flows_failed,

@@ -16,6 +16,7 @@ use uuid::Uuid;
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    writer: SqlitePool,
     /// Writers of this process take turns here before `BEGIN IMMEDIATE`: SQLite has one writer
     /// anyway, and a fair in-process queue is far faster than SQLite's sleeping busy handler
     /// (which would add milliseconds of backoff under contention). Other processes (the CLI)
@@ -99,19 +100,46 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Checkpoints run in the background (below), not inside whichever request's commit
+            // happens to cross the WAL size threshold.
+            .pragma("wal_autocheckpoint", "0");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(|e| format!("cannot open SQLite database `{url}`: {e}"))?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await.map_err(|e| migration_error("sqlite", e))?;
-        Ok(SqliteStore { pool, write_turn: Arc::new(tokio::sync::Mutex::new(())) })
+        // One connection for all writes: its page cache stays warm (no re-reading pages another
+        // connection changed) and transactions queue for it in order.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(|e| format!("cannot open SQLite database `{url}`: {e}"))?;
+        let checkpointer = pool.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(500));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if checkpointer.is_closed() {
+                    break;
+                }
+                if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&checkpointer).await {
+                    tracing::warn!(error = %e, "WAL checkpoint failed");
+                }
+            }
+        });
+        Ok(SqliteStore { pool, writer, write_turn: Arc::new(tokio::sync::Mutex::new(())) })
     }
 
     async fn begin_write(&self) -> Result<WriteTx, AppError> {
         let turn = self.write_turn.clone().lock_owned().await;
-        Ok(WriteTx { tx: self.pool.begin_with("BEGIN IMMEDIATE").await?, _turn: turn })
+        Ok(WriteTx { tx: self.writer.begin_with("BEGIN IMMEDIATE").await?, _turn: turn })
     }
 }
 
