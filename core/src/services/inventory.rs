@@ -37,7 +37,7 @@ pub struct LotTrace {
 /// Largest `?days=` of the stock summary.
 pub const MAX_SUMMARY_DAYS: u32 = 365;
 
-fn required_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
+pub(super) fn required_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
     let v = value.trim();
     if v.is_empty() || v.chars().count() > max {
         return Err(AppError::bad_request(format!("{field}: must be 1 to {max} characters")));
@@ -45,7 +45,7 @@ fn required_text(field: &str, value: &str, max: usize) -> Result<String, AppErro
     Ok(v.to_owned())
 }
 
-fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, AppError> {
+pub(super) fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, AppError> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).map(|v| required_text(field, &v, max)).transpose()
 }
 
@@ -67,7 +67,7 @@ fn station(value: &str) -> Result<String, AppError> {
     required_text("station", value, 40).map(|s| s.to_lowercase())
 }
 
-fn not_found(what: &str, id: Uuid) -> AppError {
+pub(super) fn not_found(what: &str, id: Uuid) -> AppError {
     AppError::not_found(format!("{what} {id} not found"))
 }
 

@@ -16,19 +16,10 @@ pub const MAX_ITEMS_PER_REQUEST: usize = 200;
 /// Longest `Idempotency-Key` accepted.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
 
-fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
-    let v = value.trim();
-    if v.is_empty() || v.chars().count() > max {
-        return Err(AppError::bad_request(format!("{field}: must be 1 to {max} characters")));
-    }
-    Ok(v.to_owned())
-}
+use super::inventory::{not_found, optional_text, required_text as text};
 
 fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) => text(field, v, max).map(Some),
-        None => Ok(None),
-    }
+    optional_text(field, value.map(str::to_owned), max)
 }
 
 fn seats(value: i32) -> Result<i32, AppError> {
@@ -36,10 +27,6 @@ fn seats(value: i32) -> Result<i32, AppError> {
         return Err(AppError::bad_request("seats: must be between 1 and 100"));
     }
     Ok(value)
-}
-
-fn not_found(what: &str, id: Uuid) -> AppError {
-    AppError::not_found(format!("{what} {id} not found"))
 }
 
 fn items(field: &str, items: &[NewItem]) -> Result<Vec<ItemDraft>, AppError> {
