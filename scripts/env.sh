@@ -101,9 +101,30 @@ ensure_postgres() {
   exit 1
 }
 
+# Cargo names the artifacts of workspace crates the same in every checkout, and a checkout whose
+# files did not change since *its* last build looks fresh even when another checkout built into
+# the shared target directory meanwhile. So when the target directory was last used by another
+# checkout, forget the workspace crates' own artifacts (the dependencies stay cached).
+claim_target_dir() {
+  local mark="$CARGO_TARGET_DIR/.beerflow-checkout"
+  if [ "$(cat "$mark" 2>/dev/null)" != "$BEERFLOW_ROOT" ]; then
+    if [ -d "$CARGO_TARGET_DIR" ]; then
+      log "target directory last used by another checkout: rebuilding the workspace crates"
+      for profile in dev release wasm-release; do
+        for pkg in beerflow-core app frontend beerflow beerflow-load; do
+          cargo clean -q -p "$pkg" --profile "$profile" 2>/dev/null || true
+          cargo clean -q -p "$pkg" --profile "$profile" --target wasm32-unknown-unknown 2>/dev/null || true
+        done
+      done
+    fi
+    mkdir -p "$CARGO_TARGET_DIR" && echo "$BEERFLOW_ROOT" >"$mark"
+  fi
+}
+
 ensure_build_tools() {
   ensure_rust
   ensure_cargo_leptos
   ensure_wasm_bindgen
   ensure_npm
+  claim_target_dir
 }

@@ -5,6 +5,7 @@ pub mod cli;
 mod extract;
 mod routes;
 mod session_store;
+mod ws;
 
 use app::{App, shell};
 use axum::Router;
@@ -71,6 +72,12 @@ pub async fn run(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let services = state.services.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // WebSocket connections would keep a graceful shutdown waiting forever: close them.
+        let _ = services.closing.send(true);
+    };
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

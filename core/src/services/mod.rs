@@ -29,6 +29,12 @@ pub struct Services {
     pub tokens: TokenKeys,
     pub email_throttle: LoginThrottle,
     pub client_throttle: LoginThrottle,
+    /// The live event feed of this instance.
+    pub hub: Arc<crate::realtime::Hub>,
+    /// Open WebSocket connections of this instance.
+    pub realtime_connections: std::sync::atomic::AtomicUsize,
+    /// Set when the server shuts down: long-lived connections close themselves.
+    pub closing: tokio::sync::watch::Sender<bool>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -61,11 +67,15 @@ impl Services {
                 store.setting_get_or_init("jwt_secret", &fresh).await?
             }
         };
+        let hub = crate::realtime::Hub::start(store.clone());
         Ok(Arc::new(Services {
             store,
             tokens: TokenKeys::new(secret.as_bytes(), TOKEN_TTL),
             email_throttle: LoginThrottle::new(LOGIN_MAX_FAILURES_PER_EMAIL, LOGIN_WINDOW),
             client_throttle: LoginThrottle::new(LOGIN_MAX_FAILURES_PER_CLIENT, LOGIN_WINDOW),
+            hub,
+            realtime_connections: std::sync::atomic::AtomicUsize::new(0),
+            closing: tokio::sync::watch::channel(false).0,
         }))
     }
 

@@ -143,7 +143,9 @@ impl Services {
         status: TableStatus,
     ) -> Result<Table, AppError> {
         authorize(actor, venue_id, Action::TablesSetStatus)?;
-        self.store.set_table_status(venue_id, id, status).await?.ok_or_else(|| not_found("table", id))
+        let table = self.store.set_table_status(venue_id, id, status).await?.ok_or_else(|| not_found("table", id))?;
+        self.hub.venue_changed(venue_id);
+        Ok(table)
     }
 
     pub async fn update_layout(
@@ -172,7 +174,9 @@ impl Services {
             };
             changes.push(LayoutChange { id: entry.id, position: entry.position_json, area });
         }
-        self.store.update_layout(venue_id, &changes).await
+        let tables = self.store.update_layout(venue_id, &changes).await?;
+        self.hub.venue_changed(venue_id);
+        Ok(tables)
     }
 
     // Orders
@@ -211,7 +215,11 @@ impl Services {
             idempotency_key,
             now: now_micros(),
         };
-        self.store.create_order(&draft).await
+        let (order, created) = self.store.create_order(&draft).await?;
+        if created {
+            self.hub.venue_changed(venue_id);
+        }
+        Ok((order, created))
     }
 
     pub async fn add_items(&self, actor: &User, venue_id: Uuid, id: Uuid, req: AddItems) -> Result<Order, AppError> {
@@ -220,7 +228,10 @@ impl Services {
             return Err(AppError::bad_request("items: must list at least one item"));
         }
         let drafts = items("items", &req.items)?;
-        self.store.add_items(venue_id, id, &drafts, now_micros()).await?.ok_or_else(|| not_found("order", id))
+        let order =
+            self.store.add_items(venue_id, id, &drafts, now_micros()).await?.ok_or_else(|| not_found("order", id))?;
+        self.hub.venue_changed(venue_id);
+        Ok(order)
     }
 
     pub async fn get_order(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<Order, AppError> {
@@ -241,7 +252,9 @@ impl Services {
 
     pub async fn delete_order(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<(), AppError> {
         authorize(actor, venue_id, Action::OrdersTake)?;
-        self.store.delete_order(venue_id, id).await?.ok_or_else(|| not_found("order", id))
+        self.store.delete_order(venue_id, id).await?.ok_or_else(|| not_found("order", id))?;
+        self.hub.venue_changed(venue_id);
+        Ok(())
     }
 
     /// Moves an order along the state machine; the permission table decides who may make the
@@ -280,7 +293,9 @@ impl Services {
             Ok(())
         };
         let change = StatusChange { to, reason, actor, today, check: &check };
-        self.store.change_status(venue_id, id, &change).await?.ok_or_else(|| not_found("order", id))
+        let order = self.store.change_status(venue_id, id, &change).await?.ok_or_else(|| not_found("order", id))?;
+        self.hub.venue_changed(venue_id);
+        Ok(order)
     }
 
     /// Open kitchen tickets, oldest first, with how long each has waited.

@@ -150,6 +150,8 @@ pub trait OrderStore: Send + Sync + 'static {
 
     /// Events after `after_seq`, in order, at most `limit`.
     async fn list_events(&self, venue_id: Uuid, after_seq: i64, limit: i64) -> Result<Vec<EventRecord>, AppError>;
+    /// The oldest event number still in the venue's log (0 when it is empty).
+    async fn oldest_seq(&self, venue_id: Uuid) -> Result<i64, AppError>;
     /// The venue's latest event number (0 before the first event).
     async fn latest_seq(&self, venue_id: Uuid) -> Result<i64, AppError>;
 }
@@ -1124,6 +1126,12 @@ macro_rules! impl_order_store {
                         Ok(EventRecord { event, data, seq, ts })
                     })
                     .collect()
+            }
+
+            async fn oldest_seq(&self, venue_id: Uuid) -> Result<i64, AppError> {
+                let seq: Option<i64> = sqlx::query_scalar(sql!(PG, "SELECT MIN(seq) FROM venue_events WHERE venue_id = $1"))
+                    .bind(venue_id).fetch_one(&self.pool).await?;
+                Ok(seq.unwrap_or(0))
             }
 
             async fn latest_seq(&self, venue_id: Uuid) -> Result<i64, AppError> {

@@ -24,7 +24,10 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
         ),
     };
     let overall = if status == StatusCode::OK { "ok" } else { "error" };
-    let mut details = json!({"database": database});
+    let (connected_venues, subscriptions) = state.services.hub.stats().await;
+    let total_connections = state.services.realtime_connections.load(std::sync::atomic::Ordering::Relaxed);
+    let mut details = json!({"database": database, "websocket": {"status": "up", "total_connections": total_connections,
+        "connected_venues": connected_venues, "joined_clients": subscriptions}});
     if status == StatusCode::OK {
         let now = chrono::Utc::now();
         let stuck_before = now - chrono::Duration::minutes(STUCK_AFTER_MINUTES);

@@ -1,0 +1,116 @@
+//! The live feed of venue events. The event log in the database is the source of truth; this
+//! hub only tells this instance's connected clients, in order, what the log gained.
+//!
+//! A write use case signals its venue after it commits (and with PostgreSQL every instance is
+//! also signalled through `LISTEN/NOTIFY`); one hub task then reads the log after the last
+//! event it broadcast and broadcasts each new event on the venue's channel. Broadcasting never
+//! waits for a client: a client that falls `CHANNEL_CAPACITY` events behind is cut off (it
+//! resumes with `last_seq`). A request never waits for the hub either (the signal is an
+//! unbounded, non-blocking send).
+
+use crate::AppError;
+use crate::domain::event::EventRecord;
+use crate::store::DynStore;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::{Mutex, broadcast, mpsc};
+use uuid::Uuid;
+
+/// Events a client may fall behind before it is disconnected.
+pub const CHANNEL_CAPACITY: usize = 1024;
+/// Events read from the log per query.
+const PAGE: i64 = 500;
+
+/// One venue's live channel.
+pub struct VenueFeed {
+    pub venue_id: Uuid,
+    tx: broadcast::Sender<Arc<EventRecord>>,
+    /// The last `seq` broadcast; the hub task holds it while it reads and broadcasts.
+    last: Mutex<i64>,
+}
+
+impl VenueFeed {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<EventRecord>> {
+        self.tx.subscribe()
+    }
+
+    pub fn subscribers(&self) -> usize {
+        self.tx.receiver_count()
+    }
+}
+
+pub struct Hub {
+    store: DynStore,
+    feeds: Mutex<HashMap<Uuid, Arc<VenueFeed>>>,
+    signal: mpsc::UnboundedSender<Uuid>,
+}
+
+impl Hub {
+    /// The hub and its task (which ends when the hub is dropped).
+    pub fn start(store: DynStore) -> Arc<Hub> {
+        let (signal, mut signals) = mpsc::unbounded_channel::<Uuid>();
+        let hub = Arc::new(Hub { store, feeds: Mutex::new(HashMap::new()), signal });
+        let weak = Arc::downgrade(&hub);
+        tokio::spawn(async move {
+            while let Some(first) = signals.recv().await {
+                // Coalesce a burst of signals: each venue is read once per round.
+                let mut venues = vec![first];
+                while let Ok(v) = signals.try_recv() {
+                    if !venues.contains(&v) {
+                        venues.push(v);
+                    }
+                }
+                let Some(hub) = weak.upgrade() else { break };
+                for venue in venues {
+                    if let Err(e) = hub.pump(venue).await {
+                        tracing::warn!(venue = %venue, error = %e, "reading the event log failed; retrying on the next signal");
+                    }
+                }
+            }
+        });
+        hub
+    }
+
+    /// Something was committed for `venue`: its new events will be broadcast.
+    pub fn venue_changed(&self, venue: Uuid) {
+        let _ = self.signal.send(venue);
+    }
+
+    /// The venue's feed, created on first use starting after the log's latest event.
+    pub async fn feed(&self, venue: Uuid) -> Result<Arc<VenueFeed>, AppError> {
+        let mut feeds = self.feeds.lock().await;
+        if let Some(feed) = feeds.get(&venue) {
+            return Ok(feed.clone());
+        }
+        let latest = self.store.latest_seq(venue).await?;
+        let (tx, _) = broadcast::channel(CHANNEL_CAPACITY);
+        let feed = Arc::new(VenueFeed { venue_id: venue, tx, last: Mutex::new(latest) });
+        feeds.insert(venue, feed.clone());
+        Ok(feed)
+    }
+
+    /// Venues with at least one subscriber, and the number of subscriptions.
+    pub async fn stats(&self) -> (usize, usize) {
+        let feeds = self.feeds.lock().await;
+        let counts: Vec<usize> = feeds.values().map(|f| f.subscribers()).filter(|n| *n > 0).collect();
+        (counts.len(), counts.iter().sum())
+    }
+
+    /// Broadcasts the venue's events after the last one broadcast.
+    async fn pump(&self, venue: Uuid) -> Result<(), AppError> {
+        let Some(feed) = self.feeds.lock().await.get(&venue).cloned() else { return Ok(()) };
+        let mut last = feed.last.lock().await;
+        loop {
+            let events = self.store.list_events(venue, *last, PAGE).await?;
+            let n = events.len();
+            for event in events {
+                *last = event.seq;
+                // No receiver is not an error: nobody is listening right now.
+                let _ = feed.tx.send(Arc::new(event));
+            }
+            if (n as i64) < PAGE {
+                return Ok(());
+            }
+        }
+    }
+}

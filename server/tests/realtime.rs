@@ -1,0 +1,176 @@
+//! The WebSocket feed against the real server, on SQLite and PostgreSQL: authentication before
+//! the upgrade, joining, live events in order, replay with `last_seq` with no gap or duplicate
+//! at the seam, venue isolation and bad frames.
+
+mod common;
+
+use common::{Backend, DEMO_VENUE, TestApp, expect_created as created, venue_path as v};
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+on_both_backends!(
+    the_upgrade_needs_a_valid_login,
+    a_joined_client_receives_venue_events_live_and_in_order,
+    a_reconnect_with_last_seq_loses_nothing_while_orders_are_created,
+    other_venues_and_bad_frames_get_errors_and_the_connection_stays,
+);
+
+type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+async fn connect(app: &TestApp, token: &str) -> Ws {
+    let url = format!("ws://{}/api/v1/ws?token={token}", app.addr);
+    tokio_tungstenite::connect_async(url).await.expect("websocket connects").0
+}
+
+async fn send(ws: &mut Ws, event: &str, data: Value) {
+    ws.send(Message::Text(json!({"event": event, "data": data}).to_string().into())).await.unwrap();
+}
+
+/// The next JSON frame (pings are skipped), or panic after 5 s.
+async fn next(ws: &mut Ws) -> Value {
+    loop {
+        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("a frame within 5 s");
+        match msg.expect("open").expect("frame") {
+            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+}
+
+async fn join(ws: &mut Ws, last_seq: Option<i64>) -> Value {
+    let data = match last_seq {
+        Some(s) => json!({"venue_id": DEMO_VENUE, "last_seq": s}),
+        None => json!({"venue_id": DEMO_VENUE}),
+    };
+    send(ws, "join_venue", data).await;
+    let joined = next(ws).await;
+    assert_eq!(joined["event"], "joined_venue", "{joined}");
+    joined
+}
+
+async fn the_upgrade_needs_a_valid_login(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for url in [format!("ws://{}/api/v1/ws", app.addr), format!("ws://{}/api/v1/ws?token=forged", app.addr)] {
+        match tokio_tungstenite::connect_async(url).await {
+            Err(tokio_tungstenite::tungstenite::Error::Http(res)) => assert_eq!(res.status().as_u16(), 401),
+            other => panic!("expected 401, got {other:?}"),
+        }
+    }
+    // A bearer header works as well as the query token.
+    let token = app.token("chef").await;
+    let mut req = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(
+        "ws://{}/api/v1/ws",
+        app.addr
+    ))
+    .unwrap();
+    req.headers_mut().insert("Authorization", format!("Bearer {token}").parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("bearer upgrade");
+    let joined = join(&mut ws, None).await;
+    assert_eq!(joined["data"]["role"], "kitchen");
+    assert_eq!(joined["data"]["venue_id"], DEMO_VENUE);
+    assert_eq!(joined["data"]["seq"], 0);
+}
+
+async fn a_joined_client_receives_venue_events_live_and_in_order(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let waiter = app.token("waiter1").await;
+    let chef = app.token("chef").await;
+    let mut kitchen = connect(&app, &chef).await;
+    join(&mut kitchen, None).await;
+    let o = created(
+        app.post(&v("/orders"), &waiter, &json!({"table_id": "00000000-0000-0000-0000-000000000700", "covers": 2}))
+            .await,
+    )
+    .await;
+    let first = next(&mut kitchen).await;
+    assert_eq!(first["event"], "new_order", "{first}");
+    assert_eq!(first["seq"], 1);
+    assert!(first["ts"].is_string());
+    assert_eq!(first["data"]["order_id"], o["id"]);
+    assert_eq!(first["data"]["order_number"], o["order_number"]);
+    assert_eq!(first["data"]["table_name"], "T1");
+    assert_eq!(first["data"]["covers"], 2);
+    let second = next(&mut kitchen).await;
+    assert_eq!(second["event"], "table_status_changed");
+    assert_eq!(second["seq"], 2);
+    assert_eq!(second["data"]["status"], "occupied");
+    send(&mut kitchen, "ping", json!({})).await;
+    assert_eq!(next(&mut kitchen).await["event"], "pong");
+    // After leaving, nothing more arrives.
+    send(&mut kitchen, "leave_venue", json!({"venue_id": DEMO_VENUE})).await;
+    assert_eq!(next(&mut kitchen).await["event"], "left_venue");
+    created(app.post(&v("/orders"), &waiter, &json!({})).await).await;
+    send(&mut kitchen, "ping", json!({})).await;
+    assert_eq!(next(&mut kitchen).await["event"], "pong", "no venue event after leave_venue");
+}
+
+async fn a_reconnect_with_last_seq_loses_nothing_while_orders_are_created(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let waiter = app.token("waiter1").await;
+    let chef = app.token("chef").await;
+    let mut ws = connect(&app, &chef).await;
+    join(&mut ws, None).await;
+    for _ in 0..3 {
+        created(app.post(&v("/orders"), &waiter, &json!({})).await).await;
+    }
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        seen.push(next(&mut ws).await["seq"].as_i64().unwrap());
+    }
+    drop(ws);
+    // Orders keep coming while the kitchen is away and while it rejoins.
+    let writer = {
+        let base = app.url(&v("/orders"));
+        let client = app.client.clone();
+        let waiter = waiter.clone();
+        tokio::spawn(async move {
+            for _ in 0..40 {
+                let res = client.post(&base).bearer_auth(&waiter).json(&json!({})).send().await.unwrap();
+                assert_eq!(res.status().as_u16(), 201);
+            }
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let mut ws = connect(&app, &chef).await;
+    join(&mut ws, Some(*seen.last().unwrap())).await;
+    writer.await.unwrap();
+    while seen.len() < 43 {
+        let e = next(&mut ws).await;
+        assert_eq!(e["event"], "new_order", "{e}");
+        seen.push(e["seq"].as_i64().unwrap());
+    }
+    assert_eq!(seen, (1..=43).collect::<Vec<_>>(), "every event once, in order");
+    // A last_seq newer than the log asks for a resync.
+    send(&mut ws, "join_venue", json!({"venue_id": DEMO_VENUE, "last_seq": 10_000})).await;
+    assert_eq!(next(&mut ws).await["event"], "joined_venue");
+    let resync = next(&mut ws).await;
+    assert_eq!(resync["event"], "resync_required", "{resync}");
+    assert_eq!(resync["data"]["seq"], 43);
+}
+
+async fn other_venues_and_bad_frames_get_errors_and_the_connection_stays(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let chef = app.token("chef").await;
+    let mut ws = connect(&app, &chef).await;
+    send(&mut ws, "join_venue", json!({"venue_id": uuid::Uuid::new_v4()})).await;
+    let e = next(&mut ws).await;
+    assert_eq!(e["event"], "error");
+    assert_eq!(e["data"]["code"], "forbidden");
+    ws.send(Message::Text("{not json".into())).await.unwrap();
+    let e = next(&mut ws).await;
+    assert_eq!(e["event"], "error");
+    assert_eq!(e["data"]["code"], "bad_request");
+    send(&mut ws, "dance", json!({})).await;
+    let e = next(&mut ws).await;
+    assert_eq!(e["data"]["code"], "unknown_event");
+    send(&mut ws, "join_venue", json!({"venue": 1})).await;
+    assert_eq!(next(&mut ws).await["data"]["code"], "bad_request");
+    // Still connected and usable.
+    join(&mut ws, None).await;
+    let health: Value = app.client.get(app.url("/health")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(health["details"]["websocket"]["total_connections"], 1, "{health}");
+    assert_eq!(health["details"]["websocket"]["connected_venues"], 1, "{health}");
+}
