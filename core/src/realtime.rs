@@ -42,25 +42,30 @@ impl VenueFeed {
 pub struct Hub {
     store: DynStore,
     feeds: Mutex<HashMap<Uuid, Arc<VenueFeed>>>,
-    signal: mpsc::UnboundedSender<Uuid>,
+    signal: mpsc::UnboundedSender<Option<Uuid>>,
 }
 
 impl Hub {
     /// The hub and its task (which ends when the hub is dropped).
     pub fn start(store: DynStore) -> Arc<Hub> {
-        let (signal, mut signals) = mpsc::unbounded_channel::<Uuid>();
+        let (signal, mut signals) = mpsc::unbounded_channel::<Option<Uuid>>();
         let hub = Arc::new(Hub { store, feeds: Mutex::new(HashMap::new()), signal });
         let weak = Arc::downgrade(&hub);
         tokio::spawn(async move {
             while let Some(first) = signals.recv().await {
                 // Coalesce a burst of signals: each venue is read once per round.
-                let mut venues = vec![first];
+                let mut wanted = vec![first];
                 while let Ok(v) = signals.try_recv() {
-                    if !venues.contains(&v) {
-                        venues.push(v);
+                    if !wanted.contains(&v) {
+                        wanted.push(v);
                     }
                 }
                 let Some(hub) = weak.upgrade() else { break };
+                let venues: Vec<Uuid> = if wanted.contains(&None) {
+                    hub.feeds.lock().await.keys().copied().collect()
+                } else {
+                    wanted.into_iter().flatten().collect()
+                };
                 for venue in venues {
                     if let Err(e) = hub.pump(venue).await {
                         tracing::warn!(venue = %venue, error = %e, "reading the event log failed; retrying on the next signal");
@@ -73,7 +78,12 @@ impl Hub {
 
     /// Something was committed for `venue`: its new events will be broadcast.
     pub fn venue_changed(&self, venue: Uuid) {
-        let _ = self.signal.send(venue);
+        let _ = self.signal.send(Some(venue));
+    }
+
+    /// Where other instances' commits are signalled (see `Store::watch_events`).
+    pub fn signals(&self) -> mpsc::UnboundedSender<Option<Uuid>> {
+        self.signal.clone()
     }
 
     /// The venue's feed, created on first use starting after the log's latest event.

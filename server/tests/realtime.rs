@@ -17,6 +17,44 @@ on_both_backends!(
     other_venues_and_bad_frames_get_errors_and_the_connection_stays,
 );
 
+/// Two server instances on one PostgreSQL database: a client of instance A sees, in order, the
+/// events of orders created through instance B, and replays them after a reconnect to A.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_events_reach_the_clients_of_every_instance() {
+    let a = TestApp::spawn(Backend::Postgres).await;
+    let b = TestApp::spawn_on(a.db.share(), None).await;
+    let chef = a.token("chef").await;
+    let waiter_on_b = b.token("waiter1").await;
+    let mut ws = connect(&a, &chef).await;
+    join(&mut ws, None).await;
+    let mut created_numbers = Vec::new();
+    for _ in 0..10 {
+        let o = created(b.post(&v("/orders"), &waiter_on_b, &json!({})).await).await;
+        created_numbers.push(o["order_number"].clone());
+    }
+    let mut seqs = Vec::new();
+    let mut numbers = Vec::new();
+    for _ in 0..10 {
+        let e = next(&mut ws).await;
+        assert_eq!(e["event"], "new_order", "{e}");
+        seqs.push(e["seq"].as_i64().unwrap());
+        numbers.push(e["data"]["order_number"].clone());
+    }
+    assert_eq!(seqs, (1..=10).collect::<Vec<_>>());
+    assert_eq!(numbers, created_numbers);
+    // Replay on A of what B wrote while the client was away.
+    drop(ws);
+    for _ in 0..5 {
+        created(b.post(&v("/orders"), &waiter_on_b, &json!({})).await).await;
+    }
+    let mut ws = connect(&a, &chef).await;
+    join(&mut ws, Some(10)).await;
+    for want in 11..=15 {
+        assert_eq!(next(&mut ws).await["seq"], want);
+    }
+    drop(b);
+}
+
 type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 async fn connect(app: &TestApp, token: &str) -> Ws {

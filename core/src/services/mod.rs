@@ -68,6 +68,7 @@ impl Services {
             }
         };
         let hub = crate::realtime::Hub::start(store.clone());
+        store.watch_events(hub.signals()).await?;
         Ok(Arc::new(Services {
             store,
             tokens: TokenKeys::new(secret.as_bytes(), TOKEN_TTL),

@@ -110,6 +110,14 @@ pub trait Store: inventory::InventoryStore + orders::OrderStore + Send + Sync + 
     /// A round trip to the database.
     async fn ping(&self) -> Result<(), AppError>;
 
+    /// Forwards "venue events were committed" signals from other server instances to `tx`
+    /// (`None`: the watch reconnected and anything may have been missed). PostgreSQL listens
+    /// for the notifications every commit sends; SQLite has one instance and nothing to watch.
+    async fn watch_events(&self, tx: tokio::sync::mpsc::UnboundedSender<Option<Uuid>>) -> Result<(), AppError> {
+        let _ = tx;
+        Ok(())
+    }
+
     /// The stored value of `key`, storing `init` first if there is none (first writer wins,
     /// so several instances starting at once agree).
     async fn setting_get_or_init(&self, key: &str, init: &str) -> Result<String, AppError>;

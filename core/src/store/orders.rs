@@ -156,6 +156,10 @@ pub trait OrderStore: Send + Sync + 'static {
     async fn latest_seq(&self, venue_id: Uuid) -> Result<i64, AppError>;
 }
 
+/// The PostgreSQL `NOTIFY` channel on which every commit that appended venue events announces
+/// the venue (the payload), so that every server instance reads the log.
+pub const EVENTS_CHANNEL: &str = "beerflow_events";
+
 pub(crate) const TABLE_COLUMNS: &str = "t.id, t.venue_id, t.name, t.seats, t.area, @jsoncol(t.position_json) AS position_json, \
      t.status, (SELECT COUNT(*) FROM orders oo WHERE oo.table_id = t.id AND oo.status NOT IN ('completed', 'cancelled')) \
      AS open_orders, t.created_at, t.updated_at";
@@ -479,6 +483,10 @@ macro_rules! impl_order_store {
                         .bind(venue_id).bind(first + i as i64).bind(name).bind(data.to_string()).bind(now)
                         .execute(&mut *conn).await?;
                 }
+                // Delivered to every listening instance when (and only if) this commits.
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind($crate::store::orders::EVENTS_CHANNEL).bind(venue_id.to_string())
+                    .execute(&mut *conn).await?;
                 Ok(())
             }
 

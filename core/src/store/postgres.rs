@@ -87,6 +87,33 @@ impl Store for PgStore {
         Ok(())
     }
 
+    async fn watch_events(&self, tx: tokio::sync::mpsc::UnboundedSender<Option<Uuid>>) -> Result<(), AppError> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen(crate::store::orders::EVENTS_CHANNEL).await?;
+        tokio::spawn(async move {
+            while !tx.is_closed() {
+                match listener.try_recv().await {
+                    Ok(Some(n)) => match Uuid::parse_str(n.payload()) {
+                        Ok(venue) => {
+                            let _ = tx.send(Some(venue));
+                        }
+                        Err(_) => tracing::warn!(payload = n.payload(), "unexpected event notification"),
+                    },
+                    // The connection was lost; the next call reconnects. Notifications sent in
+                    // between are gone, so every venue is read again from the log.
+                    Ok(None) => {
+                        let _ = tx.send(None);
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "event notifications: reconnecting");
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                    }
+                }
+            }
+        });
+        Ok(())
+    }
+
     async fn setting_get_or_init(&self, key: &str, init: &str) -> Result<String, AppError> {
         let mut tx = self.begin_write().await?;
         sqlx::query("INSERT INTO settings (key, value, created_at) VALUES ($1, $2, $3) ON CONFLICT (key) DO NOTHING")

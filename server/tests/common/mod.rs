@@ -47,6 +47,11 @@ impl TestDb {
         }
     }
 
+    /// The same database for a second server instance; only the first owner drops it.
+    pub fn share(&self) -> TestDb {
+        TestDb { url: self.url.clone(), pg_name: None, _dir: None }
+    }
+
     /// Drops the PostgreSQL database now, cutting every connection to it.
     pub async fn drop_now(&mut self) {
         if let Some(name) = self.pg_name.take() {
