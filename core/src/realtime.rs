@@ -41,6 +41,8 @@ impl VenueFeed {
 
 pub struct Hub {
     store: DynStore,
+    /// Events a client may fall behind before it is cut off (for new venue feeds).
+    client_queue: std::sync::atomic::AtomicUsize,
     feeds: Mutex<HashMap<Uuid, Arc<VenueFeed>>>,
     signal: mpsc::UnboundedSender<Option<Uuid>>,
 }
@@ -49,7 +51,12 @@ impl Hub {
     /// The hub and its task (which ends when the hub is dropped).
     pub fn start(store: DynStore) -> Arc<Hub> {
         let (signal, mut signals) = mpsc::unbounded_channel::<Option<Uuid>>();
-        let hub = Arc::new(Hub { store, feeds: Mutex::new(HashMap::new()), signal });
+        let hub = Arc::new(Hub {
+            store,
+            client_queue: std::sync::atomic::AtomicUsize::new(CHANNEL_CAPACITY),
+            feeds: Mutex::new(HashMap::new()),
+            signal,
+        });
         let weak = Arc::downgrade(&hub);
         tokio::spawn(async move {
             while let Some(first) = signals.recv().await {
@@ -81,6 +88,16 @@ impl Hub {
         let _ = self.signal.send(Some(venue));
     }
 
+    /// How many frames a client's outgoing queue holds.
+    pub fn client_queue(&self) -> usize {
+        self.client_queue.load(std::sync::atomic::Ordering::Relaxed).max(16)
+    }
+
+    /// Sets how many events a client may fall behind (for feeds created after this call).
+    pub fn set_client_queue(&self, events: usize) {
+        self.client_queue.store(events, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Where other instances' commits are signalled (see `Store::watch_events`).
     pub fn signals(&self) -> mpsc::UnboundedSender<Option<Uuid>> {
         self.signal.clone()
@@ -93,7 +110,7 @@ impl Hub {
             return Ok(feed.clone());
         }
         let latest = self.store.latest_seq(venue).await?;
-        let (tx, _) = broadcast::channel(CHANNEL_CAPACITY);
+        let (tx, _) = broadcast::channel(self.client_queue.load(std::sync::atomic::Ordering::Relaxed).max(16));
         let feed = Arc::new(VenueFeed { venue_id: venue, tx, last: Mutex::new(latest) });
         feeds.insert(venue, feed.clone());
         Ok(feed)

@@ -7,7 +7,7 @@
 
 use crate::AppState;
 use crate::extract::AuthUser;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, HOST, ORIGIN};
@@ -21,13 +21,15 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 use uuid::Uuid;
 
 /// How often the server pings; a client silent for `PONG_TIMEOUT` is dropped.
 pub const PING_EVERY: Duration = Duration::from_secs(20);
 pub const PONG_TIMEOUT: Duration = Duration::from_secs(40);
+/// Longest wait for room in a client's queue for an answer or a replayed event.
+const SEND_TIMEOUT: Duration = Duration::from_secs(5);
 /// Events replayed per log query.
 const REPLAY_PAGE: i64 = 500;
 
@@ -75,6 +77,9 @@ pub async fn ws(State(state): State<AppState>, request: axum::extract::Request) 
         .await
         .map_err(|e| AppError::BadRequest(format!("expected a WebSocket upgrade: {}", e.body_text())))?;
     let services = state.services.clone();
+    // No user-space write buffer beyond the frame being written: what a client has not taken
+    // waits in its bounded queue, where it is counted.
+    let upgrade = upgrade.write_buffer_size(0).max_write_buffer_size(256 * 1024);
     Ok(upgrade.on_upgrade(move |socket| Connection::new(services, user).run(socket)))
 }
 
@@ -126,6 +131,22 @@ struct LeaveData {
 enum Next {
     Continue,
     Close,
+    /// The client fell too far behind.
+    Lagged,
+}
+
+/// The sending side of a client's bounded queue.
+struct Out(mpsc::Sender<Message>);
+
+impl Out {
+    /// A live event: never waits; a full queue means the client is too slow.
+    fn push(&mut self, msg: Message) -> Next {
+        match self.0.try_send(msg) {
+            Ok(()) => Next::Continue,
+            Err(mpsc::error::TrySendError::Full(_)) => Next::Lagged,
+            Err(mpsc::error::TrySendError::Closed(_)) => Next::Close,
+        }
+    }
 }
 
 impl Connection {
@@ -133,44 +154,65 @@ impl Connection {
         Connection { services, user, joined: None }
     }
 
-    async fn run(mut self, mut socket: WebSocket) {
+    async fn run(mut self, socket: WebSocket) {
+        use futures_util::{SinkExt, StreamExt};
         self.services.realtime_connections.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let (mut sink, mut stream) = socket.split();
+        // The client's bounded queue: the writer task drains it into the socket; when a client
+        // does not keep up, the queue fills and the client is cut off (it resumes with last_seq).
+        let (tx, mut rx) = mpsc::channel::<Message>(self.services.hub.client_queue());
+        let writer = tokio::spawn(async move {
+            while let Some(msg) = rx.recv().await {
+                if sink.send(msg).await.is_err() {
+                    return;
+                }
+            }
+            let _ = sink.close().await;
+        });
+        let mut out = Out(tx);
         let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
         let mut last_seen = Instant::now();
         let mut closing = self.services.closing.subscribe();
-        loop {
+        let lagged = loop {
             let next = tokio::select! {
                 _ = shutting_down(&mut closing) => {
-                    let close = axum::extract::ws::CloseFrame { code: 1001, reason: "server shutting down".into() };
-                    let _ = socket.send(Message::Close(Some(close))).await;
+                    let close = CloseFrame { code: 1001, reason: "server shutting down".into() };
+                    out.push(Message::Close(Some(close)));
                     Next::Close
                 }
-                msg = socket.recv() => match msg {
+                msg = stream.next() => match msg {
                     Some(Ok(msg)) => {
                         last_seen = Instant::now();
-                        self.on_message(&mut socket, msg).await
+                        self.on_message(&mut out, msg).await
                     }
                     _ => Next::Close,
                 },
-                event = recv(&mut self.joined) => self.on_event(&mut socket, event).await,
+                event = recv(&mut self.joined) => self.on_event(&mut out, event).await,
                 _ = ping.tick() => {
                     if last_seen.elapsed() > PONG_TIMEOUT {
                         Next::Close
-                    } else if socket.send(Message::Ping(Vec::new().into())).await.is_err() {
-                        Next::Close
                     } else {
-                        Next::Continue
+                        out.push(Message::Ping(Vec::new().into()))
                     }
                 }
             };
-            if let Next::Close = next {
-                break;
+            match next {
+                Next::Continue => {}
+                Next::Close => break false,
+                Next::Lagged => break true,
             }
+        };
+        drop(out);
+        if lagged {
+            // Its queue is full: waiting for it to drain is what a stalled client cannot do.
+            writer.abort();
+        } else {
+            let _ = tokio::time::timeout(SEND_TIMEOUT, writer).await;
         }
         self.services.realtime_connections.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
 
-    async fn on_message(&mut self, socket: &mut WebSocket, msg: Message) -> Next {
+    async fn on_message(&mut self, socket: &mut Out, msg: Message) -> Next {
         let text = match msg {
             Message::Text(t) => t,
             Message::Close(_) => return Next::Close,
@@ -202,7 +244,7 @@ impl Connection {
         }
     }
 
-    async fn join(&mut self, socket: &mut WebSocket, join: JoinData) -> Next {
+    async fn join(&mut self, socket: &mut Out, join: JoinData) -> Next {
         if join.venue_id != self.user.venue_id {
             return send(socket, error_frame("forbidden", "this venue is not yours")).await;
         }
@@ -215,8 +257,9 @@ impl Connection {
             self.joined = None;
             let joined =
                 json!({"venue_id": join.venue_id, "user_id": self.user.id, "role": self.user.role, "seq": latest});
-            if let Next::Close = send(socket, frame("joined_venue", joined)).await {
-                return Ok(Next::Close);
+            let answer = send(socket, frame("joined_venue", joined)).await;
+            if !matches!(answer, Next::Continue) {
+                return Ok(answer);
             }
             let mut sent = latest;
             if let Some(last_seq) = join.last_seq {
@@ -231,8 +274,9 @@ impl Connection {
                     let page = services.store.list_events(join.venue_id, sent, REPLAY_PAGE).await?;
                     let n = page.len();
                     for e in &page {
-                        if let Next::Close = send(socket, event_frame(e)).await {
-                            return Ok(Next::Close);
+                        let next = send(socket, event_frame(e)).await;
+                        if !matches!(next, Next::Continue) {
+                            return Ok(next);
                         }
                         sent = e.seq;
                     }
@@ -253,7 +297,7 @@ impl Connection {
 
     async fn on_event(
         &mut self,
-        socket: &mut WebSocket,
+        socket: &mut Out,
         event: Result<Arc<EventRecord>, broadcast::error::RecvError>,
     ) -> Next {
         let Some(joined) = self.joined.as_mut() else { return Next::Continue };
@@ -261,7 +305,7 @@ impl Connection {
             Ok(e) if e.seq <= joined.sent => Next::Continue,
             Ok(e) if e.seq == joined.sent + 1 => {
                 joined.sent = e.seq;
-                send(socket, event_frame(&e)).await
+                socket.push(event_frame(&e))
             }
             Ok(e) => {
                 // A gap (should not happen): fill it from the log, the source of truth.
@@ -273,8 +317,9 @@ impl Connection {
                         _ => return Next::Close,
                     };
                     for ev in page.iter().take_while(|ev| ev.seq <= e.seq) {
-                        if let Next::Close = send(socket, event_frame(ev)).await {
-                            return Next::Close;
+                        let next = send(socket, event_frame(ev)).await;
+                        if !matches!(next, Next::Continue) {
+                            return next;
                         }
                         sent = ev.seq;
                     }
@@ -286,13 +331,9 @@ impl Connection {
             }
             // Too slow: the client resumes with `last_seq` after reconnecting.
             Err(broadcast::error::RecvError::Lagged(_)) => {
-                let _ = socket
-                    .send(Message::Close(Some(axum::extract::ws::CloseFrame {
-                        code: 4008,
-                        reason: "too slow: reconnect and join with last_seq".into(),
-                    })))
-                    .await;
-                Next::Close
+                let close = CloseFrame { code: 4008, reason: "too slow: reconnect and join with last_seq".into() };
+                socket.push(Message::Close(Some(close)));
+                Next::Lagged
             }
             Err(broadcast::error::RecvError::Closed) => Next::Close,
         }
@@ -310,9 +351,11 @@ async fn recv(joined: &mut Option<Joined>) -> Result<Arc<EventRecord>, broadcast
     }
 }
 
-async fn send(socket: &mut WebSocket, msg: Message) -> Next {
-    match socket.send(msg).await {
-        Ok(()) => Next::Continue,
-        Err(_) => Next::Close,
+/// An answer or a replayed event: waits for room in the queue, but not for long.
+async fn send(socket: &mut Out, msg: Message) -> Next {
+    match tokio::time::timeout(SEND_TIMEOUT, socket.0.send(msg)).await {
+        Ok(Ok(())) => Next::Continue,
+        Ok(Err(_)) => Next::Close,
+        Err(_) => Next::Lagged,
     }
 }
