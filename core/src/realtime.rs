@@ -18,6 +18,12 @@ use uuid::Uuid;
 
 /// Events a client may fall behind before it is disconnected.
 pub const CHANNEL_CAPACITY: usize = 1024;
+/// The event log keeps at least this long...
+pub const KEEP_FOR: chrono::Duration = chrono::Duration::hours(24);
+/// ...or at least this many events per venue, whichever keeps more.
+pub const KEEP_LAST: i64 = 10_000;
+/// How often old events are pruned.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 /// Events read from the log per query.
 const PAGE: i64 = 500;
 
@@ -56,6 +62,20 @@ impl Hub {
             client_queue: std::sync::atomic::AtomicUsize::new(CHANNEL_CAPACITY),
             feeds: Mutex::new(HashMap::new()),
             signal,
+        });
+        let pruner = Arc::downgrade(&hub);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(PRUNE_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(hub) = pruner.upgrade() else { break };
+                match hub.store.prune_events(chrono::Utc::now() - KEEP_FOR, KEEP_LAST).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(events = n, "pruned old venue events"),
+                    Err(e) => tracing::warn!(error = %e, "pruning venue events failed"),
+                }
+            }
         });
         let weak = Arc::downgrade(&hub);
         tokio::spawn(async move {

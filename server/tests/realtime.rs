@@ -15,6 +15,7 @@ on_both_backends!(
     a_joined_client_receives_venue_events_live_and_in_order,
     a_reconnect_with_last_seq_loses_nothing_while_orders_are_created,
     other_venues_and_bad_frames_get_errors_and_the_connection_stays,
+    a_last_seq_older_than_the_kept_log_asks_for_a_resync,
 );
 
 /// Two server instances on one PostgreSQL database: a client of instance A sees, in order, the
@@ -211,4 +212,30 @@ async fn other_venues_and_bad_frames_get_errors_and_the_connection_stays(backend
     let health: Value = app.client.get(app.url("/health")).send().await.unwrap().json().await.unwrap();
     assert_eq!(health["details"]["websocket"]["total_connections"], 1, "{health}");
     assert_eq!(health["details"]["websocket"]["connected_venues"], 1, "{health}");
+}
+
+async fn a_last_seq_older_than_the_kept_log_asks_for_a_resync(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let waiter = app.token("waiter1").await;
+    let chef = app.token("chef").await;
+    for _ in 0..8 {
+        created(app.post(&v("/orders"), &waiter, &json!({})).await).await;
+    }
+    // Nothing is younger than the cut-off, so only the last 3 events stay.
+    let future = chrono::Utc::now() + chrono::Duration::days(2);
+    assert_eq!(app.services.store.prune_events(future, 3).await.unwrap(), 5);
+    // Recent events are kept whatever their number.
+    let past = chrono::Utc::now() - chrono::Duration::days(2);
+    assert_eq!(app.services.store.prune_events(past, 0).await.unwrap(), 0);
+    let mut ws = connect(&app, &chef).await;
+    // 5 is the newest event gone: 6, 7, 8 are still there, so replay works from it.
+    join(&mut ws, Some(5)).await;
+    for want in 6..=8 {
+        assert_eq!(next(&mut ws).await["seq"], want);
+    }
+    // From 4, event 5 is missing: the client must reload.
+    join(&mut ws, Some(4)).await;
+    let resync = next(&mut ws).await;
+    assert_eq!(resync["event"], "resync_required", "{resync}");
+    assert_eq!(resync["data"], json!({"venue_id": DEMO_VENUE, "seq": 8}));
 }

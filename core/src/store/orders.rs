@@ -150,6 +150,9 @@ pub trait OrderStore: Send + Sync + 'static {
 
     /// Events after `after_seq`, in order, at most `limit`.
     async fn list_events(&self, venue_id: Uuid, after_seq: i64, limit: i64) -> Result<Vec<EventRecord>, AppError>;
+    /// Deletes events older than `before` that are not among their venue's last `keep`;
+    /// returns how many went.
+    async fn prune_events(&self, before: DateTime<Utc>, keep: i64) -> Result<u64, AppError>;
     /// The oldest event number still in the venue's log (0 when it is empty).
     async fn oldest_seq(&self, venue_id: Uuid) -> Result<i64, AppError>;
     /// The venue's latest event number (0 before the first event).
@@ -1134,6 +1137,16 @@ macro_rules! impl_order_store {
                         Ok(EventRecord { event, data, seq, ts })
                     })
                     .collect()
+            }
+
+            async fn prune_events(&self, before: DateTime<Utc>, keep: i64) -> Result<u64, AppError> {
+                let mut tx = self.begin_write().await?;
+                let done = sqlx::query(sql!(PG,
+                    "DELETE FROM venue_events WHERE created_at < $1 AND seq <= \
+                     (SELECT MAX(l.seq) FROM venue_events l WHERE l.venue_id = venue_events.venue_id) - $2"))
+                    .bind(before).bind(keep).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(done.rows_affected())
             }
 
             async fn oldest_seq(&self, venue_id: Uuid) -> Result<i64, AppError> {
