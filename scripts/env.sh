@@ -110,10 +110,13 @@ claim_target_dir() {
   if [ "$(cat "$mark" 2>/dev/null)" != "$BEERFLOW_ROOT" ]; then
     if [ -d "$CARGO_TARGET_DIR" ]; then
       log "target directory last used by another checkout: rebuilding the workspace crates"
-      for profile in dev release wasm-release; do
-        for pkg in beerflow-core app frontend beerflow beerflow-load; do
-          cargo clean -q -p "$pkg" --profile "$profile" 2>/dev/null || true
-          cargo clean -q -p "$pkg" --profile "$profile" --target wasm32-unknown-unknown 2>/dev/null || true
+      # cargo-leptos builds the WASM side in its own target directory, `front`.
+      for dir in "$CARGO_TARGET_DIR" "$CARGO_TARGET_DIR/front"; do
+        for profile in dev release wasm-release; do
+          for pkg in beerflow-core app frontend beerflow beerflow-load; do
+            CARGO_TARGET_DIR=$dir cargo clean -q -p "$pkg" --profile "$profile" 2>/dev/null || true
+            CARGO_TARGET_DIR=$dir cargo clean -q -p "$pkg" --profile "$profile" --target wasm32-unknown-unknown 2>/dev/null || true
+          done
         done
       done
     fi
