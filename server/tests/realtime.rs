@@ -16,6 +16,7 @@ on_both_backends!(
     a_reconnect_with_last_seq_loses_nothing_while_orders_are_created,
     other_venues_and_bad_frames_get_errors_and_the_connection_stays,
     a_last_seq_older_than_the_kept_log_asks_for_a_resync,
+    a_client_that_stops_reading_is_cut_off_without_slowing_anyone,
 );
 
 /// Two server instances on one PostgreSQL database: a client of instance A sees, in order, the
@@ -238,4 +239,53 @@ async fn a_last_seq_older_than_the_kept_log_asks_for_a_resync(backend: Backend) 
     let resync = next(&mut ws).await;
     assert_eq!(resync["event"], "resync_required", "{resync}");
     assert_eq!(resync["data"], json!({"venue_id": DEMO_VENUE, "seq": 8}));
+}
+
+async fn a_client_that_stops_reading_is_cut_off_without_slowing_anyone(backend: Backend) {
+    // Small kernel buffers stand in for a tablet that stopped reading on a bad network.
+    let app = TestApp::spawn_with_small_send_buffers(backend).await;
+    app.services.hub.set_client_queue(32);
+    let chef = app.token("chef").await;
+    let waiter = app.token("waiter1").await;
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(2048).unwrap();
+    let stream = socket.connect(app.addr).await.unwrap();
+    let url = format!("ws://{}/api/v1/ws?token={chef}", app.addr);
+    let (mut stalled, _) =
+        tokio_tungstenite::client_async(url, tokio_tungstenite::MaybeTlsStream::Plain(stream)).await.expect("upgrade");
+    join(&mut stalled, None).await;
+    let mut healthy = connect(&app, &chef).await;
+    join(&mut healthy, None).await;
+
+    const ORDERS: usize = 400;
+    let reader = tokio::spawn(async move {
+        let mut seqs = Vec::new();
+        while seqs.len() < ORDERS {
+            let e = next(&mut healthy).await;
+            seqs.push(e["seq"].as_i64().unwrap());
+        }
+        seqs
+    });
+    let (path, empty) = (v("/orders"), json!({}));
+    for _ in 0..ORDERS / 10 {
+        let all = futures::future::join_all((0..10).map(|_| app.post(&path, &waiter, &empty))).await;
+        assert!(all.iter().all(|r| r.status().as_u16() == 201));
+    }
+    // The healthy client got everything, in order.
+    let seqs = tokio::time::timeout(Duration::from_secs(30), reader).await.expect("healthy client").unwrap();
+    assert_eq!(seqs, (1..=ORDERS as i64).collect::<Vec<_>>());
+    // The stalled one was cut off: its stream ends before all the events.
+    let mut received = 0;
+    let ended = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            match stalled.next().await {
+                Some(Ok(Message::Text(_))) => received += 1,
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
+                Some(Ok(_)) => {}
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stalled client was not disconnected ({received} events received)");
+    assert!(received < ORDERS, "the stalled client received all {received} events");
 }

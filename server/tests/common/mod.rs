@@ -106,9 +106,29 @@ impl TestApp {
 
     /// The server over an existing database; `jwt_secret: None` uses the stored one.
     pub async fn spawn_on(db: TestDb, jwt_secret: Option<&str>) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        TestApp::spawn_with_listener(db, jwt_secret, listener).await
+    }
+
+    /// The server with the demo data, its accepted sockets with small kernel send buffers (they
+    /// inherit the listener's), so that a client that stops reading fills them quickly.
+    pub async fn spawn_with_small_send_buffers(backend: Backend) -> TestApp {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_send_buffer_size(4096).expect("SO_SNDBUF");
+        socket.bind("127.0.0.1:0".parse().unwrap()).expect("bind");
+        let listener = socket.listen(1024).expect("listen");
+        let app = TestApp::spawn_with_listener(TestDb::new(backend).await, None, listener).await;
+        app.seed_demo().await;
+        app
+    }
+
+    pub async fn spawn_with_listener(
+        db: TestDb,
+        jwt_secret: Option<&str>,
+        listener: tokio::net::TcpListener,
+    ) -> TestApp {
         let store = beerflow_core::store::connect(&db.url).await.expect("connect store");
         let services = Services::new(store, jwt_secret.map(str::to_owned)).await.expect("services");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let state = AppState { services: services.clone(), leptos_options: leptos_options(addr) };
         let (tx, rx) = oneshot::channel::<()>();
