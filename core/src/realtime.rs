@@ -29,7 +29,6 @@ const PAGE: i64 = 500;
 
 /// One venue's live channel.
 pub struct VenueFeed {
-    pub venue_id: Uuid,
     tx: broadcast::Sender<Arc<EventRecord>>,
     /// The last `seq` broadcast; the hub task holds it while it reads and broadcasts.
     last: Mutex<i64>,
@@ -131,7 +130,7 @@ impl Hub {
         }
         let latest = self.store.latest_seq(venue).await?;
         let (tx, _) = broadcast::channel(self.client_queue.load(std::sync::atomic::Ordering::Relaxed).max(16));
-        let feed = Arc::new(VenueFeed { venue_id: venue, tx, last: Mutex::new(latest) });
+        let feed = Arc::new(VenueFeed { tx, last: Mutex::new(latest) });
         feeds.insert(venue, feed.clone());
         Ok(feed)
     }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Backend, DEMO_VENUE, TestApp, assert_error};
+use common::{Backend, TestApp, assert_error, expect_created as created, expect_ok as ok, venue_path as v};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -19,28 +19,6 @@ on_both_backends!(
     each_role_may_read_inventory_but_only_managers_and_admins_write,
     another_venues_ids_are_not_found,
 );
-
-fn v(path: &str) -> String {
-    format!("/api/v1/venues/{DEMO_VENUE}{path}")
-}
-
-async fn created(res: reqwest::Response) -> Value {
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body
-}
-
-async fn ok(res: reqwest::Response) -> Value {
-    let status = res.status();
-    let body: Value = res.json().await.unwrap();
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
-}
-
-async fn patch(app: &TestApp, path: &str, token: &str, body: &Value) -> reqwest::Response {
-    app.client.patch(app.url(path)).bearer_auth(token).json(body).send().await.unwrap()
-}
 
 /// A product of its own, with no lots yet, for tests that count stock exactly.
 async fn product(app: &TestApp, token: &str, sku: &str, min_stock: f64) -> Value {
@@ -107,13 +85,13 @@ async fn categories_and_suppliers_are_managed_and_deactivated(backend: Backend) 
     assert_eq!(names, ["Pizza", "Kitchen", "Beers on tap", "Soft drinks", "Desserts"], "by sort_order, then name");
 
     let id = pizza["id"].as_str().unwrap();
-    let renamed =
-        ok(patch(&app, &v(&format!("/product-categories/{id}")), &admin, &json!({"name": "Pizze", "sort_order": 9}))
-            .await)
-        .await;
+    let renamed = ok(app
+        .patch(&v(&format!("/product-categories/{id}")), &admin, &json!({"name": "Pizze", "sort_order": 9}))
+        .await)
+    .await;
     assert_eq!((renamed["name"].as_str(), renamed["sort_order"].as_i64()), (Some("Pizze"), Some(9)));
     assert_error(
-        patch(&app, &v(&format!("/product-categories/{id}")), &admin, &json!({"name": "Desserts"})).await,
+        app.patch(&v(&format!("/product-categories/{id}")), &admin, &json!({"name": "Desserts"})).await,
         409,
         "already exists",
     )
@@ -126,7 +104,7 @@ async fn categories_and_suppliers_are_managed_and_deactivated(backend: Backend) 
     let missing = uuid::Uuid::new_v4();
     assert_error(app.get(&v(&format!("/product-categories/{missing}")), &admin).await, 404, "not found").await;
     assert_error(
-        patch(&app, &v(&format!("/product-categories/{missing}")), &admin, &json!({"name": "Y"})).await,
+        app.patch(&v(&format!("/product-categories/{missing}")), &admin, &json!({"name": "Y"})).await,
         404,
         "not found",
     )
@@ -140,9 +118,8 @@ async fn categories_and_suppliers_are_managed_and_deactivated(backend: Backend) 
         .await;
     let sid = s["id"].as_str().unwrap();
     let cleared =
-        ok(patch(&app, &v(&format!("/suppliers/{sid}")), &admin, &json!({"phone": null, "notes": "Mon and Thu"}))
-            .await)
-        .await;
+        ok(app.patch(&v(&format!("/suppliers/{sid}")), &admin, &json!({"phone": null, "notes": "Mon and Thu"})).await)
+            .await;
     assert_eq!((cleared["phone"].clone(), cleared["notes"].clone()), (Value::Null, json!("Mon and Thu")));
     assert_eq!(app.delete(&v(&format!("/suppliers/{sid}")), &admin).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(ok(app.get(&v(&format!("/suppliers/{sid}")), &admin).await).await["active"], false);
@@ -187,17 +164,17 @@ async fn products_are_validated_filtered_updated_and_deactivated(backend: Backen
     assert_eq!(ok(app.get(&v("/products?q=100%25"), &token).await).await.as_array().unwrap().len(), 0, "% is literal");
 
     let id = p["id"].as_str().unwrap();
-    let updated =
-        ok(patch(&app, &v(&format!("/products/{id}")), &token, &json!({"price": 9, "sku": null, "category_id": null}))
-            .await)
-        .await;
+    let updated = ok(app
+        .patch(&v(&format!("/products/{id}")), &token, &json!({"price": 9, "sku": null, "category_id": null}))
+        .await)
+    .await;
     assert_eq!(
         (updated["price"].as_f64(), updated["sku"].clone(), updated["category_id"].clone()),
         (Some(9.0), Value::Null, Value::Null)
     );
-    assert_error(patch(&app, &v(&format!("/products/{id}")), &token, &json!({"price": -2})).await, 400, "price").await;
+    assert_error(app.patch(&v(&format!("/products/{id}")), &token, &json!({"price": -2})).await, 400, "price").await;
     assert_error(
-        patch(&app, &v(&format!("/products/{id}")), &token, &json!({"supplier_id": uuid::Uuid::new_v4()})).await,
+        app.patch(&v(&format!("/products/{id}")), &token, &json!({"supplier_id": uuid::Uuid::new_v4()})).await,
         404,
         "supplier_id",
     )
@@ -280,20 +257,16 @@ async fn receiving_a_lot_writes_the_lot_and_its_in_movement(backend: Backend) {
 
     // Only location, expiry and notes change by PATCH.
     let id = lot["id"].as_str().unwrap();
-    let changed = ok(patch(
-        &app,
-        &v(&format!("/lots/{id}")),
-        &token,
-        &json!({"storage_location": "Freezer 2", "expiry_date": null}),
-    )
-    .await)
+    let changed = ok(app
+        .patch(&v(&format!("/lots/{id}")), &token, &json!({"storage_location": "Freezer 2", "expiry_date": null}))
+        .await)
     .await;
     assert_eq!(
         (changed["storage_location"].as_str(), changed["expiry_date"].clone()),
         (Some("Freezer 2"), Value::Null)
     );
     assert_error(
-        patch(&app, &v(&format!("/lots/{id}")), &token, &json!({"qty_current": 100})).await,
+        app.patch(&v(&format!("/lots/{id}")), &token, &json!({"qty_current": 100})).await,
         400,
         "unknown field",
     )
@@ -535,7 +508,7 @@ async fn each_role_may_read_inventory_but_only_managers_and_admins_write(backend
                 &json!({"quantity": 1, "reason": "count", "movement_type": "ADJUST"}),
             )
             .await,
-            patch(&app, &v(&format!("/lots/{lot_id}")), &token, &json!({"notes": format!("checked by {who}")})).await,
+            app.patch(&v(&format!("/lots/{lot_id}")), &token, &json!({"notes": format!("checked by {who}")})).await,
         ];
         for res in writes {
             let status = res.status();
@@ -608,7 +581,7 @@ async fn another_venues_ids_are_not_found(backend: Backend) {
         assert_error(app.post(&path, &ours, &body).await, 404, needle).await;
     }
     assert_error(
-        patch(&app, &v(&format!("/products/{}", id(&prod))), &ours, &json!({"price": 1})).await,
+        app.patch(&v(&format!("/products/{}", id(&prod))), &ours, &json!({"price": 1})).await,
         404,
         "not found",
     )

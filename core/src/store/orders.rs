@@ -182,6 +182,14 @@ fn corrupt(what: &str) -> AppError {
     AppError::Internal
 }
 
+/// The status change's UPDATE, stamping `column` only if it is still empty.
+pub(crate) fn status_update(column: &str) -> String {
+    format!(
+        "UPDATE orders SET status = $1, updated_at = $2, {column} = COALESCE({column}, $2), \
+         @mc(cost_of_goods) = @mv($3), cancel_reason = $4 WHERE id = $5"
+    )
+}
+
 /// `$first, $first+1, ...`: the placeholders of an `IN (...)` list.
 pub(crate) fn placeholders(first: usize, n: usize) -> String {
     (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
@@ -348,7 +356,7 @@ pub(crate) fn assemble(orders: Vec<OrderRow>, items: Vec<ItemRow>) -> Result<Vec
 macro_rules! impl_order_store {
     ($store:ty, $conn:ty, $pg:expr) => {
         use $crate::store::orders::{
-            assemble, now_micros, placeholders, ItemDraft, KitchenStats, ItemRow, LayoutChange, OrderDraft, OrderFilter,
+            assemble, now_micros, placeholders, status_update, ItemDraft, KitchenStats, ItemRow, LayoutChange, OrderDraft, OrderFilter,
             OrderRef, OrderRow, OrderStore, StatusChange, TableFilter, TableRow, ITEM_COLUMNS, ITEM_FROM,
             ORDER_COLUMNS, ORDER_FROM, TABLE_COLUMNS,
         };
@@ -598,8 +606,9 @@ macro_rules! impl_order_store {
                 Ok(q.fetch_all(&mut *conn).await?)
             }
 
-            async fn load_order(conn: &mut $conn, venue_id: Uuid, id: Uuid) -> Result<Option<Order>, AppError> {
-                let Some(row) = Self::order_row(conn, venue_id, id, false).await? else { return Ok(None) };
+            /// The order with its items; `lock` locks the order row for the rest of the transaction.
+            async fn load_order(conn: &mut $conn, venue_id: Uuid, id: Uuid, lock: bool) -> Result<Option<Order>, AppError> {
+                let Some(row) = Self::order_row(conn, venue_id, id, lock).await? else { return Ok(None) };
                 let items = Self::items_of(conn, &[id]).await?;
                 Ok(assemble(vec![row], items)?.pop())
             }
@@ -881,17 +890,15 @@ macro_rules! impl_order_store {
                 let items = Self::resolve_items(&mut tx, d.venue_id, &d.items).await?;
                 let total = items.iter().fold(Money::ZERO, |sum, i| sum + line_total(i.quantity, i.unit_price));
                 let inserted: Result<i64, sqlx::Error> = if PG {
-                    match Self::bump_counter(&mut tx, d.venue_id, "order_number", 1).await {
-                        Ok(number) => sqlx::query_scalar(sql!(PG,
-                            "INSERT INTO orders (id, venue_id, number, order_number, table_id, status, covers, notes, \
-                             idempotency_key, created_by, created_at, updated_at, @mc(total)) \
-                             VALUES ($1, $2, $3, $11, $4, 'draft', $5, $6, $7, $8, $9, $9, @mv($10)) RETURNING number"))
-                            .bind(d.id).bind(d.venue_id).bind(number).bind(d.table_id).bind(d.covers).bind(&d.notes)
-                            .bind(&d.idempotency_key).bind(d.created_by).bind(d.now).bind(total.raw())
-                            .bind(number.to_string())
-                            .fetch_one(&mut *tx).await,
-                        Err(e) => return Err(e),
-                    }
+                    let number = Self::bump_counter(&mut tx, d.venue_id, "order_number", 1).await?;
+                    sqlx::query_scalar(sql!(PG,
+                        "INSERT INTO orders (id, venue_id, number, order_number, table_id, status, covers, notes, \
+                         idempotency_key, created_by, created_at, updated_at, @mc(total)) \
+                         VALUES ($1, $2, $3, $11, $4, 'draft', $5, $6, $7, $8, $9, $9, @mv($10)) RETURNING number"))
+                        .bind(d.id).bind(d.venue_id).bind(number).bind(d.table_id).bind(d.covers).bind(&d.notes)
+                        .bind(&d.idempotency_key).bind(d.created_by).bind(d.now).bind(total.raw())
+                        .bind(number.to_string())
+                        .fetch_one(&mut *tx).await
                 } else {
                     // SQLite: one writer at a time, so the next number is the venue's maximum + 1.
                     sqlx::query_scalar(sql!(PG,
@@ -955,9 +962,7 @@ macro_rules! impl_order_store {
 
             async fn add_items(&self, venue_id: Uuid, id: Uuid, items: &[ItemDraft], now: DateTime<Utc>) -> Result<Option<Order>, AppError> {
                 let mut tx = self.begin_write().await?;
-                let Some(row) = Self::order_row(&mut tx, venue_id, id, true).await? else { return Ok(None) };
-                let existing = Self::items_of(&mut tx, &[id]).await?;
-                let mut order = assemble(vec![row], existing)?.pop().ok_or(AppError::Internal)?;
+                let Some(mut order) = Self::load_order(&mut tx, venue_id, id, true).await? else { return Ok(None) };
                 if !order.status.accepts_items() {
                     return Err(AppError::conflict(format!(
                         "order {} is {}: items can be added only while it is draft, confirmed or preparing",
@@ -984,7 +989,7 @@ macro_rules! impl_order_store {
 
             async fn get_order(&self, venue_id: Uuid, id: Uuid) -> Result<Option<Order>, AppError> {
                 let mut conn = self.pool.acquire().await?;
-                Self::load_order(&mut conn, venue_id, id).await
+                Self::load_order(&mut conn, venue_id, id, false).await
             }
 
             async fn list_orders(&self, venue_id: Uuid, f: &OrderFilter, page: Page) -> Result<Vec<Order>, AppError> {
@@ -1029,9 +1034,7 @@ macro_rules! impl_order_store {
 
             async fn change_status(&self, venue_id: Uuid, id: Uuid, change: &StatusChange<'_>) -> Result<Option<Order>, AppError> {
                 let mut tx = self.begin_write().await?;
-                let Some(row) = Self::order_row(&mut tx, venue_id, id, true).await? else { return Ok(None) };
-                let items = Self::items_of(&mut tx, &[id]).await?;
-                let mut order = assemble(vec![row], items)?.pop().ok_or(AppError::Internal)?;
+                let Some(mut order) = Self::load_order(&mut tx, venue_id, id, true).await? else { return Ok(None) };
                 (change.check)(&order)?;
                 let from = order.status;
                 let now = now_micros();
@@ -1045,13 +1048,13 @@ macro_rules! impl_order_store {
                     changed_by: change.actor.id,
                 }];
                 // Each move stamps its own time, once: a set timestamp is never overwritten.
-                let (col, stamp) = match change.to {
-                    OrderStatus::Confirmed => ("confirmed_at", &mut order.confirmed_at),
-                    OrderStatus::Preparing => ("kitchen_started_at", &mut order.kitchen_started_at),
-                    OrderStatus::Ready => ("ready_at", &mut order.ready_at),
-                    OrderStatus::Served => ("served_at", &mut order.served_at),
-                    OrderStatus::Completed => ("completed_at", &mut order.completed_at),
-                    OrderStatus::Cancelled => ("cancelled_at", &mut order.cancelled_at),
+                let (query, stamp) = match change.to {
+                    OrderStatus::Confirmed => (sql!(PG, &status_update("confirmed_at")), &mut order.confirmed_at),
+                    OrderStatus::Preparing => (sql!(PG, &status_update("kitchen_started_at")), &mut order.kitchen_started_at),
+                    OrderStatus::Ready => (sql!(PG, &status_update("ready_at")), &mut order.ready_at),
+                    OrderStatus::Served => (sql!(PG, &status_update("served_at")), &mut order.served_at),
+                    OrderStatus::Completed => (sql!(PG, &status_update("completed_at")), &mut order.completed_at),
+                    OrderStatus::Cancelled => (sql!(PG, &status_update("cancelled_at")), &mut order.cancelled_at),
                     OrderStatus::Draft => return Err(AppError::Internal),
                 };
                 stamp.get_or_insert(now);
@@ -1065,10 +1068,7 @@ macro_rules! impl_order_store {
                 }
                 order.status = change.to;
                 order.updated_at = now;
-                let query = render(&format!(
-                    "UPDATE orders SET status = $1, updated_at = $2, {col} = COALESCE({col}, $2), \
-                     @mc(cost_of_goods) = @mv($3), cancel_reason = $4 WHERE id = $5"), PG);
-                sqlx::query(&query)
+                sqlx::query(query)
                     .bind(change.to.as_str()).bind(now).bind(order.cost_of_goods.map(|c| c.raw()))
                     .bind(&order.cancel_reason).bind(id)
                     .execute(&mut *tx).await?;
@@ -1111,6 +1111,8 @@ macro_rules! impl_order_store {
                 let active: i64 = sqlx::query_scalar(sql!(PG,
                     "SELECT COUNT(*) FROM orders WHERE status IN ('confirmed', 'preparing', 'ready')"))
                     .fetch_one(&self.pool).await?;
+                // The full IN list matches the partial index's predicate word for word, which
+                // SQLite needs before it uses the index; `<> 'ready'` then narrows it.
                 let stuck: i64 = sqlx::query_scalar(sql!(PG,
                     "SELECT COUNT(*) FROM orders WHERE status IN ('confirmed', 'preparing', 'ready') \
                      AND status <> 'ready' AND confirmed_at < $1"))
