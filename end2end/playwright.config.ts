@@ -1,8 +1,15 @@
 import { defineConfig } from '@playwright/test';
 
-// The server under test is started by scripts/test.sh (a fresh SQLite database with the demo
-// data) and its address handed over in BEERFLOW_E2E_URL.
-const baseURL = process.env.BEERFLOW_E2E_URL ?? 'http://127.0.0.1:3000';
+// scripts/test.sh starts the real server twice with the demo data, on a fresh SQLite database
+// and on a fresh PostgreSQL database, and hands their addresses over; every test runs against
+// both (one project per backend). Without them, a server on port 3000 is assumed.
+const backends = [
+  { name: 'sqlite', url: process.env.BEERFLOW_E2E_URL_SQLITE },
+  { name: 'postgres', url: process.env.BEERFLOW_E2E_URL_POSTGRES },
+].filter((b) => b.url);
+const projects = backends.length > 0
+  ? backends.map((b) => ({ name: b.name, use: { baseURL: b.url } }))
+  : [{ name: 'local', use: { baseURL: 'http://127.0.0.1:3000' } }];
 
 export default defineConfig({
   testDir: './tests',
@@ -13,8 +20,8 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   outputDir: 'test-results',
+  projects,
   use: {
-    baseURL,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {

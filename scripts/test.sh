@@ -21,23 +21,41 @@ log "Rust tests (SQLite and PostgreSQL)"
 cargo test -p beerflow-core -p beerflow --tests 2>&1 | tee "$LOGS/cargo.log"
 RUST_PASSED=$(grep -o 'test result: ok\. [0-9]* passed' "$LOGS/cargo.log" | awk '{s += $4} END {print s + 0}')
 
-log "browser tests (Playwright, Chromium)"
+log "browser tests (Playwright, Chromium) on SQLite and PostgreSQL"
 E2E_DIR=$(mktemp -d)
-# Port 0: the server picks a free port and prints it; nothing stale can answer in its place.
-"$E2E_BIN" serve --demo --addr 127.0.0.1:0 --database-url "sqlite://$E2E_DIR/e2e.db" >"$E2E_DIR/server.log" 2>&1 &
-SERVER_PID=$!
-cleanup() { kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$E2E_DIR" "$LOGS"; }
+E2E_PG_DB=beerflow_e2e_$$
+SERVER_PIDS=()
+cleanup() {
+  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  dropdb -h 127.0.0.1 -U postgres --if-exists "$E2E_PG_DB" 2>/dev/null || true
+  rm -rf "$E2E_DIR" "$LOGS"
+}
 trap cleanup EXIT
-URL=
-for _ in $(seq 1 120); do
-  URL=$(grep -o 'listening on http://[0-9.:]*' "$E2E_DIR/server.log" | head -n1 | sed 's/listening on //') || true
-  [ -n "$URL" ] && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { cat "$E2E_DIR/server.log"; exit 1; }
-  sleep 0.5
-done
-[ -n "$URL" ] || { echo "the server did not start"; cat "$E2E_DIR/server.log"; exit 1; }
+# Starts the server with the demo data on a database. Port 0: the server picks a free port and
+# prints it; nothing stale can answer in its place.
+start_server() {
+  "$E2E_BIN" serve --demo --addr 127.0.0.1:0 --database-url "$2" >"$E2E_DIR/$1.log" 2>&1 &
+  SERVER_PIDS+=($!)
+}
+# Prints the address the server of log $1 (process $2) listens on, once it does.
+server_address() {
+  local addr=
+  for _ in $(seq 1 120); do
+    addr=$(grep -o 'listening on http://[0-9.:]*' "$E2E_DIR/$1.log" | head -n1 | sed 's/listening on //') || true
+    [ -n "$addr" ] && { echo "$addr"; return 0; }
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "the $1 server did not start" >&2; cat "$E2E_DIR/$1.log" >&2; return 1
+}
+createdb -h 127.0.0.1 -U postgres "$E2E_PG_DB"
+start_server sqlite "sqlite://$E2E_DIR/e2e.db"
+start_server postgres "postgres://postgres@127.0.0.1:5432/$E2E_PG_DB"
+URL=$(server_address sqlite "${SERVER_PIDS[0]}")
+PG_URL=$(server_address postgres "${SERVER_PIDS[1]}")
 cd end2end
-BEERFLOW_E2E_URL="$URL" npx playwright test 2>&1 | tee "$LOGS/e2e.log" || { echo "--- server log"; tail -50 "$E2E_DIR/server.log"; exit 1; }
+BEERFLOW_E2E_URL_SQLITE="$URL" BEERFLOW_E2E_URL_POSTGRES="$PG_URL" npx playwright test 2>&1 | tee "$LOGS/e2e.log" \
+  || { for f in "$E2E_DIR"/*.log; do echo "--- $f"; tail -50 "$f"; done; exit 1; }
 E2E_PASSED=$(grep -oE '^ *[0-9]+ passed' "$LOGS/e2e.log" | tail -n1 | tr -dc '0-9')
 cd "$BEERFLOW_ROOT"
 

@@ -27,15 +27,32 @@ const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 /// Events read from the log per query.
 const PAGE: i64 = 500;
 
+/// An event on its way to clients, serialized at most once however many clients get it.
+pub struct LiveEvent {
+    pub record: EventRecord,
+    json: std::sync::OnceLock<String>,
+}
+
+impl LiveEvent {
+    pub fn new(record: EventRecord) -> Arc<LiveEvent> {
+        Arc::new(LiveEvent { record, json: std::sync::OnceLock::new() })
+    }
+
+    /// The event as the WebSocket frame `{"event", "data", "seq", "ts"}`.
+    pub fn json(&self) -> &str {
+        self.json.get_or_init(|| serde_json::to_string(&self.record).unwrap_or_default())
+    }
+}
+
 /// One venue's live channel.
 pub struct VenueFeed {
-    tx: broadcast::Sender<Arc<EventRecord>>,
+    tx: broadcast::Sender<Arc<LiveEvent>>,
     /// The last `seq` broadcast; the hub task holds it while it reads and broadcasts.
     last: Mutex<i64>,
 }
 
 impl VenueFeed {
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<EventRecord>> {
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<LiveEvent>> {
         self.tx.subscribe()
     }
 
@@ -152,7 +169,7 @@ impl Hub {
             for event in events {
                 *last = event.seq;
                 // No receiver is not an error: nobody is listening right now.
-                let _ = feed.tx.send(Arc::new(event));
+                let _ = feed.tx.send(LiveEvent::new(event));
             }
             if (n as i64) < PAGE {
                 return Ok(());

@@ -3,9 +3,9 @@
 
 pub mod cli;
 mod extract;
+mod live;
 mod routes;
 mod session_store;
-mod ws;
 
 use app::{App, shell};
 use axum::Router;
@@ -62,6 +62,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(live::socketio::layer(state.services.clone()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

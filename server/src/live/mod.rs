@@ -1,0 +1,323 @@
+//! The real-time feed of `spec/REALTIME.md`, one session logic behind two transports: the plain
+//! WebSocket at `GET /api/v1/ws` (`ws`) and Socket.IO at `/socket.io/`, namespace `/orders`
+//! (`socketio`).
+//!
+//! A session joins its venue, optionally with the last `seq` its client saw: the log after it is
+//! replayed, then live events follow. The subscription is taken before the log is read and
+//! events are filtered by `seq`, so the seam has no gap and no duplicate. Everything a session
+//! sends goes through the client's bounded queue: live events never wait for room (a full queue
+//! cuts the client off; it resumes with `last_seq`), answers and replayed events wait a little.
+
+pub mod socketio;
+pub mod ws;
+
+use beerflow_core::AppError;
+use beerflow_core::domain::User;
+use beerflow_core::realtime::LiveEvent;
+use beerflow_core::services::SharedServices;
+use futures_util::{Stream, StreamExt};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc};
+use tokio::time::Instant;
+use uuid::Uuid;
+
+/// How often the server pings; a client silent for `PONG_TIMEOUT` is dropped.
+pub const PING_EVERY: Duration = Duration::from_secs(20);
+pub const PONG_TIMEOUT: Duration = Duration::from_secs(40);
+/// Longest wait for room in a client's queue for an answer or a replayed event.
+const SEND_TIMEOUT: Duration = Duration::from_secs(5);
+/// Events replayed per log query.
+const REPLAY_PAGE: i64 = 500;
+
+/// What a client sent, as its transport decoded it.
+pub enum Incoming {
+    Event {
+        event: String,
+        data: Value,
+    },
+    /// A frame that is not an event (malformed JSON, binary): answered with `bad_request`.
+    Malformed(String),
+    /// A transport-level sign of life (WebSocket ping or pong).
+    Alive,
+    Closed,
+}
+
+/// What a session sends; the transport encodes it.
+pub enum Outgoing {
+    /// An answer to the client (`joined_venue`, `pong`, `error`...).
+    Answer(&'static str, Value),
+    /// A venue event (with its `seq` and `ts`).
+    Event(Arc<LiveEvent>),
+    /// A transport-level ping (plain WebSocket only).
+    Ping,
+    /// Close the connection with this code and reason.
+    Close(u16, &'static str),
+}
+
+fn error(code: &str, message: impl Into<String>) -> Outgoing {
+    Outgoing::Answer("error", json!({"code": code, "message": message.into()}))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JoinData {
+    venue_id: Uuid,
+    #[serde(default)]
+    last_seq: Option<i64>,
+}
+
+#[derive(Deserialize)]
+struct LeaveData {
+    venue_id: Uuid,
+}
+
+/// How a session ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ending {
+    /// The client left, the transport closed, or the server is shutting down.
+    Closed,
+    /// The client fell too far behind: its queue is full, so do not wait for it to drain.
+    Lagged,
+}
+
+enum Next {
+    Continue,
+    Stop(Ending),
+}
+
+/// The sending side of a client's bounded queue.
+pub struct Out(mpsc::Sender<Outgoing>);
+
+impl Out {
+    /// A live event: never waits; a full queue means the client is too slow.
+    fn push(&self, msg: Outgoing) -> Next {
+        match self.0.try_send(msg) {
+            Ok(()) => Next::Continue,
+            Err(mpsc::error::TrySendError::Full(_)) => Next::Stop(Ending::Lagged),
+            Err(mpsc::error::TrySendError::Closed(_)) => Next::Stop(Ending::Closed),
+        }
+    }
+
+    /// An answer or a replayed event: waits for room in the queue, but not for long.
+    async fn send(&self, msg: Outgoing) -> Next {
+        match tokio::time::timeout(SEND_TIMEOUT, self.0.send(msg)).await {
+            Ok(Ok(())) => Next::Continue,
+            Ok(Err(_)) => Next::Stop(Ending::Closed),
+            Err(_) => Next::Stop(Ending::Lagged),
+        }
+    }
+}
+
+struct Joined {
+    venue_id: Uuid,
+    rx: broadcast::Receiver<Arc<LiveEvent>>,
+    /// The last `seq` sent to this client.
+    sent: i64,
+}
+
+/// One connected client of either transport.
+pub struct Session {
+    services: SharedServices,
+    user: User,
+    joined: Option<Joined>,
+}
+
+/// Counts a connection in `/health` while it lives.
+struct Counted(SharedServices);
+
+impl Counted {
+    fn new(services: &SharedServices) -> Counted {
+        services.realtime_connections.fetch_add(1, Ordering::Relaxed);
+        Counted(services.clone())
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.realtime_connections.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+impl Session {
+    pub fn new(services: SharedServices, user: User) -> Session {
+        Session { services, user, joined: None }
+    }
+
+    /// The client's queue: `Out` for the session, the receiver for the transport's writer.
+    pub fn queue(&self) -> (Out, mpsc::Receiver<Outgoing>) {
+        let (tx, rx) = mpsc::channel(self.services.hub.client_queue());
+        (Out(tx), rx)
+    }
+
+    /// Serves the client until it leaves, its transport closes, it falls behind or the server
+    /// shuts down. With `heartbeat`, the session pings every `PING_EVERY` and drops a client
+    /// silent for `PONG_TIMEOUT` (Socket.IO has its own heartbeat).
+    pub async fn run(
+        mut self,
+        mut incoming: impl Stream<Item = Incoming> + Unpin,
+        out: Out,
+        heartbeat: bool,
+    ) -> Ending {
+        let _counted = Counted::new(&self.services);
+        let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
+        let mut last_seen = Instant::now();
+        let mut closing = self.services.closing.subscribe();
+        loop {
+            let next = tokio::select! {
+                _ = shutting_down(&mut closing) => {
+                    let _ = out.push(Outgoing::Close(1001, "server shutting down"));
+                    Next::Stop(Ending::Closed)
+                }
+                msg = incoming.next() => match msg {
+                    Some(Incoming::Closed) | None => Next::Stop(Ending::Closed),
+                    Some(msg) => {
+                        last_seen = Instant::now();
+                        self.on_message(&out, msg).await
+                    }
+                },
+                event = recv(&mut self.joined) => self.on_event(&out, event).await,
+                _ = ping.tick(), if heartbeat => {
+                    if last_seen.elapsed() > PONG_TIMEOUT {
+                        Next::Stop(Ending::Closed)
+                    } else {
+                        out.push(Outgoing::Ping)
+                    }
+                }
+            };
+            if let Next::Stop(ending) = next {
+                return ending;
+            }
+        }
+    }
+
+    async fn on_message(&mut self, out: &Out, msg: Incoming) -> Next {
+        let (event, data) = match msg {
+            Incoming::Event { event, data } => (event, data),
+            Incoming::Malformed(why) => return out.send(error("bad_request", why)).await,
+            Incoming::Alive | Incoming::Closed => return Next::Continue,
+        };
+        match event.as_str() {
+            "ping" => out.send(Outgoing::Answer("pong", json!({}))).await,
+            "join_venue" => match serde_json::from_value::<JoinData>(data) {
+                Ok(join) => self.join(out, join).await,
+                Err(e) => out.send(error("bad_request", format!("join_venue: {e}"))).await,
+            },
+            "leave_venue" => match serde_json::from_value::<LeaveData>(data) {
+                Ok(leave) => {
+                    if self.joined.as_ref().is_some_and(|j| j.venue_id == leave.venue_id) {
+                        self.joined = None;
+                    }
+                    out.send(Outgoing::Answer("left_venue", json!({"venue_id": leave.venue_id}))).await
+                }
+                Err(e) => out.send(error("bad_request", format!("leave_venue: {e}"))).await,
+            },
+            other => out.send(error("unknown_event", format!("unknown event `{other}`"))).await,
+        }
+    }
+
+    async fn join(&mut self, out: &Out, join: JoinData) -> Next {
+        if join.venue_id != self.user.venue_id {
+            return out.send(error("forbidden", "this venue is not yours")).await;
+        }
+        let services = self.services.clone();
+        let result: Result<Next, AppError> = async {
+            // Subscribe first, then read the log: whatever commits after the read arrives live.
+            let feed = services.hub.feed(join.venue_id).await?;
+            let rx = feed.subscribe();
+            let latest = services.store.latest_seq(join.venue_id).await?;
+            self.joined = None;
+            let joined =
+                json!({"venue_id": join.venue_id, "user_id": self.user.id, "role": self.user.role, "seq": latest});
+            if let Next::Stop(ending) = out.send(Outgoing::Answer("joined_venue", joined)).await {
+                return Ok(Next::Stop(ending));
+            }
+            let mut sent = latest;
+            if let Some(last_seq) = join.last_seq {
+                let oldest = services.store.oldest_seq(join.venue_id).await?;
+                if last_seq < 0 || last_seq > latest || (oldest > 0 && last_seq < oldest - 1) {
+                    let data = json!({"venue_id": join.venue_id, "seq": latest});
+                    self.joined = Some(Joined { venue_id: join.venue_id, rx, sent: latest });
+                    return Ok(out.send(Outgoing::Answer("resync_required", data)).await);
+                }
+                sent = last_seq;
+                loop {
+                    let page = services.store.list_events(join.venue_id, sent, REPLAY_PAGE).await?;
+                    let n = page.len();
+                    for e in page {
+                        let seq = e.seq;
+                        if let Next::Stop(ending) = out.send(Outgoing::Event(LiveEvent::new(e))).await {
+                            return Ok(Next::Stop(ending));
+                        }
+                        sent = seq;
+                    }
+                    if (n as i64) < REPLAY_PAGE {
+                        break;
+                    }
+                }
+            }
+            self.joined = Some(Joined { venue_id: join.venue_id, rx, sent });
+            Ok(Next::Continue)
+        }
+        .await;
+        match result {
+            Ok(next) => next,
+            Err(e) => out.send(error(e.code(), e.to_string())).await,
+        }
+    }
+
+    async fn on_event(&mut self, out: &Out, event: Result<Arc<LiveEvent>, broadcast::error::RecvError>) -> Next {
+        let Some(joined) = self.joined.as_mut() else { return Next::Continue };
+        match event {
+            Ok(e) if e.record.seq <= joined.sent => Next::Continue,
+            Ok(e) if e.record.seq == joined.sent + 1 => {
+                joined.sent = e.record.seq;
+                out.push(Outgoing::Event(e))
+            }
+            Ok(e) => {
+                // A gap (should not happen): fill it from the log, the source of truth.
+                let venue = joined.venue_id;
+                let mut sent = joined.sent;
+                let upto = e.record.seq;
+                while sent < upto {
+                    let page = match self.services.store.list_events(venue, sent, REPLAY_PAGE).await {
+                        Ok(p) if !p.is_empty() => p,
+                        _ => return Next::Stop(Ending::Closed),
+                    };
+                    for ev in page.into_iter().take_while(|ev| ev.seq <= upto) {
+                        let seq = ev.seq;
+                        if let Next::Stop(ending) = out.send(Outgoing::Event(LiveEvent::new(ev))).await {
+                            return Next::Stop(ending);
+                        }
+                        sent = seq;
+                    }
+                }
+                if let Some(j) = self.joined.as_mut() {
+                    j.sent = sent;
+                }
+                Next::Continue
+            }
+            // Too slow: the client resumes with `last_seq` after reconnecting.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                let _ = out.push(Outgoing::Close(4008, "too slow: reconnect and join with last_seq"));
+                Next::Stop(Ending::Lagged)
+            }
+            Err(broadcast::error::RecvError::Closed) => Next::Stop(Ending::Closed),
+        }
+    }
+}
+
+/// Resolves when the server starts shutting down (a helper so no watch guard lives in `select!`).
+async fn shutting_down(closing: &mut tokio::sync::watch::Receiver<bool>) {
+    let _ = closing.wait_for(|c| *c).await;
+}
+
+async fn recv(joined: &mut Option<Joined>) -> Result<Arc<LiveEvent>, broadcast::error::RecvError> {
+    match joined {
+        Some(j) => j.rx.recv().await,
+        None => std::future::pending().await,
+    }
+}

@@ -1,0 +1,128 @@
+//! `GET /api/v1/ws`: the real-time feed over a plain WebSocket, one JSON text frame per message
+//! (`{"event", "data"}`, venue events also with `seq` and `ts`).
+//!
+//! Authentication happens before the upgrade (`?token=`, `Authorization: Bearer`, or the session
+//! cookie with a same-origin check).
+
+use super::{Ending, Incoming, Outgoing, Session};
+use crate::AppState;
+use crate::extract::AuthUser;
+use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
+use axum::extract::{FromRequestParts, Query, State};
+use axum::http::HeaderMap;
+use axum::http::header::{AUTHORIZATION, HOST, ORIGIN};
+use axum::http::request::Parts;
+use axum::response::Response;
+use beerflow_core::AppError;
+use beerflow_core::domain::User;
+use futures_util::{SinkExt, StreamExt};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+/// How long a closing connection may take to flush what its queue still holds.
+const FLUSH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+#[derive(Debug, Deserialize)]
+pub struct WsQuery {
+    token: Option<String>,
+}
+
+/// The user of a WebSocket request; 401 before any upgrade.
+async fn authenticate(state: &AppState, parts: &mut Parts, token: Option<&str>) -> Result<User, AppError> {
+    if let Some(token) = token.filter(|t| !t.is_empty()) {
+        return state.services.authenticate_token(token).await;
+    }
+    if parts.headers.get(AUTHORIZATION).is_none() {
+        // The session cookie: only from pages of this server (a cross-site page could otherwise
+        // open a socket with the user's cookie).
+        same_origin(&parts.headers)?;
+    }
+    AuthUser::from_request_parts(parts, state).await.map(|AuthUser(user)| user)
+}
+
+fn same_origin(headers: &HeaderMap) -> Result<(), AppError> {
+    let origin = headers.get(ORIGIN).and_then(|o| o.to_str().ok());
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok());
+    match (origin, host) {
+        (Some(origin), Some(host))
+            if origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host) =>
+        {
+            Ok(())
+        }
+        _ => Err(AppError::Unauthorized(
+            "authentication required: send ?token=, `Authorization: Bearer`, or the session cookie from this site"
+                .into(),
+        )),
+    }
+}
+
+pub async fn ws(State(state): State<AppState>, request: axum::extract::Request) -> Result<Response, AppError> {
+    let (mut parts, _body) = request.into_parts();
+    let Query(q) = Query::<WsQuery>::from_request_parts(&mut parts, &state)
+        .await
+        .map_err(|e| AppError::BadRequest(format!("invalid query: {}", e.body_text())))?;
+    let user = authenticate(&state, &mut parts, q.token.as_deref()).await?;
+    let upgrade = WebSocketUpgrade::from_request_parts(&mut parts, &state)
+        .await
+        .map_err(|e| AppError::BadRequest(format!("expected a WebSocket upgrade: {}", e.body_text())))?;
+    let services = state.services.clone();
+    // No user-space write buffer beyond the frame being written: what a client has not taken
+    // waits in its bounded queue, where it is counted. Client frames are small.
+    let upgrade = upgrade
+        .write_buffer_size(0)
+        .max_write_buffer_size(256 * 1024)
+        .read_buffer_size(4 * 1024)
+        .max_message_size(64 * 1024)
+        .max_frame_size(64 * 1024);
+    Ok(upgrade.on_upgrade(move |socket| async move {
+        let (mut sink, stream) = socket.split();
+        let session = Session::new(services, user);
+        let (out, mut queue) = session.queue();
+        // The writer drains the client's queue into the socket.
+        let writer = tokio::spawn(async move {
+            while let Some(msg) = queue.recv().await {
+                let close = matches!(msg, Outgoing::Close(..));
+                if sink.send(encode(msg)).await.is_err() || close {
+                    break;
+                }
+            }
+            let _ = sink.close().await;
+        });
+        let incoming = stream.map(|msg| match msg {
+            Ok(Message::Text(text)) => decode(text.as_str()),
+            Ok(Message::Binary(_)) => Incoming::Malformed("frames must be JSON text".into()),
+            Ok(Message::Ping(_) | Message::Pong(_)) => Incoming::Alive,
+            Ok(Message::Close(_)) | Err(_) => Incoming::Closed,
+        });
+        match session.run(incoming, out, true).await {
+            // Its queue is full: waiting for it to drain is what a stalled client cannot do.
+            Ending::Lagged => writer.abort(),
+            Ending::Closed => {
+                let _ = tokio::time::timeout(FLUSH_TIMEOUT, writer).await;
+            }
+        }
+    }))
+}
+
+#[derive(Deserialize)]
+struct ClientFrame {
+    event: String,
+    #[serde(default)]
+    data: Value,
+}
+
+fn decode(text: &str) -> Incoming {
+    match serde_json::from_str::<ClientFrame>(text) {
+        Ok(f) => Incoming::Event { event: f.event, data: f.data },
+        Err(e) => Incoming::Malformed(format!("malformed JSON frame: {e}")),
+    }
+}
+
+fn encode(msg: Outgoing) -> Message {
+    match msg {
+        Outgoing::Answer(event, data) => Message::Text(json!({"event": event, "data": data}).to_string().into()),
+        Outgoing::Event(e) => Message::Text(e.json().into()),
+        Outgoing::Ping => Message::Ping(Vec::new().into()),
+        Outgoing::Close(code, reason) => Message::Close(Some(CloseFrame { code, reason: reason.into() })),
+    }
+}
