@@ -10,6 +10,7 @@ mod session_store;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::serve::ListenerExt;
 use beerflow_core::services::SharedServices;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -79,6 +80,13 @@ pub async fn run(
         // WebSocket connections would keep a graceful shutdown waiting forever: close them.
         let _ = services.closing.send(true);
     };
+    // No Nagle delay: a venue event written right after another (a new order, then its table's
+    // status) must not wait for the client to acknowledge the first.
+    let listener = listener.tap_io(|stream| {
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown)
         .await

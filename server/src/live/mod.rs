@@ -4,9 +4,12 @@
 //!
 //! A session joins its venue, optionally with the last `seq` its client saw: the log after it is
 //! replayed, then live events follow. The subscription is taken before the log is read and
-//! events are filtered by `seq`, so the seam has no gap and no duplicate. Everything a session
-//! sends goes through the client's bounded queue: live events never wait for room (a full queue
-//! cuts the client off; it resumes with `last_seq`), answers and replayed events wait a little.
+//! events are filtered by `seq`, so the seam has no gap and no duplicate.
+//!
+//! One task per client owns its transport and writes to it directly. The venue's broadcast
+//! channel is the client's bounded queue: the hub never waits for a client, and a client that
+//! falls `Hub::client_queue` events behind, or whose socket takes no data for `SEND_TIMEOUT`, is
+//! cut off (it resumes with `last_seq`). A slow client delays nobody but itself.
 
 pub mod socketio;
 pub mod ws;
@@ -15,13 +18,14 @@ use beerflow_core::AppError;
 use beerflow_core::domain::User;
 use beerflow_core::realtime::LiveEvent;
 use beerflow_core::services::SharedServices;
-use futures_util::{Stream, StreamExt};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::future::Future;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::task::Poll;
 use std::time::Duration;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::broadcast;
 use tokio::time::Instant;
 use uuid::Uuid;
 
@@ -89,26 +93,27 @@ enum Next {
     Stop(Ending),
 }
 
-/// The sending side of a client's bounded queue.
-pub struct Out(mpsc::Sender<Outgoing>);
+/// A client connection as the session sees it.
+pub trait Transport: Send {
+    /// The client's next message. Cancel-safe: the session polls it beside its other sources.
+    fn recv(&mut self) -> impl Future<Output = Incoming> + Send;
+    /// Writes to the client, waiting while its socket is full (the session bounds the wait).
+    fn send(&mut self, msg: Outgoing) -> impl Future<Output = Result<(), Ending>> + Send;
+}
 
-impl Out {
-    /// A live event: never waits; a full queue means the client is too slow.
-    fn push(&self, msg: Outgoing) -> Next {
-        match self.0.try_send(msg) {
-            Ok(()) => Next::Continue,
-            Err(mpsc::error::TrySendError::Full(_)) => Next::Stop(Ending::Lagged),
-            Err(mpsc::error::TrySendError::Closed(_)) => Next::Stop(Ending::Closed),
-        }
-    }
-
-    /// An answer or a replayed event: waits for room in the queue, but not for long.
-    async fn send(&self, msg: Outgoing) -> Next {
-        match tokio::time::timeout(SEND_TIMEOUT, self.0.send(msg)).await {
-            Ok(Ok(())) => Next::Continue,
-            Ok(Err(_)) => Next::Stop(Ending::Closed),
-            Err(_) => Next::Stop(Ending::Lagged),
-        }
+/// Sends within `SEND_TIMEOUT`; a client that takes nothing for that long is cut off.
+async fn send(t: &mut impl Transport, msg: Outgoing) -> Next {
+    let sending = t.send(msg);
+    tokio::pin!(sending);
+    // Most sends complete at once; only the others start a timer.
+    let sent = match std::future::poll_fn(|cx| Poll::Ready(sending.as_mut().poll(cx))).await {
+        Poll::Ready(sent) => Ok(sent),
+        Poll::Pending => tokio::time::timeout(SEND_TIMEOUT, sending).await,
+    };
+    match sent {
+        Ok(Ok(())) => Next::Continue,
+        Ok(Err(ending)) => Next::Stop(ending),
+        Err(_) => Next::Stop(Ending::Lagged),
     }
 }
 
@@ -147,44 +152,38 @@ impl Session {
         Session { services, user, joined: None }
     }
 
-    /// The client's queue: `Out` for the session, the receiver for the transport's writer.
-    pub fn queue(&self) -> (Out, mpsc::Receiver<Outgoing>) {
-        let (tx, rx) = mpsc::channel(self.services.hub.client_queue());
-        (Out(tx), rx)
-    }
-
     /// Serves the client until it leaves, its transport closes, it falls behind or the server
     /// shuts down. With `heartbeat`, the session pings every `PING_EVERY` and drops a client
     /// silent for `PONG_TIMEOUT` (Socket.IO has its own heartbeat).
-    pub async fn run(
-        mut self,
-        mut incoming: impl Stream<Item = Incoming> + Unpin,
-        out: Out,
-        heartbeat: bool,
-    ) -> Ending {
+    pub async fn run(mut self, t: &mut impl Transport, heartbeat: bool) -> Ending {
         let _counted = Counted::new(&self.services);
         let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
         let mut last_seen = Instant::now();
         let mut closing = self.services.closing.subscribe();
+        let shutdown = shutting_down(&mut closing);
+        tokio::pin!(shutdown);
         loop {
             let next = tokio::select! {
-                _ = shutting_down(&mut closing) => {
-                    let _ = out.push(Outgoing::Close(1001, "server shutting down"));
-                    Next::Stop(Ending::Closed)
-                }
-                msg = incoming.next() => match msg {
-                    Some(Incoming::Closed) | None => Next::Stop(Ending::Closed),
-                    Some(msg) => {
+                // Events first: on the hot path (an event for a thousand clients) the other
+                // sources are not polled at all. They cannot starve: events come a few a second.
+                biased;
+                event = recv(&mut self.joined) => self.on_event(t, event).await,
+                msg = t.recv() => match msg {
+                    Incoming::Closed => Next::Stop(Ending::Closed),
+                    msg => {
                         last_seen = Instant::now();
-                        self.on_message(&out, msg).await
+                        self.on_message(t, msg).await
                     }
                 },
-                event = recv(&mut self.joined) => self.on_event(&out, event).await,
+                _ = &mut shutdown => {
+                    let _ = send(t, Outgoing::Close(1001, "server shutting down")).await;
+                    Next::Stop(Ending::Closed)
+                }
                 _ = ping.tick(), if heartbeat => {
                     if last_seen.elapsed() > PONG_TIMEOUT {
                         Next::Stop(Ending::Closed)
                     } else {
-                        out.push(Outgoing::Ping)
+                        send(t, Outgoing::Ping).await
                     }
                 }
             };
@@ -194,34 +193,34 @@ impl Session {
         }
     }
 
-    async fn on_message(&mut self, out: &Out, msg: Incoming) -> Next {
+    async fn on_message(&mut self, t: &mut impl Transport, msg: Incoming) -> Next {
         let (event, data) = match msg {
             Incoming::Event { event, data } => (event, data),
-            Incoming::Malformed(why) => return out.send(error("bad_request", why)).await,
+            Incoming::Malformed(why) => return send(t, error("bad_request", why)).await,
             Incoming::Alive | Incoming::Closed => return Next::Continue,
         };
         match event.as_str() {
-            "ping" => out.send(Outgoing::Answer("pong", json!({}))).await,
+            "ping" => send(t, Outgoing::Answer("pong", json!({}))).await,
             "join_venue" => match serde_json::from_value::<JoinData>(data) {
-                Ok(join) => self.join(out, join).await,
-                Err(e) => out.send(error("bad_request", format!("join_venue: {e}"))).await,
+                Ok(join) => self.join(t, join).await,
+                Err(e) => send(t, error("bad_request", format!("join_venue: {e}"))).await,
             },
             "leave_venue" => match serde_json::from_value::<LeaveData>(data) {
                 Ok(leave) => {
                     if self.joined.as_ref().is_some_and(|j| j.venue_id == leave.venue_id) {
                         self.joined = None;
                     }
-                    out.send(Outgoing::Answer("left_venue", json!({"venue_id": leave.venue_id}))).await
+                    send(t, Outgoing::Answer("left_venue", json!({"venue_id": leave.venue_id}))).await
                 }
-                Err(e) => out.send(error("bad_request", format!("leave_venue: {e}"))).await,
+                Err(e) => send(t, error("bad_request", format!("leave_venue: {e}"))).await,
             },
-            other => out.send(error("unknown_event", format!("unknown event `{other}`"))).await,
+            other => send(t, error("unknown_event", format!("unknown event `{other}`"))).await,
         }
     }
 
-    async fn join(&mut self, out: &Out, join: JoinData) -> Next {
+    async fn join(&mut self, t: &mut impl Transport, join: JoinData) -> Next {
         if join.venue_id != self.user.venue_id {
-            return out.send(error("forbidden", "this venue is not yours")).await;
+            return send(t, error("forbidden", "this venue is not yours")).await;
         }
         let services = self.services.clone();
         let result: Result<Next, AppError> = async {
@@ -232,7 +231,7 @@ impl Session {
             self.joined = None;
             let joined =
                 json!({"venue_id": join.venue_id, "user_id": self.user.id, "role": self.user.role, "seq": latest});
-            if let Next::Stop(ending) = out.send(Outgoing::Answer("joined_venue", joined)).await {
+            if let Next::Stop(ending) = send(t, Outgoing::Answer("joined_venue", joined)).await {
                 return Ok(Next::Stop(ending));
             }
             let mut sent = latest;
@@ -241,7 +240,7 @@ impl Session {
                 if last_seq < 0 || last_seq > latest || (oldest > 0 && last_seq < oldest - 1) {
                     let data = json!({"venue_id": join.venue_id, "seq": latest});
                     self.joined = Some(Joined { venue_id: join.venue_id, rx, sent: latest });
-                    return Ok(out.send(Outgoing::Answer("resync_required", data)).await);
+                    return Ok(send(t, Outgoing::Answer("resync_required", data)).await);
                 }
                 sent = last_seq;
                 loop {
@@ -249,7 +248,7 @@ impl Session {
                     let n = page.len();
                     for e in page {
                         let seq = e.seq;
-                        if let Next::Stop(ending) = out.send(Outgoing::Event(LiveEvent::new(e))).await {
+                        if let Next::Stop(ending) = send(t, Outgoing::Event(LiveEvent::new(e))).await {
                             return Ok(Next::Stop(ending));
                         }
                         sent = seq;
@@ -265,17 +264,21 @@ impl Session {
         .await;
         match result {
             Ok(next) => next,
-            Err(e) => out.send(error(e.code(), e.to_string())).await,
+            Err(e) => send(t, error(e.code(), e.to_string())).await,
         }
     }
 
-    async fn on_event(&mut self, out: &Out, event: Result<Arc<LiveEvent>, broadcast::error::RecvError>) -> Next {
+    async fn on_event(
+        &mut self,
+        t: &mut impl Transport,
+        event: Result<Arc<LiveEvent>, broadcast::error::RecvError>,
+    ) -> Next {
         let Some(joined) = self.joined.as_mut() else { return Next::Continue };
         match event {
             Ok(e) if e.record.seq <= joined.sent => Next::Continue,
             Ok(e) if e.record.seq == joined.sent + 1 => {
                 joined.sent = e.record.seq;
-                out.push(Outgoing::Event(e))
+                send(t, Outgoing::Event(e)).await
             }
             Ok(e) => {
                 // A gap (should not happen): fill it from the log, the source of truth.
@@ -289,7 +292,7 @@ impl Session {
                     };
                     for ev in page.into_iter().take_while(|ev| ev.seq <= upto) {
                         let seq = ev.seq;
-                        if let Next::Stop(ending) = out.send(Outgoing::Event(LiveEvent::new(ev))).await {
+                        if let Next::Stop(ending) = send(t, Outgoing::Event(LiveEvent::new(ev))).await {
                             return Next::Stop(ending);
                         }
                         sent = seq;
@@ -302,7 +305,8 @@ impl Session {
             }
             // Too slow: the client resumes with `last_seq` after reconnecting.
             Err(broadcast::error::RecvError::Lagged(_)) => {
-                let _ = out.push(Outgoing::Close(4008, "too slow: reconnect and join with last_seq"));
+                let close = Outgoing::Close(4008, "too slow: reconnect and join with last_seq");
+                let _ = tokio::time::timeout(Duration::from_millis(100), t.send(close)).await;
                 Next::Stop(Ending::Lagged)
             }
             Err(broadcast::error::RecvError::Closed) => Next::Stop(Ending::Closed),

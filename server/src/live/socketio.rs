@@ -5,7 +5,7 @@
 //! WebSocket, each venue event's `seq` and `ts` added into its data. Engine.IO's heartbeat
 //! (ping every 20 s, 20 s to answer) replaces the plain WebSocket's pings.
 
-use super::{Ending, Incoming, Outgoing, PING_EVERY, PONG_TIMEOUT, Session};
+use super::{Ending, Incoming, Outgoing, PING_EVERY, PONG_TIMEOUT, Session, Transport};
 use beerflow_core::domain::User;
 use beerflow_core::services::SharedServices;
 use serde::Deserialize;
@@ -24,16 +24,13 @@ use tokio::sync::mpsc;
 pub const NAMESPACE: &str = "/orders";
 /// Client messages waiting for the session; a client that floods past this loses the excess.
 const INBOX: usize = 64;
-/// How long a closing connection may take to flush what its queue still holds.
-const FLUSH_TIMEOUT: Duration = Duration::from_secs(5);
-
 /// The Socket.IO layer for the router.
 pub fn layer(services: SharedServices) -> SocketIoLayer {
     let (layer, io) = SocketIo::builder()
         .ping_interval(PING_EVERY)
         .ping_timeout(PONG_TIMEOUT - PING_EVERY)
-        // Room for the client's whole queue: the session's bounded queue is the one that counts.
-        .max_buffer_size(services.hub.client_queue() + 16)
+        // The client's bounded queue: a client that lets it fill is cut off.
+        .max_buffer_size(services.hub.client_queue())
         .build_layer();
     let on_connect = {
         let services = services.clone();
@@ -113,7 +110,7 @@ fn connected(socket: SocketRef, services: SharedServices) {
         let _ = socket.disconnect();
         return;
     };
-    let (inbox, mut messages) = mpsc::channel::<Incoming>(INBOX);
+    let (inbox, messages) = mpsc::channel::<Incoming>(INBOX);
     socket.extensions.insert(Inbox(inbox.clone()));
     socket.on_fallback(async |_: Inbound| {});
     socket.on_disconnect(move || {
@@ -122,57 +119,57 @@ fn connected(socket: SocketRef, services: SharedServices) {
             let _ = inbox.send(Incoming::Closed).await;
         }
     });
-    let session = Session::new(services, user);
-    let (out, mut queue) = session.queue();
-    let writer_socket = socket.clone();
-    let writer = tokio::spawn(async move {
-        while let Some(msg) = queue.recv().await {
-            let sent = match msg {
-                Outgoing::Answer(event, data) => emit(&writer_socket, event, &data).await,
-                Outgoing::Event(e) => {
-                    let e = &e.record;
-                    let mut data = e.data.clone();
-                    if let Value::Object(fields) = &mut data {
-                        fields.insert("seq".into(), json!(e.seq));
-                        fields.insert("ts".into(), json!(e.ts));
-                    }
-                    emit(&writer_socket, &e.event, &data).await
-                }
-                Outgoing::Ping => true,
-                Outgoing::Close(..) => {
-                    let _ = writer_socket.clone().disconnect();
-                    false
-                }
-            };
-            if !sent {
-                break;
-            }
-        }
-    });
-    let incoming = futures_util::stream::poll_fn(move |cx| messages.poll_recv(cx));
+    let mut transport = SioTransport { socket, messages };
     tokio::spawn(async move {
-        match session.run(incoming, out, false).await {
-            Ending::Lagged => {
-                writer.abort();
-                disconnect_lagging(socket).await;
-            }
-            Ending::Closed => {
-                let _ = tokio::time::timeout(FLUSH_TIMEOUT, writer).await;
-            }
+        if Session::new(services, user).run(&mut transport, false).await == Ending::Lagged {
+            disconnect_lagging(transport.socket).await;
         }
     });
 }
 
-/// Emits into socketioxide's buffer, waiting while it is full (the session's queue fills
-/// meanwhile, and a full session queue cuts the client off).
-async fn emit(socket: &SocketRef, event: &str, data: &Value) -> bool {
+/// A Socket.IO socket: messages come through the inbox, answers and events are emitted into
+/// socketioxide's bounded buffer (waiting while it is full; the session bounds the wait).
+struct SioTransport {
+    socket: SocketRef,
+    messages: mpsc::Receiver<Incoming>,
+}
+
+impl Transport for SioTransport {
+    async fn recv(&mut self) -> Incoming {
+        self.messages.recv().await.unwrap_or(Incoming::Closed)
+    }
+
+    async fn send(&mut self, msg: Outgoing) -> Result<(), Ending> {
+        match msg {
+            Outgoing::Answer(event, data) => emit(&self.socket, event, &data).await,
+            Outgoing::Event(e) => {
+                let e = &e.record;
+                let mut data = e.data.clone();
+                if let Value::Object(fields) = &mut data {
+                    fields.insert("seq".into(), json!(e.seq));
+                    fields.insert("ts".into(), json!(e.ts));
+                }
+                emit(&self.socket, &e.event, &data).await
+            }
+            // Engine.IO has its own heartbeat.
+            Outgoing::Ping => Ok(()),
+            Outgoing::Close(..) => {
+                let _ = self.socket.clone().disconnect();
+                Err(Ending::Closed)
+            }
+        }
+    }
+}
+
+/// Emits into socketioxide's buffer, waiting while it is full.
+async fn emit(socket: &SocketRef, event: &str, data: &Value) -> Result<(), Ending> {
     loop {
         match socket.emit(event, data) {
-            Ok(()) => return true,
+            Ok(()) => return Ok(()),
             Err(SendError::Socket(SocketError::InternalChannelFull)) => {
                 tokio::time::sleep(Duration::from_millis(10)).await
             }
-            Err(_) => return false,
+            Err(_) => return Err(Ending::Closed),
         }
     }
 }

@@ -4,10 +4,10 @@
 //! Authentication happens before the upgrade (`?token=`, `Authorization: Bearer`, or the session
 //! cookie with a same-origin check).
 
-use super::{Ending, Incoming, Outgoing, Session};
+use super::{Ending, Incoming, Outgoing, Session, Transport};
 use crate::AppState;
 use crate::extract::AuthUser;
-use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, HOST, ORIGIN};
@@ -15,12 +15,10 @@ use axum::http::request::Parts;
 use axum::response::Response;
 use beerflow_core::AppError;
 use beerflow_core::domain::User;
-use futures_util::{SinkExt, StreamExt};
+use futures_util::SinkExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
-
-/// How long a closing connection may take to flush what its queue still holds.
-const FLUSH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+use std::time::Duration;
 
 #[derive(Debug, Deserialize)]
 pub struct WsQuery {
@@ -66,8 +64,7 @@ pub async fn ws(State(state): State<AppState>, request: axum::extract::Request) 
         .await
         .map_err(|e| AppError::BadRequest(format!("expected a WebSocket upgrade: {}", e.body_text())))?;
     let services = state.services.clone();
-    // No user-space write buffer beyond the frame being written: what a client has not taken
-    // waits in its bounded queue, where it is counted. Client frames are small.
+    // No user-space write buffer beyond the frame being written. Client frames are small.
     let upgrade = upgrade
         .write_buffer_size(0)
         .max_write_buffer_size(256 * 1024)
@@ -75,33 +72,32 @@ pub async fn ws(State(state): State<AppState>, request: axum::extract::Request) 
         .max_message_size(64 * 1024)
         .max_frame_size(64 * 1024);
     Ok(upgrade.on_upgrade(move |socket| async move {
-        let (mut sink, stream) = socket.split();
-        let session = Session::new(services, user);
-        let (out, mut queue) = session.queue();
-        // The writer drains the client's queue into the socket.
-        let writer = tokio::spawn(async move {
-            while let Some(msg) = queue.recv().await {
-                let close = matches!(msg, Outgoing::Close(..));
-                if sink.send(encode(msg)).await.is_err() || close {
-                    break;
-                }
-            }
-            let _ = sink.close().await;
-        });
-        let incoming = stream.map(|msg| match msg {
-            Ok(Message::Text(text)) => decode(text.as_str()),
-            Ok(Message::Binary(_)) => Incoming::Malformed("frames must be JSON text".into()),
-            Ok(Message::Ping(_) | Message::Pong(_)) => Incoming::Alive,
-            Ok(Message::Close(_)) | Err(_) => Incoming::Closed,
-        });
-        match session.run(incoming, out, true).await {
-            // Its queue is full: waiting for it to drain is what a stalled client cannot do.
-            Ending::Lagged => writer.abort(),
-            Ending::Closed => {
-                let _ = tokio::time::timeout(FLUSH_TIMEOUT, writer).await;
-            }
+        let mut transport = WsTransport(socket);
+        if Session::new(services, user).run(&mut transport, true).await == Ending::Closed {
+            // Finish the closing handshake, briefly.
+            let _ = tokio::time::timeout(Duration::from_secs(1), SinkExt::close(&mut transport.0)).await;
         }
+        // A lagging client's socket is full: it is simply dropped (the TCP connection closes).
     }))
+}
+
+/// The plain WebSocket: one JSON text frame per message, written as it is sent (no user-space
+/// write buffer: what the kernel will not take waits, and the session bounds that wait).
+struct WsTransport(WebSocket);
+
+impl Transport for WsTransport {
+    async fn recv(&mut self) -> Incoming {
+        match self.0.recv().await {
+            Some(Ok(Message::Text(text))) => decode(text.as_str()),
+            Some(Ok(Message::Binary(_))) => Incoming::Malformed("frames must be JSON text".into()),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => Incoming::Alive,
+            Some(Ok(Message::Close(_)) | Err(_)) | None => Incoming::Closed,
+        }
+    }
+
+    async fn send(&mut self, msg: Outgoing) -> Result<(), Ending> {
+        self.0.send(encode(msg)).await.map_err(|_| Ending::Closed)
+    }
 }
 
 #[derive(Deserialize)]
