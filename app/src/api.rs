@@ -1,8 +1,11 @@
 //! Server functions of the UI. Each one is a thin wrapper: it finds the session's user and calls
 //! the same use case the REST API calls.
 
+use beerflow_core::domain::order::{KitchenOrder, Order, OrderStatus};
+use beerflow_core::domain::table::Table;
 use beerflow_core::domain::{Role, User};
 use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -71,6 +74,159 @@ pub async fn list_staff() -> Result<Vec<User>, ServerFnError> {
     services.list_users(&user, user.venue_id, Default::default()).await.map_err(|e| ServerFnError::new(e.to_string()))
 }
 
+/// A dish on the order pad.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MenuProduct {
+    pub id: Uuid,
+    pub name: String,
+    pub category: String,
+    pub station: String,
+    pub price: String,
+    /// Tracked stock cannot cover one more portion.
+    pub sold_out: bool,
+}
+
+/// One line of the order pad.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PadLine {
+    pub product_id: Uuid,
+    pub quantity: u32,
+    pub notes: Option<String>,
+    /// What the guest is allergic to: the kitchen display highlights it.
+    pub allergy: Option<String>,
+}
+
+/// The kitchen's open tickets, oldest first.
+#[server]
+pub async fn kitchen_tickets() -> Result<Vec<KitchenOrder>, ServerFnError> {
+    let (services, user) = ssr::context().await?;
+    services.kitchen_display(&user, user.venue_id).await.map_err(ssr::fail)
+}
+
+/// Moves an order to `status` (start, ready, served, completed...), by the rules of the API.
+#[server]
+pub async fn set_order_status(order_id: Uuid, status: OrderStatus) -> Result<Order, ServerFnError> {
+    use beerflow_core::domain::order::StatusRequest;
+    let (services, user) = ssr::context().await?;
+    services
+        .change_order_status(&user, user.venue_id, order_id, StatusRequest { status, reason: None })
+        .await
+        .map_err(ssr::fail)
+}
+
+/// The venue's tables, by area and name.
+#[server]
+pub async fn floor() -> Result<Vec<Table>, ServerFnError> {
+    use beerflow_core::store::{Page, orders::TableFilter};
+    let (services, user) = ssr::context().await?;
+    let mut tables = services
+        .list_tables(&user, user.venue_id, TableFilter::default(), Page { limit: 1000, offset: 0 })
+        .await
+        .map_err(ssr::fail)?;
+    tables.sort_by(|a, b| (&a.area, &a.name).cmp(&(&b.area, &b.name)));
+    Ok(tables)
+}
+
+/// The active menu, by category, each dish marked when its stock cannot cover one more portion.
+#[server]
+pub async fn menu() -> Result<Vec<MenuProduct>, ServerFnError> {
+    use beerflow_core::domain::quantity::Qty;
+    use beerflow_core::store::{Page, inventory::ProductFilter};
+    use std::collections::HashMap;
+    let (services, user) = ssr::context().await?;
+    let page = Page { limit: 1000, offset: 0 };
+    let categories = services.list_categories(&user, user.venue_id, Some(true), page).await.map_err(ssr::fail)?;
+    let filter = ProductFilter { active: Some(true), ..Default::default() };
+    let products = services.list_products(&user, user.venue_id, filter, page).await.map_err(ssr::fail)?;
+    let stock = services.stock_summary(&user, user.venue_id, None).await.map_err(ssr::fail)?;
+    let on_hand: HashMap<Uuid, Qty> = stock.products.iter().map(|p| (p.product_id, p.qty_on_hand)).collect();
+    let category: HashMap<Uuid, (i32, &str, &str)> =
+        categories.iter().map(|c| (c.id, (c.sort_order, c.name.as_str(), c.station.as_str()))).collect();
+    let mut menu: Vec<(i32, MenuProduct)> = products
+        .iter()
+        .map(|p| {
+            let (order, name, station) =
+                p.category_id.and_then(|id| category.get(&id).copied()).unwrap_or((i32::MAX, "Other", "kitchen"));
+            let sold_out = p.track_stock && on_hand.get(&p.id).copied().unwrap_or(Qty::ZERO) < Qty::whole(1);
+            let item = MenuProduct {
+                id: p.id,
+                name: p.name.clone(),
+                category: name.to_owned(),
+                station: station.to_owned(),
+                price: format!("{:.2}", p.price.to_f64()),
+                sold_out,
+            };
+            (order, item)
+        })
+        .collect();
+    menu.sort_by(|(a, x), (b, y)| (a, &x.category, &x.name).cmp(&(b, &y.category, &y.name)));
+    Ok(menu.into_iter().map(|(_, item)| item).collect())
+}
+
+/// The open orders of a table (or, without one, the open takeaway orders), newest first.
+#[server]
+pub async fn open_orders(table_id: Option<Uuid>) -> Result<Vec<Order>, ServerFnError> {
+    use OrderStatus::*;
+    use beerflow_core::store::{Page, orders::OrderFilter};
+    let (services, user) = ssr::context().await?;
+    let filter = OrderFilter { statuses: vec![Draft, Confirmed, Preparing, Ready, Served], table_id, since: None };
+    let mut orders =
+        services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await.map_err(ssr::fail)?;
+    if table_id.is_none() {
+        orders.retain(|o| o.table_id.is_none());
+    }
+    orders.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    Ok(orders)
+}
+
+/// Sends an order to the kitchen in one tap: creates it and confirms it. `key` is the pad's
+/// idempotency key: the same tap retried (bad Wi-Fi, a double tap) finds the order it already
+/// made instead of making a second one, and confirms it if the first try stopped half-way.
+#[server(input = Json)]
+pub async fn send_order(table_id: Option<Uuid>, lines: Vec<PadLine>, key: String) -> Result<Order, ServerFnError> {
+    use beerflow_core::domain::order::{NewItem, NewOrder, StatusRequest};
+    use beerflow_core::domain::quantity::Qty;
+    let (services, user) = ssr::context().await?;
+    if lines.is_empty() {
+        return Err(ServerFnError::new("the order is empty: add at least one dish"));
+    }
+    let items = lines
+        .into_iter()
+        .map(|l| {
+            let allergy = l.allergy.map(|a| a.trim().to_owned()).filter(|a| !a.is_empty());
+            NewItem {
+                product_id: l.product_id,
+                quantity: Qty::whole(l.quantity as i64),
+                notes: l.notes.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()),
+                modifiers: allergy.map(|a| {
+                    let mut m = serde_json::Map::new();
+                    m.insert("allergy".into(), serde_json::Value::String(a));
+                    m
+                }),
+            }
+        })
+        .collect();
+    let req = NewOrder { table_id, covers: None, notes: None, items };
+    let (order, _) = services.create_order(&user, user.venue_id, req, Some(key)).await.map_err(ssr::fail)?;
+    if order.status != OrderStatus::Draft {
+        return Ok(order);
+    }
+    let confirm = StatusRequest { status: OrderStatus::Confirmed, reason: None };
+    services.change_order_status(&user, user.venue_id, order.id, confirm).await.map_err(ssr::fail)
+}
+
+/// Orders ready to be served, oldest first: the waiter's "ready to serve" notice.
+#[server]
+pub async fn ready_orders() -> Result<Vec<Order>, ServerFnError> {
+    use beerflow_core::store::{Page, orders::OrderFilter};
+    let (services, user) = ssr::context().await?;
+    let filter = OrderFilter { statuses: vec![OrderStatus::Ready], table_id: None, since: None };
+    let mut orders =
+        services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await.map_err(ssr::fail)?;
+    orders.sort_by(|a, b| a.ready_at.cmp(&b.ready_at));
+    Ok(orders)
+}
+
 #[cfg(feature = "ssr")]
 pub mod ssr {
     use beerflow_core::domain::User;
@@ -105,5 +261,17 @@ pub mod ssr {
             Err(beerflow_core::AppError::Unauthorized(_)) => Ok(None),
             Err(e) => Err(ServerFnError::new(e.to_string())),
         }
+    }
+
+    /// The services and the signed-in user, for server functions that need one.
+    pub async fn context() -> Result<(SharedServices, User), ServerFnError> {
+        let services = services()?;
+        let user = session_user().await?.ok_or_else(|| ServerFnError::new("not signed in"))?;
+        Ok((services, user))
+    }
+
+    /// A use case's error, with its message for the screen.
+    pub fn fail(e: beerflow_core::AppError) -> ServerFnError {
+        ServerFnError::new(e.to_string())
     }
 }

@@ -2,7 +2,10 @@
 //! functions they call (thin wrappers over the core use cases).
 
 pub mod api;
+mod kitchen;
+mod live;
 mod pages;
+mod waiter;
 
 use leptos::prelude::*;
 use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
@@ -11,7 +14,7 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
-use pages::{HomeRedirect, KitchenHome, LoginPage, ManagerHome, NotFound, WaiterHome};
+use pages::{HomeRedirect, KitchenHome, LoginPage, ManagerHome, NotFound, OrderPadPage, WaiterHome};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -46,6 +49,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async/>
                 <Route path=path!("/waiter") view=WaiterHome ssr=SsrMode::Async/>
+                <Route path=path!("/waiter/table/:id") view=OrderPadPage ssr=SsrMode::Async/>
                 <Route path=path!("/kitchen") view=KitchenHome ssr=SsrMode::Async/>
                 <Route path=path!("/manager") view=ManagerHome ssr=SsrMode::Async/>
             </Routes>

@@ -1,6 +1,8 @@
 //! The pages: login, and a home shell per role that later screens fill in.
 
 use crate::api::{Login, Logout, SessionUser, current_user, home_path, list_staff};
+use crate::kitchen::KitchenDisplay;
+use crate::waiter::{Floor, OrderPad};
 use beerflow_core::domain::{Action, Role, allowed};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
@@ -8,7 +10,7 @@ use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 
 /// The message of a server function error, without the framework's prefix.
-fn error_message(e: &ServerFnError) -> String {
+pub(crate) fn error_message(e: &ServerFnError) -> String {
     match e {
         ServerFnError::ServerError(msg) => msg.clone(),
         other => other.to_string(),
@@ -101,14 +103,15 @@ pub fn HomeRedirect() -> impl IntoView {
 pub fn WaiterHome() -> impl IntoView {
     view! {
         <Title text="Floor · BeerFlow"/>
-        <Guarded
-            allow=|r| allowed(r, Action::OrdersTake)
-            page=|u| view! {
-                <h1>"Floor"</h1>
-                <p class="lead">"Hello " {u.name} ". Pick a table to take an order."</p>
-                <section class="card empty">"The floor plan and order pad appear here."</section>
-            }.into_any()
-        />
+        <Guarded allow=|r| allowed(r, Action::OrdersTake) page=|u| view! { <Floor user=u/> }.into_any()/>
+    }
+}
+
+#[component]
+pub fn OrderPadPage() -> impl IntoView {
+    view! {
+        <Title text="Order · BeerFlow"/>
+        <Guarded allow=|r| allowed(r, Action::OrdersTake) page=|u| view! { <OrderPad user=u/> }.into_any()/>
     }
 }
 
@@ -116,17 +119,7 @@ pub fn WaiterHome() -> impl IntoView {
 pub fn KitchenHome() -> impl IntoView {
     view! {
         <Title text="Kitchen · BeerFlow"/>
-        <Guarded
-            allow=|r| allowed(r, Action::OrdersPrepare)
-            page=|_| view! {
-                <h1>"Kitchen display"</h1>
-                <div class="kds-lanes">
-                    <section class="lane"><h2>"Confirmed"</h2></section>
-                    <section class="lane"><h2>"Preparing"</h2></section>
-                    <section class="lane"><h2>"Ready"</h2></section>
-                </div>
-            }.into_any()
-        />
+        <Guarded allow=|r| allowed(r, Action::OrdersPrepare) page=|u| view! { <KitchenDisplay user=u/> }.into_any()/>
     }
 }
 

@@ -1,0 +1,158 @@
+//! The live venue feed in the browser: one WebSocket (`/api/v1/ws`, authenticated by the session
+//! cookie) joined to the user's venue. It remembers the last `seq` it saw and joins again with
+//! it after any drop, so the server replays what was missed; pages read `version` (bumped after
+//! every venue event and every (re)join) to refetch their state, so nothing accumulates in
+//! memory however long a screen runs.
+//!
+//! The socket reconnects every second while down, closes at once when the browser goes offline
+//! and reopens when it comes back; a ping every 15 s and no answer for 35 s counts as a drop.
+
+use leptos::prelude::*;
+use serde_json::Value;
+use uuid::Uuid;
+
+/// The feed as pages see it.
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// Joined and receiving.
+    pub connected: Signal<bool>,
+    /// Bumped after every venue event and every (re)join.
+    pub version: ReadSignal<u64>,
+    /// The latest venue event: name and data.
+    pub last_event: ReadSignal<Option<(String, Value)>>,
+}
+
+/// Opens the feed for this page (in the browser; on the server it stays disconnected).
+pub fn use_live(venue_id: Uuid) -> Live {
+    let (version, set_version) = signal(0u64);
+    let (last_event, set_last_event) = signal(None::<(String, Value)>);
+    #[cfg(feature = "hydrate")]
+    let connected = browser::connect(venue_id, set_version, set_last_event);
+    #[cfg(not(feature = "hydrate"))]
+    let connected = {
+        let _ = (venue_id, set_version, set_last_event);
+        Signal::derive(|| false)
+    };
+    Live { connected, version, last_event }
+}
+
+/// Milliseconds since the epoch on the browser's clock (0 while rendering on the server).
+pub fn now_ms() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0.0
+    }
+}
+
+/// The connection indicator every live screen shows.
+#[component]
+pub fn ConnectionBadge(live: Live) -> impl IntoView {
+    view! {
+        <span
+            class="connection"
+            class:online=move || live.connected.get()
+            role="status"
+            aria-live="polite"
+            data-connected=move || live.connected.get().to_string()
+        >
+            {move || if live.connected.get() { "Live" } else { "Reconnecting…" }}
+        </span>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use super::*;
+    use codee::string::FromToStringCodec;
+    use leptos_use_websocket::{
+        ConnectionReadyState, ReconnectLimit, UseWebSocketOptions, UseWebSocketReturn, use_websocket_with_options,
+    };
+    use serde_json::json;
+    use std::time::Duration;
+
+    const PING_EVERY: Duration = Duration::from_secs(15);
+    /// Silence after which the connection is treated as dead (the server pings every 20 s too).
+    const DEAD_AFTER_MS: f64 = 35_000.0;
+
+    pub fn connect(
+        venue_id: Uuid,
+        set_version: WriteSignal<u64>,
+        set_last_event: WriteSignal<Option<(String, Value)>>,
+    ) -> Signal<bool> {
+        let last_seq = StoredValue::new(None::<i64>);
+        let last_heard = StoredValue::new(now_ms());
+        let (joined, set_joined) = signal(false);
+        let location = window().location();
+        let scheme = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
+        let url = format!("{scheme}://{}/api/v1/ws", location.host().unwrap_or_default());
+        let on_message = move |text: &String| {
+            last_heard.set_value(now_ms());
+            let Ok(frame) = serde_json::from_str::<Value>(text) else { return };
+            let event = frame["event"].as_str().unwrap_or_default().to_owned();
+            match event.as_str() {
+                "joined_venue" => {
+                    if last_seq.get_value().is_none() {
+                        last_seq.set_value(frame["data"]["seq"].as_i64());
+                    }
+                    set_joined.set(true);
+                    set_version.update(|v| *v += 1);
+                }
+                // Too much was missed to replay: reload everything from here on.
+                "resync_required" => {
+                    last_seq.set_value(frame["data"]["seq"].as_i64());
+                    set_version.update(|v| *v += 1);
+                }
+                _ => {
+                    if let Some(seq) = frame["seq"].as_i64() {
+                        last_seq.set_value(Some(seq));
+                        set_last_event.set(Some((event, frame["data"].clone())));
+                        set_version.update(|v| *v += 1);
+                    }
+                }
+            }
+        };
+        let UseWebSocketReturn { ready_state, send, open, close, .. } =
+            use_websocket_with_options::<String, String, FromToStringCodec, _, _>(
+                &url,
+                UseWebSocketOptions::default()
+                    .reconnect_limit(ReconnectLimit::Infinite)
+                    .reconnect_interval(1000)
+                    .on_message(on_message),
+            );
+        // Join (again) whenever the socket opens, from the last event seen.
+        let join = send.clone();
+        Effect::new(move |_| {
+            if ready_state.get() == ConnectionReadyState::Open {
+                last_heard.set_value(now_ms());
+                let frame =
+                    json!({"event": "join_venue", "data": {"venue_id": venue_id, "last_seq": last_seq.get_value()}});
+                join(&frame.to_string());
+            } else {
+                set_joined.set(false);
+            }
+        });
+        let (reopen, stop) = (open.clone(), close.clone());
+        let _ = window_event_listener(leptos::ev::offline, move |_| stop());
+        let _ = window_event_listener(leptos::ev::online, move |_| reopen());
+        let ping = send.clone();
+        let _ = set_interval_with_handle(
+            move || {
+                if ready_state.get_untracked() != ConnectionReadyState::Open {
+                    return;
+                }
+                if now_ms() - last_heard.get_value() > DEAD_AFTER_MS {
+                    close();
+                    open();
+                } else {
+                    ping(&json!({"event": "ping", "data": {}}).to_string());
+                }
+            },
+            PING_EVERY,
+        );
+        Signal::derive(move || joined.get() && ready_state.get() == ConnectionReadyState::Open)
+    }
+}

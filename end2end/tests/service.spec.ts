@@ -1,0 +1,238 @@
+// The waiter app and the kitchen display in Chromium against the real server (both backends):
+// a whole service with two browser contexts at once, the kitchen going offline, a serve that
+// lacks stock, a double-submitted order, and screenshots at phone and wall sizes.
+import { test, expect, Page, APIRequestContext, Browser } from '@playwright/test';
+
+const PASSWORD = 'admin123!';
+const VENUE = '00000000-0000-0000-0000-000000000001';
+const FRIES = '00000000-0000-0000-0000-000000000401';
+const KITCHEN_CATEGORY = '00000000-0000-0000-0000-000000000200';
+const PHONE = { width: 390, height: 844 };
+const WALL = { width: 1920, height: 1080 };
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+async function token(request: APIRequestContext, email: string): Promise<string> {
+  const res = await request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
+  expect(res.status()).toBe(200);
+  return (await res.json()).access_token;
+}
+
+async function api(request: APIRequestContext, tok: string, method: string, path: string, data?: unknown) {
+  const res = await request.fetch(`/api/v1/venues/${VENUE}${path}`, {
+    method, data, headers: { Authorization: `Bearer ${tok}` },
+  });
+  const body = res.status() === 204 ? null : await res.json();
+  return { status: res.status(), body };
+}
+
+const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+/// A fresh table for one test, so tests never share one.
+async function newTable(request: APIRequestContext, manager: string): Promise<{ id: string; name: string }> {
+  const name = `Q${unique()}`;
+  const res = await api(request, manager, 'POST', '/tables', { name, seats: 4, area: 'Test room' });
+  expect(res.status).toBe(201);
+  return { id: res.body.id, name };
+}
+
+async function stockOf(request: APIRequestContext, tok: string, product: string): Promise<number> {
+  const res = await api(request, tok, 'GET', `/lots?product_id=${product}`);
+  expect(res.status).toBe(200);
+  return res.body.reduce((sum: number, lot: any) => sum + Number(lot.qty_current), 0);
+}
+
+async function openPad(page: Page, tableName: string) {
+  await page.goto('/waiter');
+  await expect(page.locator('.connection.online')).toBeVisible();
+  await page.getByRole('link', { name: new RegExp(`^${tableName}\\b`) }).click();
+  await expect(page).toHaveURL(/\/waiter\/table\//);
+  await expect(page.locator('.connection.online')).toBeVisible();
+}
+
+async function contexts(browser: Browser) {
+  const waiterContext = await browser.newContext({ viewport: PHONE });
+  const kitchenContext = await browser.newContext({ viewport: WALL });
+  const waiter = await waiterContext.newPage();
+  const kitchen = await kitchenContext.newPage();
+  for (const page of [waiter, kitchen]) page.on('pageerror', (err) => { throw err; });
+  await signIn(kitchen, 'chef@beerflow.demo');
+  await expect(kitchen).toHaveURL(/\/kitchen$/);
+  await expect(kitchen.locator('.connection.online')).toBeVisible();
+  await signIn(waiter, 'waiter1@beerflow.demo');
+  await expect(waiter).toHaveURL(/\/waiter$/);
+  return { waiterContext, kitchenContext, waiter, kitchen };
+}
+
+const ticketOf = (kitchen: Page, number: string, lane?: string) =>
+  kitchen.locator(`${lane ? `section[data-status="${lane}"] ` : ''}.ticket[data-order-number="${number}"]`);
+
+test('a waiter sends an order, the kitchen cooks it live, the waiter serves it and stock drops', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const table = await newTable(request, manager);
+  const before = await stockOf(request, manager, FRIES);
+  const { waiterContext, kitchenContext, waiter, kitchen } = await contexts(browser);
+
+  await openPad(waiter, table.name);
+  await waiter.getByRole('button', { name: /^Add Fries/ }).click();
+  await waiter.getByRole('button', { name: 'One more Fries' }).click();
+  await waiter.getByLabel('Allergy').fill('peanuts');
+  await waiter.getByLabel('Allergy').press('Tab');
+  await waiter.getByRole('button', { name: 'Send to kitchen' }).click();
+  const card = waiter.locator('.order-card').first();
+  await expect(card).toContainText('Sent');
+  const number = (await card.getAttribute('data-order-number'))!;
+
+  // On the kitchen screen within a second, without a reload, allergy highlighted.
+  const ticket = ticketOf(kitchen, number, 'confirmed');
+  await expect(ticket).toBeVisible({ timeout: 1000 });
+  await expect(ticket).toContainText('2×');
+  await expect(ticket.locator('.allergy')).toHaveText('ALLERGY: peanuts');
+  await expect(kitchen.locator('.all-day')).toContainText('Fries');
+
+  await ticket.getByRole('button', { name: 'Start' }).click();
+  const cooking = ticketOf(kitchen, number, 'preparing');
+  await expect(cooking).toBeVisible();
+  await cooking.getByRole('button', { name: 'Ready' }).click();
+  await expect(ticketOf(kitchen, number, 'ready')).toBeVisible();
+
+  // The waiter is told, live, and serves.
+  const mine = waiter.locator(`.order-card[data-order-number="${number}"]`);
+  await expect(mine.locator('.ready-notice')).toHaveText('Ready to serve');
+  await mine.getByRole('button', { name: 'Serve' }).click();
+  await expect(mine).toContainText('Served');
+  await expect(ticketOf(kitchen, number)).toHaveCount(0);
+  await mine.getByRole('button', { name: 'Complete' }).click();
+  await expect(mine).toHaveCount(0);
+
+  expect(await stockOf(request, manager, FRIES)).toBe(before - 2);
+  await waiterContext.close();
+  await kitchenContext.close();
+});
+
+test('the kitchen goes offline, two orders are sent meanwhile, and both appear when it is back', async ({ browser, request }) => {
+  const waiterToken = await token(request, 'waiter1@beerflow.demo');
+  const { waiterContext, kitchenContext, kitchen } = await contexts(browser);
+  await kitchenContext.setOffline(true);
+  await expect(kitchen.locator('.connection')).toHaveText('Reconnecting…');
+
+  const numbers: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const created = await api(request, waiterToken, 'POST', '/orders', { items: [{ product_id: FRIES, quantity: 1 }] });
+    expect(created.status).toBe(201);
+    const sent = await api(request, waiterToken, 'PATCH', `/orders/${created.body.id}/status`, { status: 'confirmed' });
+    expect(sent.status).toBe(200);
+    numbers.push(created.body.order_number);
+  }
+  await kitchen.waitForTimeout(300);
+  for (const n of numbers) await expect(ticketOf(kitchen, n)).toHaveCount(0);
+
+  await kitchenContext.setOffline(false);
+  await expect(kitchen.locator('.connection.online')).toBeVisible();
+  for (const n of numbers) await expect(ticketOf(kitchen, n, 'confirmed')).toBeVisible();
+  await waiterContext.close();
+  await kitchenContext.close();
+});
+
+test('serving without enough stock shows the shortfall and changes nothing', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const chef = await token(request, 'chef@beerflow.demo');
+  const table = await newTable(request, manager);
+  const name = `Truffle ${unique()}`;
+  const product = await api(request, manager, 'POST', '/products', {
+    name, unit: 'pz', price: 25, track_stock: true, category_id: KITCHEN_CATEGORY,
+  });
+  expect(product.status).toBe(201);
+  const lot = await api(request, manager, 'POST', '/lots', {
+    product_id: product.body.id, lot_code: `TRF-${unique()}`, qty_init: 1, unit: 'pz',
+  });
+  expect(lot.status).toBe(201);
+  const soldOut = await api(request, manager, 'POST', '/products', {
+    name: `Caviar ${unique()}`, unit: 'pz', price: 90, track_stock: true, category_id: KITCHEN_CATEGORY,
+  });
+  expect(soldOut.status).toBe(201);
+
+  const { waiterContext, kitchenContext, waiter } = await contexts(browser);
+  await openPad(waiter, table.name);
+  // A dish with no stock at all is marked; one with a portion left is not.
+  await expect(waiter.getByRole('button', { name: `Add ${soldOut.body.name} (sold out)` })).toBeVisible();
+  await expect(waiter.getByRole('button', { name: `Add ${name}`, exact: true })).toBeVisible();
+  for (let i = 0; i < 3; i++) await waiter.getByRole('button', { name: `Add ${name}`, exact: true }).click();
+  await waiter.getByRole('button', { name: 'Send to kitchen' }).click();
+  const card = waiter.locator('.order-card').first();
+  await expect(card).toContainText('Sent');
+  const orders = await api(request, manager, 'GET', `/orders?table_id=${table.id}`);
+  const order = orders.body[0];
+  for (const status of ['preparing', 'ready']) {
+    expect((await api(request, chef, 'PATCH', `/orders/${order.id}/status`, { status })).status).toBe(200);
+  }
+  await expect(card.locator('.ready-notice')).toBeVisible();
+  await card.getByRole('button', { name: 'Serve' }).click();
+  await expect(waiter.getByTestId('order-error')).toContainText('insufficient stock');
+  await expect(waiter.getByTestId('order-error')).toContainText(name);
+
+  const after = await api(request, manager, 'GET', `/orders/${order.id}`);
+  expect(after.body.status).toBe('ready');
+  expect(await stockOf(request, manager, product.body.id)).toBe(1);
+  await waiterContext.close();
+  await kitchenContext.close();
+});
+
+test('the same tap retried creates one order', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const table = await newTable(request, manager);
+  const { waiterContext, kitchenContext, waiter } = await contexts(browser);
+  await openPad(waiter, table.name);
+  // The network delivers the request twice (a retry after a lost answer).
+  let deliveries = 0;
+  await waiter.route('**/api/send_order*', async (route) => {
+    await route.fetch();
+    deliveries++;
+    const again = await route.fetch();
+    deliveries++;
+    await route.fulfill({ response: again });
+  });
+  await waiter.getByRole('button', { name: /^Add Cola/ }).click();
+  await waiter.getByRole('button', { name: 'Send to kitchen' }).click();
+  await expect(waiter.locator('.order-card')).toHaveCount(1);
+  expect(deliveries).toBe(2);
+  const orders = await api(request, manager, 'GET', `/orders?table_id=${table.id}`);
+  expect(orders.body).toHaveLength(1);
+  expect(orders.body[0].status).toBe('confirmed');
+  await waiterContext.close();
+  await kitchenContext.close();
+});
+
+test('screenshots of the waiter pad and the kitchen display at phone and wall sizes', async ({ browser, request }, info) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const waiterToken = await token(request, 'waiter1@beerflow.demo');
+  const table = await newTable(request, manager);
+  const created = await api(request, waiterToken, 'POST', '/orders', {
+    table_id: table.id,
+    items: [
+      { product_id: FRIES, quantity: 2, notes: 'extra crispy' },
+      { product_id: '00000000-0000-0000-0000-000000000400', quantity: 1, modifiers: { allergy: 'gluten' } },
+    ],
+  });
+  expect(created.status).toBe(201);
+  expect((await api(request, waiterToken, 'PATCH', `/orders/${created.body.id}/status`, { status: 'confirmed' })).status).toBe(200);
+  const { waiterContext, kitchenContext, waiter, kitchen } = await contexts(browser);
+  await openPad(waiter, table.name);
+  await waiter.getByRole('button', { name: /^Add Burger/ }).click();
+  await expect(ticketOf(kitchen, created.body.order_number)).toBeVisible();
+  const dir = `screenshots/${info.project.name}`;
+  for (const [label, size] of [['phone', PHONE], ['wall', WALL]] as const) {
+    await waiter.setViewportSize(size);
+    await kitchen.setViewportSize(size);
+    await waiter.screenshot({ path: `${dir}/waiter-pad-${label}.png`, fullPage: true });
+    await kitchen.screenshot({ path: `${dir}/kitchen-display-${label}.png`, fullPage: true });
+  }
+  await waiterContext.close();
+  await kitchenContext.close();
+});
