@@ -96,11 +96,38 @@ pub struct PadLine {
     pub allergy: Option<String>,
 }
 
-/// The kitchen's open tickets, oldest first.
+/// What the kitchen display shows: the open tickets, oldest first, and the venue's age colours.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KdsBoard {
+    pub tickets: Vec<KitchenOrder>,
+    pub warn_minutes: i32,
+    pub late_minutes: i32,
+}
+
 #[server]
-pub async fn kitchen_tickets() -> Result<Vec<KitchenOrder>, ServerFnError> {
+pub async fn kitchen_board() -> Result<KdsBoard, ServerFnError> {
     let (services, user) = ssr::context().await?;
-    services.kitchen_display(&user, user.venue_id).await.map_err(ssr::fail)
+    let venue = services.get_venue(&user, user.venue_id).await.map_err(ssr::fail)?;
+    let tickets = services.kitchen_display(&user, user.venue_id).await.map_err(ssr::fail)?;
+    Ok(KdsBoard { tickets, warn_minutes: venue.kds_warn_minutes, late_minutes: venue.kds_late_minutes })
+}
+
+/// The venue's kitchen age thresholds (minutes to amber, minutes to red).
+#[server]
+pub async fn kitchen_settings() -> Result<(i32, i32), ServerFnError> {
+    let (services, user) = ssr::context().await?;
+    let venue = services.get_venue(&user, user.venue_id).await.map_err(ssr::fail)?;
+    Ok((venue.kds_warn_minutes, venue.kds_late_minutes))
+}
+
+/// Sets when kitchen tickets turn amber and red (managers and admins).
+#[server]
+pub async fn save_kitchen_settings(warn_minutes: i32, late_minutes: i32) -> Result<(i32, i32), ServerFnError> {
+    use beerflow_core::domain::VenuePatch;
+    let (services, user) = ssr::context().await?;
+    let patch = VenuePatch { kds_warn_minutes: Some(warn_minutes), kds_late_minutes: Some(late_minutes) };
+    let venue = services.update_venue(&user, user.venue_id, patch).await.map_err(ssr::fail)?;
+    Ok((venue.kds_warn_minutes, venue.kds_late_minutes))
 }
 
 /// Moves an order to `status` (start, ready, served, completed...), by the rules of the API.

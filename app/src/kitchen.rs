@@ -1,23 +1,19 @@
 //! The kitchen display: a wall screen read from two metres. Tickets appear by themselves, oldest
-//! first, in three lanes (new, cooking, ready), each with its number, table, age (amber after 10
-//! minutes, red after 20), items with quantities, notes and modifiers, allergies in red; one
+//! first, in three lanes (new, cooking, ready), each with its number, table, age (amber and red
+//! after the venue's thresholds, by default 10 and 20 minutes), items with quantities, notes and modifiers, allergies in red; one
 //! touch to start and to mark ready; the last bumped ticket can be recalled; the all-day counts
 //! say how many of each dish are still to cook; a station filter (kitchen, bar); an optional beep
 //! on new tickets; the connection indicator. It refetches its tickets after every venue event and
 //! every reconnect, so nothing piles up however long it runs.
 
-use crate::api::{SessionUser, SetOrderStatus, kitchen_tickets};
+use crate::api::{SessionUser, SetOrderStatus, kitchen_board};
 use crate::live::{ConnectionBadge, Live, now_ms, use_live};
-use beerflow_core::domain::Qty;
 use beerflow_core::domain::order::{KitchenOrder, OrderItem, OrderStatus};
+use beerflow_core::domain::{Qty, TicketAge};
 use leptos::either::Either;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 use std::time::Duration;
-
-/// Minutes after which a ticket turns amber, then red.
-pub const WARN_AFTER_MIN: i64 = 10;
-pub const LATE_AFTER_MIN: i64 = 20;
 
 const STATIONS: [(&str, &str); 3] = [("all", "All stations"), ("kitchen", "Kitchen"), ("bar", "Bar")];
 
@@ -29,13 +25,15 @@ struct Kds {
     station: RwSignal<&'static str>,
     act: ServerAction<SetOrderStatus>,
     last_bumped: RwSignal<Option<KitchenOrder>>,
+    /// The venue's thresholds: minutes to amber, minutes to red.
+    thresholds: RwSignal<(i32, i32)>,
 }
 
 #[component]
 pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
     let act = ServerAction::<SetOrderStatus>::new();
-    let tickets = Resource::new(move || (live.version.get(), act.version().get()), |_| kitchen_tickets());
+    let board = Resource::new(move || (live.version.get(), act.version().get()), |_| kitchen_board());
     let (now, set_now) = signal(now_ms());
     if let Ok(tick) = set_interval_with_handle(move || set_now.set(now_ms()), Duration::from_secs(1)) {
         on_cleanup(move || tick.clear());
@@ -46,10 +44,12 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
         station: RwSignal::new("all"),
         act,
         last_bumped: RwSignal::new(None),
+        thresholds: RwSignal::new((10, 20)),
     };
     Effect::new(move |_| {
-        if let Some(Ok(_)) = tickets.get() {
+        if let Some(Ok(b)) = board.get() {
             kds.loaded_at.set(now_ms());
+            kds.thresholds.set((b.warn_minutes, b.late_minutes));
         }
     });
     let sound = RwSignal::new(false);
@@ -108,8 +108,11 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
             }}
             <Transition fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
                 {move || Suspend::new(async move {
-                    match tickets.await {
-                        Ok(list) => Either::Left(view! {
+                    match board.await {
+                        Ok(board) => {
+                            kds.thresholds.set((board.warn_minutes, board.late_minutes));
+                            let list = board.tickets;
+                            Either::Left(view! {
                             <div class="kds-main">
                                 <div class="kds-lanes">
                                     {lane("New", OrderStatus::Confirmed, &list, kds)}
@@ -118,7 +121,8 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                                 </div>
                                 {all_day(&list, kds)}
                             </div>
-                        }),
+                        })
+                        }
                         Err(e) => Either::Right(view! { <p class="error" role="alert">{crate::pages::error_message(&e)}</p> }),
                     }
                 })}
@@ -185,7 +189,14 @@ fn ticket(t: KitchenOrder, kds: Kds, actions: bool) -> impl IntoView + use<> {
     let place = order.table_name.clone().unwrap_or_else(|| "Takeaway".into());
     view! {
         <article
-            class=move || age_class(age())
+            class=move || {
+                let (warn, late) = kds.thresholds.get();
+                match TicketAge::of(age(), warn, late) {
+                    TicketAge::OnTime => "ticket",
+                    TicketAge::Warn => "ticket warn",
+                    TicketAge::Late => "ticket late",
+                }
+            }
             data-order-number=order.order_number.clone()
             aria-label=format!("Order {} for {}", order.order_number, place)
         >
@@ -259,17 +270,6 @@ fn all_day(list: &[KitchenOrder], kds: Kds) -> impl IntoView + use<> {
                 }}
             </ul>
         </aside>
-    }
-}
-
-/// Green, then amber after `WARN_AFTER_MIN`, then red after `LATE_AFTER_MIN`.
-fn age_class(seconds: i64) -> &'static str {
-    if seconds >= LATE_AFTER_MIN * 60 {
-        "ticket late"
-    } else if seconds >= WARN_AFTER_MIN * 60 {
-        "ticket warn"
-    } else {
-        "ticket"
     }
 }
 

@@ -1,6 +1,8 @@
 //! The pages: login, and a home shell per role that later screens fill in.
 
-use crate::api::{Login, Logout, SessionUser, current_user, home_path, list_staff};
+use crate::api::{
+    Login, Logout, SaveKitchenSettings, SessionUser, current_user, home_path, kitchen_settings, list_staff,
+};
 use crate::kitchen::KitchenDisplay;
 use crate::waiter::{Floor, OrderPad};
 use beerflow_core::domain::{Action, Role, allowed};
@@ -132,9 +134,40 @@ pub fn ManagerHome() -> impl IntoView {
             page=|u| view! {
                 <h1>"Manage"</h1>
                 <p class="lead">"Menu, stock, floor plan and staff of your venue."</p>
+                {allowed(u.role, Action::VenueWrite).then(|| view! { <KitchenSettings/> })}
                 {allowed(u.role, Action::UsersRead).then(|| view! { <Staff/> })}
             }.into_any()
         />
+    }
+}
+
+/// When kitchen tickets turn amber and red.
+#[component]
+fn KitchenSettings() -> impl IntoView {
+    let save = ServerAction::<SaveKitchenSettings>::new();
+    let current = Resource::new(move || save.version().get(), |_| kitchen_settings());
+    let error = move || save.value().get().and_then(|r| r.err()).map(|e| error_message(&e));
+    let saved = move || matches!(save.value().get(), Some(Ok(_))).then_some("Saved.");
+    view! {
+        <section class="card">
+            <h2>"Kitchen display"</h2>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let (warn, late) = current.await.unwrap_or((10, 20));
+                    view! {
+                        <ActionForm action=save attr:class="settings-form">
+                            <label for="warn_minutes">"Tickets turn amber after (minutes)"</label>
+                            <input id="warn_minutes" name="warn_minutes" type="number" min="1" max="240" value=warn required/>
+                            <label for="late_minutes">"Tickets turn red after (minutes)"</label>
+                            <input id="late_minutes" name="late_minutes" type="number" min="2" max="480" value=late required/>
+                            <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
+                            <p class="error" role="alert">{error}</p>
+                            <p class="saved" role="status">{saved}</p>
+                        </ActionForm>
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -236,3 +236,25 @@ test('screenshots of the waiter pad and the kitchen display at phone and wall si
   await waiterContext.close();
   await kitchenContext.close();
 });
+
+test('a manager sets when kitchen tickets turn amber and red', async ({ page, request }) => {
+  page.on('pageerror', (err) => { throw err; });
+  await signIn(page, 'manager@beerflow.demo');
+  await expect(page).toHaveURL(/\/manager$/);
+  await page.getByLabel('Tickets turn amber after (minutes)').fill('7');
+  await page.getByLabel('Tickets turn red after (minutes)').fill('14');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Saved.')).toBeVisible();
+  const manager = await token(request, 'manager@beerflow.demo');
+  const venue = await request.get(`/api/v1/venues/${VENUE}`, { headers: { Authorization: `Bearer ${manager}` } });
+  expect(await venue.json()).toMatchObject({ kds_warn_minutes: 7, kds_late_minutes: 14 });
+  // Red before amber is refused with the rule named, and nothing changes.
+  await page.getByLabel('Tickets turn red after (minutes)').fill('5');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('alert')).toContainText('kds_late_minutes');
+  const again = await request.get(`/api/v1/venues/${VENUE}`, { headers: { Authorization: `Bearer ${manager}` } });
+  expect(await again.json()).toMatchObject({ kds_warn_minutes: 7, kds_late_minutes: 14 });
+  await request.patch(`/api/v1/venues/${VENUE}`, {
+    headers: { Authorization: `Bearer ${manager}` }, data: { kds_warn_minutes: 10, kds_late_minutes: 20 },
+  });
+});

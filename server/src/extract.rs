@@ -159,6 +159,7 @@ macro_rules! permissions {
 
 permissions!(
     VenueRead,
+    VenueWrite,
     UsersManage,
     UsersRead,
     InventoryWrite,

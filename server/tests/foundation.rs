@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Backend, DEMO_PASSWORD, DEMO_VENUE, TestApp, TestDb, assert_error};
+use common::{Backend, DEMO_PASSWORD, DEMO_VENUE, TestApp, TestDb, assert_error, expect_ok};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -13,6 +13,7 @@ on_both_backends!(
     protected_endpoints_need_a_valid_token,
     repeated_failed_logins_are_throttled,
     a_user_reads_only_their_own_venue,
+    managers_set_the_kitchen_age_thresholds,
     admins_manage_users_and_other_roles_are_refused,
     new_users_are_validated_and_nothing_is_written_on_error,
     deactivated_users_can_no_longer_sign_in_or_use_their_token,
@@ -106,6 +107,39 @@ async fn a_user_reads_only_their_own_venue(backend: Backend) {
     assert_error(app.get(&format!("/api/v1/venues/{other}"), &token).await, 403, "not yours").await;
     assert_error(app.get("/api/v1/venues/not-a-uuid", &token).await, 400, "venue_id").await;
     assert_error(app.get("/api/v1/no-such-thing", &token).await, 404, "no such endpoint").await;
+}
+
+async fn managers_set_the_kitchen_age_thresholds(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let manager = app.token("manager").await;
+    let path = format!("/api/v1/venues/{DEMO_VENUE}");
+    let venue = expect_ok(app.get(&path, &manager).await).await;
+    assert_eq!((venue["kds_warn_minutes"].as_i64(), venue["kds_late_minutes"].as_i64()), (Some(10), Some(20)));
+
+    let changed =
+        expect_ok(app.patch(&path, &manager, &json!({"kds_warn_minutes": 8, "kds_late_minutes": 15})).await).await;
+    assert_eq!((changed["kds_warn_minutes"].as_i64(), changed["kds_late_minutes"].as_i64()), (Some(8), Some(15)));
+    // One field at a time keeps the other.
+    let changed = expect_ok(app.patch(&path, &manager, &json!({"kds_late_minutes": 25})).await).await;
+    assert_eq!((changed["kds_warn_minutes"].as_i64(), changed["kds_late_minutes"].as_i64()), (Some(8), Some(25)));
+
+    // Bad values name the field and change nothing.
+    for (body, field) in [
+        (json!({"kds_warn_minutes": 0}), "kds_warn_minutes"),
+        (json!({"kds_late_minutes": 1000}), "kds_late_minutes"),
+        (json!({"kds_warn_minutes": 30}), "kds_late_minutes"),
+        (json!({"kds_warn_minutes": 12, "kds_late_minutes": 12}), "kds_late_minutes"),
+        (json!({"colour": "red"}), "colour"),
+    ] {
+        assert_error(app.patch(&path, &manager, &body).await, 400, field).await;
+    }
+    // Waiters and the kitchen read the settings but do not change them.
+    for who in ["waiter1", "chef"] {
+        let token = app.token(who).await;
+        assert_error(app.patch(&path, &token, &json!({"kds_warn_minutes": 5})).await, 403, "").await;
+    }
+    let venue = expect_ok(app.get(&path, &manager).await).await;
+    assert_eq!((venue["kds_warn_minutes"].as_i64(), venue["kds_late_minutes"].as_i64()), (Some(8), Some(25)));
 }
 
 async fn admins_manage_users_and_other_roles_are_refused(backend: Backend) {

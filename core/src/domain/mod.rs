@@ -17,4 +17,4 @@ pub use permission::{Action, allowed};
 pub use quantity::{Money, Qty};
 pub use role::Role;
 pub use user::{NewUserRequest, User};
-pub use venue::Venue;
+pub use venue::{TicketAge, Venue, VenuePatch};

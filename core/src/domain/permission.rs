@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 pub enum Action {
     /// Read the venue itself (name, timezone, settings).
     VenueRead,
+    /// Change the venue's settings (the kitchen display's age thresholds).
+    VenueWrite,
     /// Create and deactivate the venue's users.
     UsersManage,
     /// List the venue's users.
@@ -37,8 +39,9 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::VenueRead,
+        Action::VenueWrite,
         Action::UsersManage,
         Action::UsersRead,
         Action::InventoryWrite,
@@ -62,7 +65,7 @@ pub fn allowed(role: Role, action: Action) -> bool {
         VenueRead | InventoryRead | TablesRead | OrdersRead => true,
         UsersManage => matches!(role, Admin),
         UsersRead => matches!(role, Admin | Manager),
-        InventoryWrite | TablesWrite | OrdersCancelStarted => match role {
+        VenueWrite | InventoryWrite | TablesWrite | OrdersCancelStarted => match role {
             Admin | Manager => true,
             Waiter | Kitchen => false,
         },
@@ -82,8 +85,9 @@ mod tests {
     use super::*;
 
     /// The contract's table, transcribed row by row: (action, admin, manager, waiter, kitchen).
-    const TABLE: [(Action, [bool; 4]); 13] = [
+    const TABLE: [(Action, [bool; 4]); 14] = [
         (Action::VenueRead, [true, true, true, true]),
+        (Action::VenueWrite, [true, true, false, false]),
         (Action::UsersManage, [true, false, false, false]),
         (Action::UsersRead, [true, true, false, false]),
         (Action::InventoryWrite, [true, true, false, false]),

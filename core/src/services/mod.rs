@@ -4,7 +4,7 @@
 use crate::AppError;
 use crate::auth::{LoginThrottle, TokenKeys, dummy_hash, hash_password, verify_password};
 use crate::domain::user::{MIN_PASSWORD_LEN, normalize_email};
-use crate::domain::{Action, NewUserRequest, Role, User, Venue, allowed};
+use crate::domain::{Action, NewUserRequest, Role, User, Venue, VenuePatch, allowed};
 use crate::store::{DynStore, NewUser, NewVenue, Page};
 use chrono::Utc;
 use serde::{Deserialize, Serialize};
@@ -144,6 +144,29 @@ impl Services {
     pub async fn get_venue(&self, actor: &User, venue_id: Uuid) -> Result<Venue, AppError> {
         authorize(actor, venue_id, Action::VenueRead)?;
         self.store.get_venue(venue_id).await?.ok_or_else(|| AppError::not_found(format!("venue {venue_id} not found")))
+    }
+
+    /// Changes the venue's settings (the kitchen display's age thresholds); managers and admins.
+    pub async fn update_venue(&self, actor: &User, venue_id: Uuid, patch: VenuePatch) -> Result<Venue, AppError> {
+        authorize(actor, venue_id, Action::VenueWrite)?;
+        let venue = self.get_venue(actor, venue_id).await?;
+        let warn = patch.kds_warn_minutes.unwrap_or(venue.kds_warn_minutes);
+        let late = patch.kds_late_minutes.unwrap_or(venue.kds_late_minutes);
+        if !(1..=240).contains(&warn) {
+            return Err(AppError::bad_request("kds_warn_minutes: must be between 1 and 240"));
+        }
+        if !(2..=480).contains(&late) {
+            return Err(AppError::bad_request("kds_late_minutes: must be between 2 and 480"));
+        }
+        if late <= warn {
+            return Err(AppError::bad_request(format!(
+                "kds_late_minutes: must be greater than kds_warn_minutes ({warn})"
+            )));
+        }
+        self.store
+            .update_venue_kitchen(venue_id, warn, late)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("venue {venue_id} not found")))
     }
 
     pub async fn list_users(&self, actor: &User, venue_id: Uuid, page: Page) -> Result<Vec<User>, AppError> {

@@ -124,6 +124,13 @@ pub trait Store: inventory::InventoryStore + orders::OrderStore + Send + Sync + 
 
     async fn create_venue(&self, venue: &NewVenue) -> Result<Venue, AppError>;
     async fn get_venue(&self, id: Uuid) -> Result<Option<Venue>, AppError>;
+    /// Sets the kitchen display's age thresholds; `None` when the venue does not exist.
+    async fn update_venue_kitchen(
+        &self,
+        id: Uuid,
+        warn_minutes: i32,
+        late_minutes: i32,
+    ) -> Result<Option<Venue>, AppError>;
 
     /// 409 when the e-mail is already taken; 404 when the venue does not exist.
     async fn create_user(&self, user: &NewUser) -> Result<User, AppError>;

@@ -81,12 +81,21 @@ struct VenueRow {
     id: Uuid,
     name: String,
     timezone: String,
+    kds_warn_minutes: i32,
+    kds_late_minutes: i32,
     created_at: DateTime<Utc>,
 }
 
 impl From<VenueRow> for Venue {
     fn from(r: VenueRow) -> Self {
-        Venue { id: r.id, name: r.name, timezone: r.timezone, created_at: r.created_at }
+        Venue {
+            id: r.id,
+            name: r.name,
+            timezone: r.timezone,
+            kds_warn_minutes: r.kds_warn_minutes,
+            kds_late_minutes: r.kds_late_minutes,
+            created_at: r.created_at,
+        }
     }
 }
 
@@ -181,10 +190,32 @@ impl Store for SqliteStore {
     }
 
     async fn get_venue(&self, id: Uuid) -> Result<Option<Venue>, AppError> {
-        let row: Option<VenueRow> = sqlx::query_as("SELECT id, name, timezone, created_at FROM venues WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<VenueRow> = sqlx::query_as(
+            "SELECT id, name, timezone, kds_warn_minutes, kds_late_minutes, created_at FROM venues WHERE id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(Venue::from))
+    }
+
+    async fn update_venue_kitchen(
+        &self,
+        id: Uuid,
+        warn_minutes: i32,
+        late_minutes: i32,
+    ) -> Result<Option<Venue>, AppError> {
+        let mut tx = self.begin_write().await?;
+        let row: Option<VenueRow> = sqlx::query_as(
+            "UPDATE venues SET kds_warn_minutes = ?2, kds_late_minutes = ?3 WHERE id = ?1 \
+             RETURNING id, name, timezone, kds_warn_minutes, kds_late_minutes, created_at",
+        )
+        .bind(id)
+        .bind(warn_minutes)
+        .bind(late_minutes)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(row.map(Venue::from))
     }
 
@@ -382,7 +413,7 @@ async fn insert_venue(
     let on_conflict = if ignore_existing { " ON CONFLICT (id) DO NOTHING" } else { "" };
     sqlx::query_as(&format!(
         "INSERT INTO venues (id, name, timezone, created_at) VALUES (?1, ?2, ?3, ?4){on_conflict} \
-         RETURNING id, name, timezone, created_at"
+         RETURNING id, name, timezone, kds_warn_minutes, kds_late_minutes, created_at"
     ))
     .bind(venue.id)
     .bind(&venue.name)

@@ -18,7 +18,7 @@ pub fn api() -> Router<AppState> {
         .route("/auth/login", post(auth::login))
         .route("/auth/me", get(auth::me))
         .route("/ws", get(crate::live::ws::ws))
-        .route("/venues/{venue_id}", get(venues::get_venue))
+        .route("/venues/{venue_id}", get(venues::get_venue).patch(venues::update_venue))
         .route("/venues/{venue_id}/users", get(venues::list_users).post(venues::create_user))
         .route("/venues/{venue_id}/users/{user_id}", delete(venues::deactivate_user))
         .route("/venues/{venue_id}/product-categories", get(inv::list_categories).post(inv::create_category))

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use beerflow_core::AppError;
-use beerflow_core::domain::{NewUserRequest, User, Venue};
+use beerflow_core::domain::{NewUserRequest, User, Venue, VenuePatch};
 use uuid::Uuid;
 
 pub async fn get_venue(
@@ -14,6 +14,14 @@ pub async fn get_venue(
     auth: Authorized<perm::VenueRead>,
 ) -> Result<Json<Venue>, AppError> {
     state.services.get_venue(&auth.user, auth.venue_id).await.map(Json)
+}
+
+pub async fn update_venue(
+    State(state): State<AppState>,
+    auth: Authorized<perm::VenueWrite>,
+    ApiJson(patch): ApiJson<VenuePatch>,
+) -> Result<Json<Venue>, AppError> {
+    state.services.update_venue(&auth.user, auth.venue_id, patch).await.map(Json)
 }
 
 pub async fn list_users(
