@@ -35,9 +35,12 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
     let act = ServerAction::<SetOrderStatus>::new();
     let board = Resource::new(move || (live.version.get(), act.version().get()), |_| kitchen_board());
     let (now, set_now) = signal(now_ms());
-    if let Ok(tick) = set_interval_with_handle(move || set_now.set(now_ms()), Duration::from_secs(1)) {
-        on_cleanup(move || tick.clear());
-    }
+    // The age timers tick in the browser only (effects do not run on the server).
+    Effect::new(move |_| {
+        if let Ok(tick) = set_interval_with_handle(move || set_now.set(now_ms()), Duration::from_secs(1)) {
+            on_cleanup(move || tick.clear());
+        }
+    });
     let kds = Kds {
         now,
         loaded_at: RwSignal::new(now_ms()),

@@ -136,10 +136,10 @@ mod browser {
             }
         });
         let (reopen, stop) = (open.clone(), close.clone());
-        let _ = window_event_listener(leptos::ev::offline, move |_| stop());
-        let _ = window_event_listener(leptos::ev::online, move |_| reopen());
+        let offline = window_event_listener(leptos::ev::offline, move |_| stop());
+        let online = window_event_listener(leptos::ev::online, move |_| reopen());
         let ping = send.clone();
-        let _ = set_interval_with_handle(
+        let heartbeat = set_interval_with_handle(
             move || {
                 if ready_state.get_untracked() != ConnectionReadyState::Open {
                     return;
@@ -152,7 +152,16 @@ mod browser {
                 }
             },
             PING_EVERY,
-        );
+        )
+        .ok();
+        // Leaving the page ends all of it (the hook closes its socket itself).
+        on_cleanup(move || {
+            offline.remove();
+            online.remove();
+            if let Some(h) = heartbeat {
+                h.clear();
+            }
+        });
         Signal::derive(move || joined.get() && ready_state.get() == ConnectionReadyState::Open)
     }
 }
