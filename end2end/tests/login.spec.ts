@@ -31,7 +31,8 @@ test.describe('signing in', () => {
     await signIn(page, 'chef@beerflow.demo');
     await expect(page).toHaveURL(/\/kitchen$/);
     await expect(page.getByRole('heading', { name: 'Kitchen display' })).toBeVisible();
-    await expect(page.getByRole('heading', { name: 'Preparing' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: /^Cooking/ })).toBeVisible();
+    await expect(page.locator('.connection.online')).toBeVisible();
   });
 
   test('a manager signs in, sees the staff and logs out', async ({ page }) => {
