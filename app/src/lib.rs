@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Leptos UI: pages rendered on the server and hydrated in the browser, and the server
 //! functions they call (thin wrappers over the core use cases).
 
