@@ -14,7 +14,8 @@ log "building server and WASM (debug)"
 cargo leptos build
 # Keep the binary cargo-leptos built for the browser tests: `cargo test` builds its own.
 E2E_BIN=$BEERFLOW_CACHE/e2e-beerflow
-cp "$CARGO_TARGET_DIR/debug/beerflow" "$E2E_BIN"
+# Copy then rename: a server left running from an interrupted run keeps the old file busy.
+cp "$CARGO_TARGET_DIR/debug/beerflow" "$E2E_BIN.tmp" && mv -f "$E2E_BIN.tmp" "$E2E_BIN"
 
 LOGS=$(mktemp -d)
 log "Rust tests (SQLite and PostgreSQL)"

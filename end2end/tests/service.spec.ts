@@ -258,3 +258,65 @@ test('a manager sets when kitchen tickets turn amber and red', async ({ page, re
     headers: { Authorization: `Bearer ${manager}` }, data: { kds_warn_minutes: 10, kds_late_minutes: 20 },
   });
 });
+
+test('the kitchen filters by station, counts what to cook and recalls the last bumped ticket', async ({ browser, request }) => {
+  const waiterToken = await token(request, 'waiter1@beerflow.demo');
+  const IPA = '00000000-0000-0000-0000-000000000403';
+  const send = async (product: string, quantity: number) => {
+    const created = await api(request, waiterToken, 'POST', '/orders', { items: [{ product_id: product, quantity }] });
+    expect(created.status).toBe(201);
+    expect((await api(request, waiterToken, 'PATCH', `/orders/${created.body.id}/status`, { status: 'confirmed' })).status).toBe(200);
+    return created.body.order_number as string;
+  };
+  const { waiterContext, kitchenContext, kitchen } = await contexts(browser);
+  const food = await send(FRIES, 3);
+  const beer = await send(IPA, 2);
+  await expect(ticketOf(kitchen, food)).toBeVisible();
+  await expect(ticketOf(kitchen, beer)).toBeVisible();
+
+  await kitchen.getByRole('button', { name: 'Bar', exact: true }).click();
+  await expect(kitchen.getByRole('button', { name: 'Bar', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(ticketOf(kitchen, beer)).toBeVisible();
+  await expect(ticketOf(kitchen, food)).toHaveCount(0);
+  await expect(kitchen.locator('.all-day')).toContainText('IPA 0.4 l');
+  await expect(kitchen.locator('.all-day')).not.toContainText('Fries');
+
+  await kitchen.getByRole('button', { name: 'Kitchen', exact: true }).click();
+  await expect(ticketOf(kitchen, food)).toBeVisible();
+  await expect(ticketOf(kitchen, beer)).toHaveCount(0);
+  await expect(kitchen.locator('.all-day')).not.toContainText('IPA');
+
+  await kitchen.getByRole('button', { name: 'All stations' }).click();
+  await ticketOf(kitchen, food, 'confirmed').getByRole('button', { name: 'Start' }).click();
+  await ticketOf(kitchen, food, 'preparing').getByRole('button', { name: 'Ready' }).click();
+  await expect(ticketOf(kitchen, food, 'ready')).toBeVisible();
+  await kitchen.getByRole('button', { name: 'Recall last' }).click();
+  const recalled = kitchen.getByRole('dialog', { name: 'Last bumped ticket' });
+  await expect(recalled).toContainText(`#${food}`);
+  await expect(recalled).toContainText(/3×\s*Fries/);
+  await waiterContext.close();
+  await kitchenContext.close();
+});
+
+test('the floor tells the waiter, live, which orders are ready to serve', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const waiterToken = await token(request, 'waiter1@beerflow.demo');
+  const chef = await token(request, 'chef@beerflow.demo');
+  const table = await newTable(request, manager);
+  const { waiterContext, kitchenContext, waiter } = await contexts(browser);
+  await expect(waiter.locator('.connection.online')).toBeVisible();
+  const created = await api(request, waiterToken, 'POST', '/orders', { table_id: table.id, items: [{ product_id: FRIES, quantity: 1 }] });
+  expect(created.status).toBe(201);
+  // The table turns occupied on the floor without a reload.
+  await expect(waiter.getByRole('link', { name: new RegExp(`^${table.name}\\b`) })).toHaveAttribute('data-status', 'occupied');
+  for (const [who, status] of [[waiterToken, 'confirmed'], [chef, 'preparing'], [chef, 'ready']]) {
+    expect((await api(request, who, 'PATCH', `/orders/${created.body.id}/status`, { status })).status).toBe(200);
+  }
+  const banner = waiter.getByRole('status', { name: 'Ready to serve' });
+  await expect(banner).toContainText(`#${created.body.order_number} · ${table.name}`);
+  await banner.getByRole('link', { name: `#${created.body.order_number} · ${table.name}` }).click();
+  await expect(waiter).toHaveURL(new RegExp(`/waiter/table/${table.id}$`));
+  await expect(waiter.locator(`.order-card[data-order-number="${created.body.order_number}"] .ready-notice`)).toBeVisible();
+  await waiterContext.close();
+  await kitchenContext.close();
+});
