@@ -320,3 +320,47 @@ test('the floor tells the waiter, live, which orders are ready to serve', async 
   await waiterContext.close();
   await kitchenContext.close();
 });
+
+test('the kitchen display keeps its memory flat as hundreds of tickets come and go', async ({ browser, request }) => {
+  const waiterToken = await token(request, 'waiter1@beerflow.demo');
+  const chef = await token(request, 'chef@beerflow.demo');
+  const manager = await token(request, 'manager@beerflow.demo');
+  const { waiterContext, kitchenContext, kitchen } = await contexts(browser);
+  const cdp = await kitchenContext.newCDPSession(kitchen);
+  // Each cycle: a ticket arrives, is started, and is cancelled (four venue events, a refetch each).
+  const cycles = async (n: number) => {
+    let last = '';
+    for (let i = 0; i < n; i++) {
+      const created = await api(request, waiterToken, 'POST', '/orders', { items: [{ product_id: FRIES, quantity: 1 }] });
+      expect(created.status).toBe(201);
+      const id = created.body.id;
+      for (const [who, status] of [[waiterToken, 'confirmed'], [chef, 'preparing'], [manager, 'cancelled']]) {
+        expect((await api(request, who, 'PATCH', `/orders/${id}/status`, { status, reason: 'memory test' })).status).toBe(200);
+      }
+      last = created.body.order_number;
+    }
+    // Settled: the last ticket came and went.
+    await expect(ticketOf(kitchen, last)).toHaveCount(0);
+    await kitchen.waitForTimeout(1000);
+  };
+  const measure = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    const counters = await cdp.send('Memory.getDOMCounters');
+    // The app's Rust state lives in the WASM linear memory (the module is the page's own).
+    const wasm = await kitchen.evaluate(async () => (await import('/pkg/beerflow.js' as string)).wasm_memory_bytes());
+    return { heap, wasm, nodes: counters.nodes, listeners: counters.jsEventListeners };
+  };
+  await cycles(20);
+  const before = await measure();
+  await cycles(150);
+  const after = await measure();
+  console.log(`kitchen display after 20 and 170 cycles: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+  expect(after.heap - before.heap, 'JS heap growth over 600 events').toBeLessThan(1_000_000);
+  expect(after.wasm, 'WASM memory').toBeGreaterThan(0);
+  expect(after.wasm - before.wasm, 'WASM memory growth over 600 events').toBeLessThan(1_000_000);
+  expect(after.listeners - before.listeners, 'event listeners').toBeLessThanOrEqual(0);
+  expect(after.nodes - before.nodes, 'DOM nodes').toBeLessThan(200);
+  await waiterContext.close();
+  await kitchenContext.close();
+});
