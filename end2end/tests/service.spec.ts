@@ -364,3 +364,27 @@ test('the kitchen display keeps its memory flat as hundreds of tickets come and 
   await waiterContext.close();
   await kitchenContext.close();
 });
+
+test('a takeaway order from the pad, found by search, carries its note to the kitchen', async ({ browser }) => {
+  const { waiterContext, kitchenContext, waiter, kitchen } = await contexts(browser);
+  await expect(waiter.locator('.connection.online')).toBeVisible();
+  await waiter.getByRole('link', { name: /^Takeaway/ }).click();
+  await expect(waiter).toHaveURL(/\/waiter\/table\/takeaway$/);
+  await expect(waiter.getByRole('heading', { name: 'Takeaway', level: 1 })).toBeVisible();
+  await waiter.getByPlaceholder('Search dishes').fill('lag');
+  await expect(waiter.getByRole('button', { name: /^Add Lager/ })).toBeVisible();
+  await expect(waiter.getByRole('button', { name: /^Add Burger/ })).toBeHidden();
+  await waiter.getByRole('button', { name: /^Add Lager/ }).click();
+  await waiter.getByLabel('Note').fill('no foam');
+  await waiter.getByLabel('Note').press('Tab');
+  await waiter.getByRole('button', { name: 'Send to kitchen' }).click();
+  await expect(waiter.locator('.pad-line')).toHaveCount(0);
+  const card = waiter.locator('.order-card').first();
+  await expect(card).toContainText('Sent');
+  const number = (await card.getAttribute('data-order-number'))!;
+  const ticket = ticketOf(kitchen, number, 'confirmed');
+  await expect(ticket).toContainText('Takeaway');
+  await expect(ticket.locator('.item-note')).toHaveText('no foam');
+  await waiterContext.close();
+  await kitchenContext.close();
+});
