@@ -16,31 +16,10 @@ cargo leptos build --release
 cargo build --release -p beerflow-load --bin beerflow-ws-load
 # Each client is a socket on both ends of the loopback.
 ulimit -n "$(ulimit -Hn)"
-WORK=$(mktemp -d)
 case "$BACKEND" in
-  sqlite) DB="sqlite://$WORK/bench.db" ;;
-  postgres)
-    ensure_postgres
-    NAME="beerflow_wsbench_$$"
-    psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $NAME"
-    DB="postgres://postgres@127.0.0.1:5432/$NAME" ;;
+  sqlite|postgres) ;;
   *) echo "usage: $0 sqlite|postgres [CLIENTS] [ORDERS] [RATE]" >&2; exit 2 ;;
 esac
-"$CARGO_TARGET_DIR/release/beerflow" serve --demo --addr 127.0.0.1:0 --database-url "$DB" >"$WORK/server.log" 2>&1 &
-PID=$!
-cleanup() {
-  kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true
-  [ "$BACKEND" = postgres ] && psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $NAME WITH (FORCE)"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-URL=
-for _ in $(seq 1 120); do
-  URL=$(grep -o 'listening on http://[0-9.:]*' "$WORK/server.log" | head -n1 | sed 's/listening on //') || true
-  [ -n "$URL" ] && break
-  sleep 0.5
-done
-[ -n "$URL" ] || { cat "$WORK/server.log"; exit 1; }
-echo "== $BACKEND, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-"$CARGO_TARGET_DIR/release/beerflow-ws-load" --base-url "$URL" --server-pid "$PID" \
+start_bench_server "$BACKEND"
+"$CARGO_TARGET_DIR/release/beerflow-ws-load" --base-url "$BENCH_URL" --server-pid "$BENCH_PID" \
   --clients "$CLIENTS" --orders "$ORDERS" --rate "$RATE"

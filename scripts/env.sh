@@ -101,6 +101,47 @@ ensure_postgres() {
   exit 1
 }
 
+# Prints the address a server started with `--addr 127.0.0.1:0` (process $2, logging to $1)
+# announces once it listens; fails showing its log if it exits or does not start in a minute.
+server_address() {
+  local addr=
+  for _ in $(seq 1 120); do
+    addr=$(grep -o 'listening on http://[0-9.:]*' "$1" | head -n1 | sed 's/listening on //') || true
+    [ -n "$addr" ] && { echo "$addr"; return 0; }
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "the server did not start:" >&2; cat "$1" >&2; return 1
+}
+
+# For the benchmarks: starts the release server with the demo data on a fresh database of
+# backend $1 (sqlite or postgres), stopped and dropped on exit. Sets BENCH_URL, BENCH_PID and,
+# for PostgreSQL, BENCH_DB (the database's name).
+start_bench_server() {
+  BENCH_WORK=$(mktemp -d)
+  BENCH_DB=
+  local url
+  case "$1" in
+    sqlite) url="sqlite://$BENCH_WORK/bench.db" ;;
+    postgres)
+      ensure_postgres
+      BENCH_DB="beerflow_bench_$$"
+      psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $BENCH_DB"
+      url="postgres://postgres@127.0.0.1:5432/$BENCH_DB" ;;
+  esac
+  "$CARGO_TARGET_DIR/release/beerflow" serve --demo --addr 127.0.0.1:0 --database-url "$url" >"$BENCH_WORK/server.log" 2>&1 &
+  BENCH_PID=$!
+  trap stop_bench_server EXIT
+  BENCH_URL=$(server_address "$BENCH_WORK/server.log" "$BENCH_PID")
+  echo "== $1, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+}
+
+stop_bench_server() {
+  kill "$BENCH_PID" 2>/dev/null || true; wait "$BENCH_PID" 2>/dev/null || true
+  if [ -n "$BENCH_DB" ]; then psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)"; fi
+  rm -rf "$BENCH_WORK"
+}
+
 # Cargo names the artifacts of workspace crates the same in every checkout, and a checkout whose
 # files did not change since *its* last build looks fresh even when another checkout built into
 # the shared target directory meanwhile. So when the target directory was last used by another

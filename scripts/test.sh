@@ -38,22 +38,11 @@ start_server() {
   "$E2E_BIN" serve --demo --addr 127.0.0.1:0 --database-url "$2" >"$E2E_DIR/$1.log" 2>&1 &
   SERVER_PIDS+=($!)
 }
-# Prints the address the server of log $1 (process $2) listens on, once it does.
-server_address() {
-  local addr=
-  for _ in $(seq 1 120); do
-    addr=$(grep -o 'listening on http://[0-9.:]*' "$E2E_DIR/$1.log" | head -n1 | sed 's/listening on //') || true
-    [ -n "$addr" ] && { echo "$addr"; return 0; }
-    kill -0 "$2" 2>/dev/null || break
-    sleep 0.5
-  done
-  echo "the $1 server did not start" >&2; cat "$E2E_DIR/$1.log" >&2; return 1
-}
 createdb -h 127.0.0.1 -U postgres "$E2E_PG_DB"
 start_server sqlite "sqlite://$E2E_DIR/e2e.db"
 start_server postgres "postgres://postgres@127.0.0.1:5432/$E2E_PG_DB"
-URL=$(server_address sqlite "${SERVER_PIDS[0]}")
-PG_URL=$(server_address postgres "${SERVER_PIDS[1]}")
+URL=$(server_address "$E2E_DIR/sqlite.log" "${SERVER_PIDS[0]}")
+PG_URL=$(server_address "$E2E_DIR/postgres.log" "${SERVER_PIDS[1]}")
 cd end2end
 BEERFLOW_E2E_URL_SQLITE="$URL" BEERFLOW_E2E_URL_POSTGRES="$PG_URL" npx playwright test 2>&1 | tee "$LOGS/e2e.log" \
   || { for f in "$E2E_DIR"/*.log; do echo "--- $f"; tail -50 "$f"; done; exit 1; }

@@ -80,7 +80,6 @@ pub struct MenuProduct {
     pub id: Uuid,
     pub name: String,
     pub category: String,
-    pub station: String,
     pub price: String,
     /// Tracked stock cannot cover one more portion.
     pub sold_out: bool,
@@ -141,17 +140,15 @@ pub async fn set_order_status(order_id: Uuid, status: OrderStatus) -> Result<Ord
         .map_err(ssr::fail)
 }
 
-/// The venue's tables, by area and name.
+/// The venue's tables, by area and name (the store's order).
 #[server]
 pub async fn floor() -> Result<Vec<Table>, ServerFnError> {
     use beerflow_core::store::{Page, orders::TableFilter};
     let (services, user) = ssr::context().await?;
-    let mut tables = services
+    services
         .list_tables(&user, user.venue_id, TableFilter::default(), Page { limit: 1000, offset: 0 })
         .await
-        .map_err(ssr::fail)?;
-    tables.sort_by(|a, b| (&a.area, &a.name).cmp(&(&b.area, &b.name)));
-    Ok(tables)
+        .map_err(ssr::fail)
 }
 
 /// The active menu, by category, each dish marked when its stock cannot cover one more portion.
@@ -167,19 +164,17 @@ pub async fn menu() -> Result<Vec<MenuProduct>, ServerFnError> {
     let products = services.list_products(&user, user.venue_id, filter, page).await.map_err(ssr::fail)?;
     let stock = services.stock_summary(&user, user.venue_id, None).await.map_err(ssr::fail)?;
     let on_hand: HashMap<Uuid, Qty> = stock.products.iter().map(|p| (p.product_id, p.qty_on_hand)).collect();
-    let category: HashMap<Uuid, (i32, &str, &str)> =
-        categories.iter().map(|c| (c.id, (c.sort_order, c.name.as_str(), c.station.as_str()))).collect();
+    let category: HashMap<Uuid, (i32, &str)> =
+        categories.iter().map(|c| (c.id, (c.sort_order, c.name.as_str()))).collect();
     let mut menu: Vec<(i32, MenuProduct)> = products
         .iter()
         .map(|p| {
-            let (order, name, station) =
-                p.category_id.and_then(|id| category.get(&id).copied()).unwrap_or((i32::MAX, "Other", "kitchen"));
+            let (order, name) = p.category_id.and_then(|id| category.get(&id).copied()).unwrap_or((i32::MAX, "Other"));
             let sold_out = p.track_stock && on_hand.get(&p.id).copied().unwrap_or(Qty::ZERO) < Qty::whole(1);
             let item = MenuProduct {
                 id: p.id,
                 name: p.name.clone(),
                 category: name.to_owned(),
-                station: station.to_owned(),
                 price: format!("{:.2}", p.price.to_f64()),
                 sold_out,
             };
@@ -196,14 +191,10 @@ pub async fn open_orders(table_id: Option<Uuid>) -> Result<Vec<Order>, ServerFnE
     use OrderStatus::*;
     use beerflow_core::store::{Page, orders::OrderFilter};
     let (services, user) = ssr::context().await?;
-    let filter = OrderFilter { statuses: vec![Draft, Confirmed, Preparing, Ready, Served], table_id, since: None };
-    let mut orders =
-        services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await.map_err(ssr::fail)?;
-    if table_id.is_none() {
-        orders.retain(|o| o.table_id.is_none());
-    }
-    orders.sort_by(|a, b| b.created_at.cmp(&a.created_at));
-    Ok(orders)
+    let statuses = vec![Draft, Confirmed, Preparing, Ready, Served];
+    let filter = OrderFilter { statuses, table_id, without_table: table_id.is_none(), since: None };
+    // The store lists newest first.
+    services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await.map_err(ssr::fail)
 }
 
 /// Sends an order to the kitchen in one tap: creates it and confirms it. `key` is the pad's
@@ -247,10 +238,10 @@ pub async fn send_order(table_id: Option<Uuid>, lines: Vec<PadLine>, key: String
 pub async fn ready_orders() -> Result<Vec<Order>, ServerFnError> {
     use beerflow_core::store::{Page, orders::OrderFilter};
     let (services, user) = ssr::context().await?;
-    let filter = OrderFilter { statuses: vec![OrderStatus::Ready], table_id: None, since: None };
+    let filter = OrderFilter { statuses: vec![OrderStatus::Ready], ..Default::default() };
     let mut orders =
         services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await.map_err(ssr::fail)?;
-    orders.sort_by(|a, b| a.ready_at.cmp(&b.ready_at));
+    orders.sort_by_key(|o| o.ready_at);
     Ok(orders)
 }
 

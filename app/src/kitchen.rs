@@ -49,10 +49,11 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
         last_bumped: RwSignal::new(None),
         thresholds: RwSignal::new((10, 20)),
     };
+    // Ages count from when the tickets arrived in the browser (the thresholds are taken where
+    // the board is rendered, on the server too).
     Effect::new(move |_| {
-        if let Some(Ok(b)) = board.get() {
+        if let Some(Ok(_)) = board.get() {
             kds.loaded_at.set(now_ms());
-            kds.thresholds.set((b.warn_minutes, b.late_minutes));
         }
     });
     let sound = RwSignal::new(false);

@@ -30,6 +30,8 @@ pub struct OrderFilter {
     /// Any of these statuses; empty means all.
     pub statuses: Vec<OrderStatus>,
     pub table_id: Option<Uuid>,
+    /// Only orders without a table (takeaway).
+    pub without_table: bool,
     /// Created at or after.
     pub since: Option<DateTime<Utc>>,
 }
@@ -1000,8 +1002,9 @@ macro_rules! impl_order_store {
                     let list: Vec<String> = f.statuses.iter().map(|s| format!("'{}'", s.as_str())).collect();
                     format!(" AND o.status IN ({})", list.join(", "))
                 };
+                let without_table = if f.without_table { " AND o.table_id IS NULL" } else { "" };
                 let query = render(&format!(
-                    "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.venue_id = $1{statuses} \
+                    "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.venue_id = $1{statuses}{without_table} \
                      AND ($2 IS NULL OR o.table_id = $2) AND ($3 IS NULL OR o.created_at >= $3) \
                      ORDER BY o.created_at DESC, o.id DESC LIMIT $4 OFFSET $5"), PG);
                 let mut conn = self.pool.acquire().await?;

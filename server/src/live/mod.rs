@@ -242,21 +242,11 @@ impl Session {
                     self.joined = Some(Joined { venue_id: join.venue_id, rx, sent: latest });
                     return Ok(send(t, Outgoing::Answer("resync_required", data)).await);
                 }
-                sent = last_seq;
-                loop {
-                    let page = services.store.list_events(join.venue_id, sent, REPLAY_PAGE).await?;
-                    let n = page.len();
-                    for e in page {
-                        let seq = e.seq;
-                        if let Next::Stop(ending) = send(t, Outgoing::Event(LiveEvent::new(e))).await {
-                            return Ok(Next::Stop(ending));
-                        }
-                        sent = seq;
-                    }
-                    if (n as i64) < REPLAY_PAGE {
-                        break;
-                    }
-                }
+                sent = match replay(&services, t, join.venue_id, last_seq, None).await {
+                    Ok(sent) => sent,
+                    Err(Replay::Client(ending)) => return Ok(Next::Stop(ending)),
+                    Err(Replay::Store(e)) => return Err(e),
+                };
             }
             self.joined = Some(Joined { venue_id: join.venue_id, rx, sent });
             Ok(Next::Continue)
@@ -282,26 +272,18 @@ impl Session {
             }
             Ok(e) => {
                 // A gap (should not happen): fill it from the log, the source of truth.
-                let venue = joined.venue_id;
-                let mut sent = joined.sent;
                 let upto = e.record.seq;
-                while sent < upto {
-                    let page = match self.services.store.list_events(venue, sent, REPLAY_PAGE).await {
-                        Ok(p) if !p.is_empty() => p,
-                        _ => return Next::Stop(Ending::Closed),
-                    };
-                    for ev in page.into_iter().take_while(|ev| ev.seq <= upto) {
-                        let seq = ev.seq;
-                        if let Next::Stop(ending) = send(t, Outgoing::Event(LiveEvent::new(ev))).await {
-                            return Next::Stop(ending);
+                match replay(&self.services, t, joined.venue_id, joined.sent, Some(upto)).await {
+                    Ok(sent) if sent >= upto => {
+                        if let Some(j) = self.joined.as_mut() {
+                            j.sent = sent;
                         }
-                        sent = seq;
+                        Next::Continue
                     }
+                    // The log lacks what was broadcast, or cannot be read: the client reconnects.
+                    Ok(_) | Err(Replay::Store(_)) => Next::Stop(Ending::Closed),
+                    Err(Replay::Client(ending)) => Next::Stop(ending),
                 }
-                if let Some(j) = self.joined.as_mut() {
-                    j.sent = sent;
-                }
-                Next::Continue
             }
             // Too slow: the client resumes with `last_seq` after reconnecting.
             Err(broadcast::error::RecvError::Lagged(_)) => {
@@ -310,6 +292,43 @@ impl Session {
                 Next::Stop(Ending::Lagged)
             }
             Err(broadcast::error::RecvError::Closed) => Next::Stop(Ending::Closed),
+        }
+    }
+}
+
+/// Why a replay from the event log stopped short.
+enum Replay {
+    /// The client went away or fell behind.
+    Client(Ending),
+    /// The log could not be read.
+    Store(AppError),
+}
+
+/// Sends the venue's logged events after `after` (up to `upto`, if given), in order, page by
+/// page; returns the last `seq` sent.
+async fn replay(
+    services: &SharedServices,
+    t: &mut impl Transport,
+    venue: Uuid,
+    after: i64,
+    upto: Option<i64>,
+) -> Result<i64, Replay> {
+    let mut sent = after;
+    loop {
+        let page = services.store.list_events(venue, sent, REPLAY_PAGE).await.map_err(Replay::Store)?;
+        let full = page.len() as i64 == REPLAY_PAGE;
+        for e in page {
+            if upto.is_some_and(|upto| e.seq > upto) {
+                return Ok(sent);
+            }
+            let seq = e.seq;
+            if let Next::Stop(ending) = send(t, Outgoing::Event(LiveEvent::new(e))).await {
+                return Err(Replay::Client(ending));
+            }
+            sent = seq;
+        }
+        if !full || upto.is_some_and(|upto| sent >= upto) {
+            return Ok(sent);
         }
     }
 }
