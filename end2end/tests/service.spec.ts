@@ -200,8 +200,11 @@ test('the same tap retried creates one order', async ({ browser, request }) => {
   });
   await waiter.getByRole('button', { name: /^Add Cola/ }).click();
   await waiter.getByRole('button', { name: 'Send to kitchen' }).click();
+  // The live feed may show the order after the first delivery: wait until the network has made
+  // both, then the pad shows one order, and only one exists.
+  await expect.poll(() => deliveries).toBe(2);
+  await expect(waiter.locator('.pad-line')).toHaveCount(0);
   await expect(waiter.locator('.order-card')).toHaveCount(1);
-  expect(deliveries).toBe(2);
   const orders = await api(request, manager, 'GET', `/orders?table_id=${table.id}`);
   expect(orders.body).toHaveLength(1);
   expect(orders.body[0].status).toBe('confirmed');
@@ -322,6 +325,9 @@ test('the floor tells the waiter, live, which orders are ready to serve', async 
 });
 
 test('the kitchen display keeps its memory flat as hundreds of tickets come and go', async ({ browser, request }) => {
+  // 680 API requests against a debug build on a shared 2-core machine: time is measured in the
+  // benchmarks, not here; this only bounds a hang.
+  test.setTimeout(300_000);
   const waiterToken = await token(request, 'waiter1@beerflow.demo');
   const chef = await token(request, 'chef@beerflow.demo');
   const manager = await token(request, 'manager@beerflow.demo');
