@@ -143,7 +143,7 @@ pub async fn set_order_status(order_id: Uuid, status: OrderStatus) -> Result<Ord
 /// The venue's tables, by area and name (the store's order).
 #[server]
 pub async fn floor() -> Result<Vec<Table>, ServerFnError> {
-    use beerflow_core::store::{Page, orders::TableFilter};
+    use beerflow_core::store::{Page, tables::TableFilter};
     let (services, user) = ssr::context().await?;
     services
         .list_tables(&user, user.venue_id, TableFilter::default(), Page { limit: 1000, offset: 0 })

@@ -13,10 +13,10 @@ use uuid::Uuid;
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| {
-        tracing::error!(error = %e, "password hashing failed");
-        AppError::Internal
-    })
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::internal(format!("password hashing failed: {e}")))
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -64,10 +64,8 @@ impl TokenKeys {
             iat: now,
             exp: now + self.ttl.as_secs() as i64,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| {
-            tracing::error!(error = %e, "token encoding failed");
-            AppError::Internal
-        })
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .map_err(|e| AppError::internal(format!("token encoding failed: {e}")))
     }
 
     /// The claims of a valid, unexpired token; 401 naming the problem otherwise.

@@ -1,12 +1,21 @@
 //! The one error type of every use case; the HTTP layer turns it into the contract's error body.
 
+use crate::domain::stock::Shortfall;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
+
+fn shortfalls(list: &[Shortfall]) -> String {
+    list.iter().map(Shortfall::to_string).collect::<Vec<_>>().join("; ")
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
+    /// An order cannot be served: the stock of these products does not cover it (a 400 whose
+    /// message contains `insufficient`, as the contract says).
+    #[error("insufficient stock: {}", shortfalls(.0))]
+    InsufficientStock(Vec<Shortfall>),
     #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]
@@ -29,7 +38,7 @@ pub enum AppError {
 impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
-            AppError::BadRequest(_) => 400,
+            AppError::BadRequest(_) | AppError::InsufficientStock(_) => 400,
             AppError::Unauthorized(_) => 401,
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
@@ -44,7 +53,7 @@ impl AppError {
     /// The contract's machine-readable `error` field.
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::BadRequest(_) => "bad_request",
+            AppError::BadRequest(_) | AppError::InsufficientStock(_) => "bad_request",
             AppError::Unauthorized(_) => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
@@ -67,6 +76,21 @@ impl AppError {
     }
     pub fn forbidden(msg: impl Into<String>) -> Self {
         AppError::Forbidden(msg.into())
+    }
+
+    /// Something broke that the client cannot fix: `context` (what was being done, what went
+    /// wrong) is logged here, and the client only learns that it was an internal error. Every
+    /// `Internal` is made here, so none goes unlogged.
+    #[track_caller]
+    pub fn internal(context: impl std::fmt::Display) -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            let at = std::panic::Location::caller();
+            tracing::error!(at = %format_args!("{}:{}", at.file(), at.line()), "internal error: {context}");
+        }
+        #[cfg(not(feature = "ssr"))]
+        let _ = context;
+        AppError::Internal
     }
 }
 
@@ -95,13 +119,14 @@ impl axum::response::IntoResponse for AppError {
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
+    #[track_caller]
     fn from(e: sqlx::Error) -> Self {
-        tracing::error!(error = %e, "database error");
         match e {
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                tracing::error!(error = %e, "database unavailable");
                 AppError::Unavailable("the database is unavailable, try again".into())
             }
-            _ => AppError::Internal,
+            _ => AppError::internal(format_args!("database error: {e}")),
         }
     }
 }

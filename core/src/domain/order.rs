@@ -125,6 +125,55 @@ impl From<&Allocation> for ItemAllocation {
     }
 }
 
+/// A lot's part of a product's FEFO plan, with what a unit of that lot cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CostedAllocation {
+    pub allocation: ItemAllocation,
+    pub cost_per_unit: Option<Money>,
+}
+
+/// What one order line drew when its order was served: the lots, in FEFO order, and their cost.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineShare {
+    pub allocations: Vec<ItemAllocation>,
+    pub cost: Money,
+}
+
+/// Hands a product's FEFO plan out to the order's lines of that product (their quantities, in
+/// line order): each line takes what it needs from the lots in plan order, spilling over to the
+/// next lot. Each lot's share is costed at the lot's cost per unit, else at `product_cost`, else
+/// at nothing. The plan is sufficient (it covers the lines' total); a line it does not cover is
+/// left short.
+pub fn share_among_lines(lines: &[Qty], plan: &[CostedAllocation], product_cost: Option<Money>) -> Vec<LineShare> {
+    let mut lots = plan.iter().map(|c| (c, c.allocation.quantity)).peekable();
+    lines
+        .iter()
+        .map(|&quantity| {
+            let mut share = LineShare::default();
+            let mut need = quantity;
+            while need.is_positive() {
+                let Some((lot, left)) = lots.peek_mut() else { break };
+                let take = (*left).min(need);
+                if take.is_positive() {
+                    let a = &lot.allocation;
+                    share.allocations.push(ItemAllocation {
+                        lot_id: a.lot_id,
+                        lot_code: a.lot_code.clone(),
+                        quantity: take,
+                    });
+                    share.cost += line_total(take, lot.cost_per_unit.or(product_cost).unwrap_or(Money::ZERO));
+                }
+                *left -= take;
+                need -= take;
+                if !left.is_positive() {
+                    lots.next();
+                }
+            }
+            share
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderItem {
     pub id: Uuid,
@@ -262,6 +311,79 @@ mod tests {
             }
         }
         assert_eq!(checked, 7 * 7 * 4);
+    }
+
+    fn costed(id: u128, qty: i64, cost: Option<i64>) -> CostedAllocation {
+        CostedAllocation {
+            allocation: ItemAllocation {
+                lot_id: Uuid::from_u128(id),
+                lot_code: format!("L{id}"),
+                quantity: Qty::from_raw(qty),
+            },
+            cost_per_unit: cost.map(Money::from_raw),
+        }
+    }
+
+    #[test]
+    fn lines_take_their_lots_in_plan_order_and_are_costed_per_lot() {
+        // Two lines of 3 and 4 portions over lots of 5 (at 1.00) and 5 (no cost: the product's 2.00).
+        let plan = [costed(1, 5000, Some(100)), costed(2, 5000, None)];
+        let shares = share_among_lines(&[Qty::whole(3), Qty::whole(4)], &plan, Some(Money::from_raw(200)));
+        let lots =
+            |s: &LineShare| s.allocations.iter().map(|a| (a.lot_id.as_u128(), a.quantity.raw())).collect::<Vec<_>>();
+        assert_eq!(lots(&shares[0]), [(1, 3000)]);
+        assert_eq!(shares[0].cost, Money::from_raw(300));
+        assert_eq!(lots(&shares[1]), [(1, 2000), (2, 2000)]);
+        assert_eq!(shares[1].cost, Money::from_raw(200 + 400));
+        // Without any cost the line costs nothing.
+        let free = share_among_lines(&[Qty::whole(1)], &[costed(3, 1000, None)], None);
+        assert_eq!(free[0].cost, Money::ZERO);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn shares_add_up_to_the_lines_and_to_the_plan(
+            lines in proptest::collection::vec(1i64..20_000, 1..8),
+            cuts in proptest::collection::vec(1i64..30_000, 0..10),
+            costs in proptest::collection::vec(proptest::option::of(0i64..5_000), 10),
+            product_cost in proptest::option::of(0i64..5_000),
+        ) {
+            // A sufficient plan: lots whose sizes add up to the lines' total.
+            let total: i64 = lines.iter().sum();
+            let mut sizes = Vec::new();
+            let mut left = total;
+            for c in cuts {
+                if left == 0 { break }
+                let take = c.min(left);
+                sizes.push(take);
+                left -= take;
+            }
+            if left > 0 { sizes.push(left) }
+            let plan: Vec<CostedAllocation> =
+                sizes.iter().enumerate().map(|(i, q)| costed(i as u128 + 1, *q, costs[i % costs.len()])).collect();
+            let quantities: Vec<Qty> = lines.iter().map(|q| Qty::from_raw(*q)).collect();
+            let shares = share_among_lines(&quantities, &plan, product_cost.map(Money::from_raw));
+            proptest::prop_assert_eq!(shares.len(), lines.len());
+            for (share, want) in shares.iter().zip(&lines) {
+                let got: i64 = share.allocations.iter().map(|a| a.quantity.raw()).sum();
+                proptest::prop_assert_eq!(got, *want, "a line gets exactly its quantity");
+                let cost: i64 = share.allocations.iter().map(|a| {
+                    let lot = plan.iter().find(|c| c.allocation.lot_id == a.lot_id).unwrap();
+                    line_total(a.quantity, lot.cost_per_unit.or(product_cost.map(Money::from_raw)).unwrap_or(Money::ZERO)).raw()
+                }).sum();
+                proptest::prop_assert_eq!(share.cost.raw(), cost, "costed lot by lot");
+            }
+            // Read in line order, the shares walk the plan's lots in order and use each fully.
+            let mut walked: Vec<(u128, i64)> = Vec::new();
+            for a in shares.iter().flat_map(|s| &s.allocations) {
+                match walked.last_mut() {
+                    Some((id, q)) if *id == a.lot_id.as_u128() => *q += a.quantity.raw(),
+                    _ => walked.push((a.lot_id.as_u128(), a.quantity.raw())),
+                }
+            }
+            let planned: Vec<(u128, i64)> = plan.iter().map(|c| (c.allocation.lot_id.as_u128(), c.allocation.quantity.raw())).collect();
+            proptest::prop_assert_eq!(walked, planned);
+        }
     }
 
     #[test]

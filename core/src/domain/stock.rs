@@ -69,6 +69,36 @@ pub struct StockSummary {
     pub expired_lots: Vec<SummaryLot>,
 }
 
+/// A product an order could not be served of: what its lines asked for and the usable stock.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shortfall {
+    pub product_id: Uuid,
+    pub product_name: String,
+    pub requested: Qty,
+    pub available: Qty,
+    pub unit: Unit,
+}
+
+impl std::fmt::Display for Shortfall {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let unit = self.unit.as_str();
+        write!(f, "`{}` requested {} {unit}, available {} {unit}", self.product_name, self.requested, self.available)
+    }
+}
+
+/// Below its minimum: less on hand than the product's `min_stock` (never without one).
+pub fn is_below_minimum(on_hand: Qty, min_stock: Option<Qty>) -> bool {
+    min_stock.is_some_and(|min| on_hand < min)
+}
+
+/// The low-stock alert of a serve: `Some(what is left)` when taking `taken` from `on_hand` takes
+/// the product from at or above its minimum to below it; `None` when it was already below, stays
+/// above, or has no minimum, so each fall below the minimum raises one alert.
+pub fn low_stock_after(on_hand: Qty, taken: Qty, min_stock: Option<Qty>) -> Option<Qty> {
+    let after = on_hand - taken;
+    (!is_below_minimum(on_hand, min_stock) && is_below_minimum(after, min_stock)).then_some(after)
+}
+
 /// Summarises `lots` per product as of the venue's local `today`; "expiring soon" means an
 /// expiry date from today to `today + days`.
 pub fn summarize(
@@ -133,7 +163,7 @@ pub fn summarize(
     let mut products: Vec<ProductSummary> = per_product
         .into_values()
         .map(|mut s| {
-            s.below_min = s.min_stock.is_some_and(|min| s.qty_on_hand < min);
+            s.below_min = is_below_minimum(s.qty_on_hand, s.min_stock);
             s
         })
         .collect();
@@ -156,6 +186,32 @@ pub fn summarize(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_serve_alerts_once_when_stock_falls_below_the_minimum() {
+        let q = Qty::whole;
+        assert_eq!(low_stock_after(q(10), q(1), Some(q(10))), Some(q(9)), "from exactly the minimum");
+        assert_eq!(low_stock_after(q(12), q(3), Some(q(10))), Some(q(9)));
+        assert_eq!(low_stock_after(q(12), q(2), Some(q(10))), None, "still at the minimum");
+        assert_eq!(low_stock_after(q(9), q(1), Some(q(10))), None, "already below: no second alert");
+        assert_eq!(low_stock_after(q(5), q(5), None), None, "no minimum, no alert");
+        assert!(is_below_minimum(q(0), Some(q(1))));
+        assert!(!is_below_minimum(q(0), None));
+    }
+
+    proptest! {
+        #[test]
+        fn the_low_stock_alert_fires_exactly_on_crossing(on_hand in 0i64..100_000, taken in 0i64..100_000,
+                                                           min in prop::option::of(0i64..100_000)) {
+            let alert = low_stock_after(Qty::from_raw(on_hand), Qty::from_raw(taken), min.map(Qty::from_raw));
+            let crosses = min.is_some_and(|m| on_hand >= m && on_hand - taken < m);
+            prop_assert_eq!(alert.is_some(), crosses);
+            if let Some(left) = alert {
+                prop_assert_eq!(left.raw(), on_hand - taken);
+            }
+        }
+    }
 
     #[test]
     fn on_hand_expiring_expired_and_below_min_per_product() {

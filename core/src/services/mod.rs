@@ -6,7 +6,6 @@ use crate::auth::{LoginThrottle, TokenKeys, dummy_hash, hash_password, verify_pa
 use crate::domain::user::{MIN_PASSWORD_LEN, normalize_email};
 use crate::domain::{Action, NewUserRequest, Role, User, Venue, VenuePatch, allowed};
 use crate::store::{DynStore, NewUser, NewVenue, Page};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -104,7 +103,7 @@ impl Services {
             }
         })
         .await
-        .map_err(|_| AppError::Internal)?;
+        .map_err(|e| AppError::internal(format!("password check: {e}")))?;
         match user {
             Some(user) if ok => {
                 self.email_throttle.clear(&email);
@@ -197,8 +196,9 @@ impl Services {
             return Err(AppError::bad_request(format!("password: must be at least {MIN_PASSWORD_LEN} characters")));
         }
         let password = password.to_owned();
-        let password_hash =
-            tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(|_| AppError::Internal)??;
+        let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| AppError::internal(format!("password hashing: {e}")))??;
         self.store
             .create_user(&NewUser { id: Uuid::new_v4(), venue_id, email, name: name.to_owned(), role, password_hash })
             .await
@@ -235,12 +235,12 @@ impl Services {
     pub async fn seed_demo(&self) -> Result<(), AppError> {
         // Expiry dates are relative to the demo venue's local date, so that some lots expire
         // soon and one has expired, as judged in the venue's own time zone.
-        let today = Utc::now().with_timezone(&crate::demo::DEMO_TIMEZONE).date_naive();
-        let demo = tokio::task::spawn_blocking(move || crate::demo::demo_data(today))
+        let now = crate::store::now_micros();
+        let today = now.with_timezone(&crate::demo::DEMO_TIMEZONE).date_naive();
+        let demo = tokio::task::spawn_blocking(move || crate::demo::demo_data(today, now))
             .await
-            .map_err(|_| AppError::Internal)??;
-        self.store.seed_demo(&demo).await?;
-        self.store.seed_tables(&crate::demo::demo_tables(crate::store::orders::now_micros())).await
+            .map_err(|e| AppError::internal(format!("preparing the demo data: {e}")))??;
+        self.store.seed_demo(&demo).await
     }
 }
 

@@ -8,7 +8,9 @@ use crate::domain::order::{AddItems, KitchenOrder, NewItem, NewOrder, Order, Ord
 use crate::domain::table::{LayoutRequest, NewTable, Table, TablePatch, TableStatus};
 use crate::domain::{Action, Qty, User, allowed};
 use crate::store::Page;
-use crate::store::orders::{ItemDraft, LayoutChange, OrderDraft, OrderFilter, StatusChange, TableFilter, now_micros};
+use crate::store::now_micros;
+use crate::store::orders::{ItemDraft, OrderDraft, OrderFilter, StatusChange};
+use crate::store::tables::{LayoutChange, TableFilter};
 use uuid::Uuid;
 
 /// Most lines one request may add to an order.

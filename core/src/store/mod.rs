@@ -1,17 +1,25 @@
-//! The storage interface: one trait, one implementation per backend (SQLite, PostgreSQL), each
-//! with its own migrations and native types. Every method that writes is one whole use case in
-//! one transaction. SQL lives here and nowhere else.
+//! The storage interface: one trait per area (accounts, inventory, tables, orders, the event
+//! log), each written once in the SQL dialect of `sql.rs` and expanded for both backends
+//! (`SqliteStore`, `PgStore`), which keep only what truly differs: connecting, SQLite's write
+//! turn and checkpointer, PostgreSQL's `LISTEN`. Every method that writes is one whole use case
+//! in one transaction. SQL lives here and nowhere else.
 
+pub mod accounts;
+pub mod events;
 pub mod inventory;
 pub mod orders;
 mod postgres;
+pub mod sql;
 mod sqlite;
+pub mod tables;
 
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 use crate::AppError;
-use crate::domain::{Money, Qty, Role, User, Venue};
+use crate::domain::Role;
+use crate::domain::inventory::{Category, Lot, NewMovement, Product, Supplier};
+use crate::domain::table::Table;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -54,56 +62,26 @@ pub struct NewUser {
 pub struct DemoData {
     pub venue: NewVenue,
     pub users: Vec<NewUser>,
-    pub categories: Vec<DemoCategory>,
-    pub suppliers: Vec<DemoSupplier>,
-    pub products: Vec<DemoProduct>,
-    pub lots: Vec<DemoLot>,
+    pub categories: Vec<Category>,
+    pub suppliers: Vec<Supplier>,
+    pub products: Vec<Product>,
+    /// Received lots, each with its `IN` movement.
+    pub lots: Vec<(Lot, NewMovement)>,
+    pub tables: Vec<Table>,
 }
 
-#[derive(Clone, Debug)]
-pub struct DemoCategory {
-    pub id: Uuid,
-    pub name: &'static str,
-    pub sort_order: i32,
-    pub station: &'static str,
-}
-
-#[derive(Clone, Debug)]
-pub struct DemoSupplier {
-    pub id: Uuid,
-    pub name: &'static str,
-}
-
-#[derive(Clone, Debug)]
-pub struct DemoProduct {
-    pub id: Uuid,
-    pub category_id: Uuid,
-    pub supplier_id: Option<Uuid>,
-    pub name: &'static str,
-    pub sku: &'static str,
-    pub unit: &'static str,
-    pub price: Money,
-    pub cost: Option<Money>,
-    pub track_stock: bool,
-    pub min_stock: Option<Qty>,
-}
-
-/// A received lot; its `IN` movement is written with it.
-#[derive(Clone, Debug)]
-pub struct DemoLot {
-    pub id: Uuid,
-    pub product_id: Uuid,
-    pub supplier_id: Option<Uuid>,
-    pub lot_code: &'static str,
-    pub quantity: Qty,
-    pub unit: &'static str,
-    pub cost_per_unit: Option<Money>,
-    pub expiry_date: Option<chrono::NaiveDate>,
-    pub storage_location: &'static str,
-}
-
+/// The whole store; what is not in one of the areas' traits is what the backends do differently.
 #[async_trait]
-pub trait Store: inventory::InventoryStore + orders::OrderStore + Send + Sync + 'static {
+pub trait Store:
+    accounts::AccountStore
+    + inventory::InventoryStore
+    + tables::TableStore
+    + orders::OrderStore
+    + events::EventStore
+    + Send
+    + Sync
+    + 'static
+{
     /// `sqlite` or `postgres`, for health and logs.
     fn backend(&self) -> &'static str;
 
@@ -117,36 +95,6 @@ pub trait Store: inventory::InventoryStore + orders::OrderStore + Send + Sync + 
         let _ = tx;
         Ok(())
     }
-
-    /// The stored value of `key`, storing `init` first if there is none (first writer wins,
-    /// so several instances starting at once agree).
-    async fn setting_get_or_init(&self, key: &str, init: &str) -> Result<String, AppError>;
-
-    async fn create_venue(&self, venue: &NewVenue) -> Result<Venue, AppError>;
-    async fn get_venue(&self, id: Uuid) -> Result<Option<Venue>, AppError>;
-    /// Sets the kitchen display's age thresholds; `None` when the venue does not exist.
-    async fn update_venue_kitchen(
-        &self,
-        id: Uuid,
-        warn_minutes: i32,
-        late_minutes: i32,
-    ) -> Result<Option<Venue>, AppError>;
-
-    /// 409 when the e-mail is already taken; 404 when the venue does not exist.
-    async fn create_user(&self, user: &NewUser) -> Result<User, AppError>;
-    async fn get_user(&self, id: Uuid) -> Result<Option<User>, AppError>;
-    /// The user and their password hash, for login.
-    async fn find_user_for_login(&self, email: &str) -> Result<Option<(User, String)>, AppError>;
-    async fn list_users(&self, venue_id: Uuid, page: Page) -> Result<Vec<User>, AppError>;
-    /// Marks the user inactive; `None` when there is no such user in the venue.
-    async fn deactivate_user(&self, venue_id: Uuid, user_id: Uuid) -> Result<Option<User>, AppError>;
-
-    /// Inserts whatever of the demo data is missing, in one transaction.
-    async fn seed_demo(&self, demo: &DemoData) -> Result<(), AppError>;
-
-    async fn session_load(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>, AppError>;
-    async fn session_save(&self, id: &str, data: &str, expiry: DateTime<Utc>) -> Result<(), AppError>;
-    async fn session_delete(&self, id: &str) -> Result<(), AppError>;
 }
 
 /// Opens the database named by `url` (`sqlite://...` or `postgres://...`), creating a SQLite
@@ -162,21 +110,10 @@ pub async fn connect(url: &str) -> Result<DynStore, String> {
     }
 }
 
-/// A unique-constraint violation's constraint name, if `e` is one.
-pub(crate) fn unique_violation(e: &sqlx::Error) -> Option<String> {
-    match e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => {
-            Some(db.constraint().map(str::to_owned).unwrap_or_else(|| db.message().to_owned()))
-        }
-        _ => None,
-    }
-}
-
-pub(crate) fn parse_role(s: &str) -> Result<Role, AppError> {
-    s.parse::<Role>().map_err(|e| {
-        tracing::error!(error = %e, "corrupt role in database");
-        AppError::Internal
-    })
+/// Now, at the microsecond precision both databases keep.
+pub fn now_micros() -> DateTime<Utc> {
+    use chrono::SubsecRound;
+    Utc::now().trunc_subsecs(6)
 }
 
 pub(crate) fn migration_error(backend: &str, e: sqlx::migrate::MigrateError) -> String {

@@ -1,15 +1,13 @@
-//! The orders half of the store: dining tables, orders and their items, serving with FEFO stock
-//! deduction, and the venue event log. Like the inventory half, the Rust code is written once
-//! (`impl_order_store!`) and the SQL once, with markers rendered per backend.
+//! The orders part of the store: orders and their items, and serving with FEFO stock deduction
+//! (the plan and its split among the lines are pure rules of the domain; this part reads, locks
+//! and writes).
 //!
 //! Lock order, the same in every transaction so that concurrent writers never deadlock:
 //! order row -> lots (by id) -> dining tables (by id) -> counters (order number, then event seq).
 //! Events are appended last: a transaction holding the event counter waits for nothing else.
 
 use crate::AppError;
-use crate::domain::event::EventRecord;
 use crate::domain::order::{ItemAllocation, Order, OrderItem, OrderStatus};
-use crate::domain::table::{Position, Table, TableStatus};
 use crate::domain::{Money, Qty, User};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,14 +15,7 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::Page;
-use super::inventory::Apply;
-
-#[derive(Clone, Debug, Default)]
-pub struct TableFilter {
-    pub area: Option<String>,
-    pub status: Option<TableStatus>,
-}
-
+use super::sql::corrupt;
 #[derive(Clone, Debug, Default)]
 pub struct OrderFilter {
     /// Any of these statuses; empty means all.
@@ -61,15 +52,6 @@ pub struct OrderDraft {
     pub now: DateTime<Utc>,
 }
 
-/// A validated table layout change.
-#[derive(Clone, Debug)]
-pub struct LayoutChange {
-    pub id: Uuid,
-    pub position: Position,
-    /// `None`: keep; `Some(None)`: clear.
-    pub area: Option<Option<String>>,
-}
-
 /// A status move asked for by `actor`; `check` decides, on the locked order, whether it may
 /// happen (state machine, permission table, business rules).
 pub struct StatusChange<'a> {
@@ -102,20 +84,6 @@ pub struct OrderRef {
 
 #[async_trait]
 pub trait OrderStore: Send + Sync + 'static {
-    /// 409 on a duplicate name.
-    async fn create_table(&self, table: &Table) -> Result<Table, AppError>;
-    async fn list_tables(&self, venue_id: Uuid, filter: &TableFilter, page: Page) -> Result<Vec<Table>, AppError>;
-    async fn get_table(&self, venue_id: Uuid, id: Uuid) -> Result<Option<Table>, AppError>;
-    async fn update_table(&self, venue_id: Uuid, id: Uuid, apply: Apply<'_, Table>) -> Result<Option<Table>, AppError>;
-    /// 409 while the table has open orders.
-    async fn delete_table(&self, venue_id: Uuid, id: Uuid) -> Result<Option<()>, AppError>;
-    /// 409 for `free` / `out_of_service` while orders are open.
-    async fn set_table_status(&self, venue_id: Uuid, id: Uuid, status: TableStatus) -> Result<Option<Table>, AppError>;
-    /// All or nothing: an unknown table is a 404 and nothing changes.
-    async fn update_layout(&self, venue_id: Uuid, changes: &[LayoutChange]) -> Result<Vec<Table>, AppError>;
-    /// Inserts the tables that are missing (demo data).
-    async fn seed_tables(&self, tables: &[Table]) -> Result<(), AppError>;
-
     /// The order and whether it was created now (`false`: an earlier request with the same
     /// idempotency key by the same user created it).
     async fn create_order(&self, draft: &OrderDraft) -> Result<(Order, bool), AppError>;
@@ -149,25 +117,8 @@ pub trait OrderStore: Send + Sync + 'static {
         stuck_before: DateTime<Utc>,
         ready_since: DateTime<Utc>,
     ) -> Result<KitchenStats, AppError>;
-
-    /// Events after `after_seq`, in order, at most `limit`.
-    async fn list_events(&self, venue_id: Uuid, after_seq: i64, limit: i64) -> Result<Vec<EventRecord>, AppError>;
-    /// Deletes events older than `before` that are not among their venue's last `keep`;
-    /// returns how many went.
-    async fn prune_events(&self, before: DateTime<Utc>, keep: i64) -> Result<u64, AppError>;
-    /// The oldest event number still in the venue's log (0 when it is empty).
-    async fn oldest_seq(&self, venue_id: Uuid) -> Result<i64, AppError>;
-    /// The venue's latest event number (0 before the first event).
-    async fn latest_seq(&self, venue_id: Uuid) -> Result<i64, AppError>;
 }
 
-/// The PostgreSQL `NOTIFY` channel on which every commit that appended venue events announces
-/// the venue (the payload), so that every server instance reads the log.
-pub const EVENTS_CHANNEL: &str = "beerflow_events";
-
-pub(crate) const TABLE_COLUMNS: &str = "t.id, t.venue_id, t.name, t.seats, t.area, @jsoncol(t.position_json) AS position_json, \
-     t.status, (SELECT COUNT(*) FROM orders oo WHERE oo.table_id = t.id AND oo.status NOT IN ('completed', 'cancelled')) \
-     AS open_orders, t.created_at, t.updated_at";
 pub(crate) const ORDER_COLUMNS: &str = "o.id, o.venue_id, o.order_number, o.table_id, t.name AS table_name, o.status, \
      o.covers, o.notes, @m(o.total) AS total_cents, @m(o.cost_of_goods) AS cost_of_goods_cents, o.cancel_reason, \
      o.created_by, o.created_at, o.updated_at, o.confirmed_at, o.kitchen_started_at, o.ready_at, o.served_at, \
@@ -179,65 +130,20 @@ pub(crate) const ITEM_COLUMNS: &str = "i.id, i.order_id, i.product_id, i.product
 pub(crate) const ITEM_FROM: &str = "order_items i JOIN products p ON p.id = i.product_id \
      LEFT JOIN product_categories c ON c.id = p.category_id";
 
-fn corrupt(what: &str) -> AppError {
-    tracing::error!("corrupt {what} in database");
-    AppError::Internal
+/// The status change's UPDATE for a move to the status stamped in `$column`: the stamp is set
+/// only while it is empty.
+macro_rules! status_update {
+    ($column:literal) => {
+        concat!(
+            "UPDATE orders SET status = $1, updated_at = $2, ",
+            $column,
+            " = COALESCE(",
+            $column,
+            ", $2), @mc(cost_of_goods) = @mv($3), cancel_reason = $4 WHERE id = $5"
+        )
+    };
 }
-
-/// The status change's UPDATE, stamping `column` only if it is still empty.
-pub(crate) fn status_update(column: &str) -> String {
-    format!(
-        "UPDATE orders SET status = $1, updated_at = $2, {column} = COALESCE({column}, $2), \
-         @mc(cost_of_goods) = @mv($3), cancel_reason = $4 WHERE id = $5"
-    )
-}
-
-/// `$first, $first+1, ...`: the placeholders of an `IN (...)` list.
-pub(crate) fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-}
-
-/// Now, at the microsecond precision both databases keep.
-pub(crate) fn now_micros() -> DateTime<Utc> {
-    use chrono::SubsecRound;
-    Utc::now().trunc_subsecs(6)
-}
-
-#[derive(FromRow)]
-pub(crate) struct TableRow {
-    id: Uuid,
-    venue_id: Uuid,
-    name: String,
-    seats: i32,
-    area: Option<String>,
-    position_json: Option<String>,
-    status: String,
-    open_orders: i64,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-impl TryFrom<TableRow> for Table {
-    type Error = AppError;
-    fn try_from(r: TableRow) -> Result<Self, AppError> {
-        Ok(Table {
-            id: r.id,
-            venue_id: r.venue_id,
-            name: r.name,
-            seats: r.seats,
-            area: r.area,
-            position_json: r
-                .position_json
-                .map(|p| serde_json::from_str(&p))
-                .transpose()
-                .map_err(|_| corrupt("table position"))?,
-            status: TableStatus::parse(&r.status).ok_or_else(|| corrupt("table status"))?,
-            open_orders: r.open_orders,
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        })
-    }
-}
+pub(crate) use status_update;
 
 #[derive(FromRow)]
 pub(crate) struct OrderRow {
@@ -354,31 +260,36 @@ pub(crate) fn assemble(orders: Vec<OrderRow>, items: Vec<ItemRow>) -> Result<Vec
         .collect()
 }
 
-/// The order store for one backend; see `impl_inventory_store!`.
+/// The orders store for one backend; see `impl_account_store!` for the parameters.
 macro_rules! impl_order_store {
     ($store:ty, $conn:ty, $pg:expr) => {
-        use $crate::store::orders::{
-            assemble, now_micros, placeholders, status_update, ItemDraft, KitchenStats, ItemRow, LayoutChange, OrderDraft, OrderFilter,
-            OrderRef, OrderRow, OrderStore, StatusChange, TableFilter, TableRow, ITEM_COLUMNS, ITEM_FROM,
-            ORDER_COLUMNS, ORDER_FROM, TABLE_COLUMNS,
-        };
-        use $crate::store::inventory::{conflict_or, render, sql, Apply};
-        use $crate::store::Page;
         use $crate::AppError;
-        use $crate::domain::event::{EventRecord, StockAlertKind, VenueEvent};
-        use $crate::domain::order::{line_total, ItemAllocation, Order, OrderItem, OrderStatus};
-        use $crate::domain::table::{Table, TableStatus};
-        use $crate::domain::{plan_fefo, LotStock, Money, Qty};
+        use $crate::domain::event::{StockAlertKind, VenueEvent};
+        use $crate::domain::inventory::Unit;
+        use $crate::domain::order::{
+            CostedAllocation, ItemAllocation, LineShare, Order, OrderItem, OrderStatus, line_total, share_among_lines,
+        };
+        use $crate::domain::stock::{Shortfall, low_stock_after};
+        use $crate::domain::table::TableStatus;
+        use $crate::domain::{LotStock, Money, Qty, plan_fefo};
+        use $crate::store::inventory::parse_unit;
+        use $crate::store::orders::{
+            ITEM_COLUMNS, ITEM_FROM, ItemDraft, ItemRow, KitchenStats, ORDER_COLUMNS, ORDER_FROM, OrderDraft,
+            OrderFilter, OrderRef, OrderRow, OrderStore, StatusChange, assemble, status_update,
+        };
+        use $crate::store::sql::{Unique, placeholders, render, sql};
+        use $crate::store::{Page, now_micros};
         use async_trait::async_trait;
         use chrono::{DateTime, NaiveDate, Utc};
+        use const_format::formatcp;
         use uuid::Uuid;
 
         const PG: bool = $pg;
 
-        /// A product as serving and ordering need it.
+        /// A product as ordering and serving need it.
         struct ProductInfo {
             name: String,
-            unit: String,
+            unit: Unit,
             price: Money,
             cost: Option<Money>,
             track_stock: bool,
@@ -387,137 +298,29 @@ macro_rules! impl_order_store {
             station: Option<String>,
         }
 
+        /// A lot as serving reads it (locked): its stock for the planner and its cost per unit.
+        type LotLine = (Uuid, String, i64, Option<i64>, Option<NaiveDate>, DateTime<Utc>, DateTime<Utc>);
+
         impl $store {
-            /// Locks the table, then reads it in a new statement: under READ COMMITTED that
-            /// statement sees whatever the previous lock holder committed (its open orders too).
-            async fn table_locked(conn: &mut $conn, venue_id: Uuid, id: Uuid) -> Result<Option<Table>, AppError> {
-                let found: Option<Uuid> = sqlx::query_scalar(sql!(PG,
-                    "SELECT id FROM dining_tables WHERE id = $1 AND venue_id = $2 AND deleted_at IS NULL@lock"))
-                    .bind(id).bind(venue_id).fetch_optional(&mut *conn).await?;
-                match found {
-                    Some(id) => Self::table_by_id(conn, id).await.map(Some),
-                    None => Ok(None),
-                }
-            }
-
-            async fn table_by_id(conn: &mut $conn, id: Uuid) -> Result<Table, AppError> {
-                let row: TableRow = sqlx::query_as(sql!(PG, &format!(
-                    "SELECT {TABLE_COLUMNS} FROM dining_tables t WHERE t.id = $1")))
-                    .bind(id).fetch_one(&mut *conn).await?;
-                row.try_into()
-            }
-
-            /// Sets a table's status, recording the event when it changes.
-            async fn put_table_status(
-                conn: &mut $conn,
-                table: &Table,
-                status: TableStatus,
-                now: DateTime<Utc>,
-                events: &mut Vec<VenueEvent>,
-            ) -> Result<(), AppError> {
-                if table.status == status {
-                    return Ok(());
-                }
-                sqlx::query(sql!(PG, "UPDATE dining_tables SET status = $1, updated_at = $2 WHERE id = $3"))
-                    .bind(status.as_str()).bind(now).bind(table.id).execute(&mut *conn).await?;
-                events.push(VenueEvent::TableStatusChanged {
-                    table_id: table.id,
-                    table_name: table.name.clone(),
-                    from_status: table.status,
-                    status,
-                });
-                Ok(())
-            }
-
-            /// After an order on `table_id` closed: the table is cleaned once its last open order
-            /// is completed, and is free again when its last open order was cancelled or deleted.
-            async fn release_table(
-                conn: &mut $conn,
-                venue_id: Uuid,
-                table_id: Option<Uuid>,
-                completed: bool,
-                now: DateTime<Utc>,
-                events: &mut Vec<VenueEvent>,
-            ) -> Result<(), AppError> {
-                let Some(table_id) = table_id else { return Ok(()) };
-                let Some(table) = Self::table_locked(conn, venue_id, table_id).await? else { return Ok(()) };
-                if table.open_orders > 0 {
-                    return Ok(());
-                }
-                if completed {
-                    Self::put_table_status(conn, &table, TableStatus::Cleaning, now, events).await
-                } else if table.status == TableStatus::Occupied {
-                    Self::put_table_status(conn, &table, TableStatus::Free, now, events).await
-                } else {
-                    Ok(())
-                }
-            }
-
-            /// Adds `n` to a per-venue counter and returns the new value.
-            async fn bump_counter(conn: &mut $conn, venue_id: Uuid, name: &str, n: i64) -> Result<i64, AppError> {
-                Ok(sqlx::query_scalar(sql!(PG,
-                    "INSERT INTO venue_counters (venue_id, name, value) VALUES ($1, $2, $3) \
-                     ON CONFLICT (venue_id, name) DO UPDATE SET value = venue_counters.value + $3 RETURNING value"))
-                    .bind(venue_id).bind(name).bind(n).fetch_one(&mut *conn).await?)
-            }
-
-            /// Appends events to the venue's log, numbered without gaps. Always the last write of
-            /// a transaction (see the lock order above).
-            async fn append_events(
-                conn: &mut $conn,
-                venue_id: Uuid,
-                events: &[VenueEvent],
-                now: DateTime<Utc>,
-            ) -> Result<(), AppError> {
-                if events.is_empty() {
-                    return Ok(());
-                }
-                if !PG {
-                    // SQLite: one writer at a time, so the next number is the log's maximum + 1,
-                    // in the same statement (one round trip per event).
-                    for event in events {
-                        let (name, data) = event.into_parts();
-                        sqlx::query(sql!(PG,
-                            "INSERT INTO venue_events (venue_id, seq, event, data, created_at) \
-                             SELECT $1, COALESCE(MAX(seq), 0) + 1, $2, $3, $4 FROM venue_events WHERE venue_id = $1"))
-                            .bind(venue_id).bind(name).bind(data.to_string()).bind(now)
-                            .execute(&mut *conn).await?;
-                    }
-                    return Ok(());
-                }
-                // PostgreSQL: writers run concurrently; the venue's counter row, locked until
-                // commit, hands out the numbers.
-                let last = Self::bump_counter(conn, venue_id, "event_seq", events.len() as i64).await?;
-                let first = last - events.len() as i64 + 1;
-                for (i, event) in events.iter().enumerate() {
-                    let (name, data) = event.into_parts();
-                    sqlx::query(sql!(PG,
-                        "INSERT INTO venue_events (venue_id, seq, event, data, created_at) VALUES ($1, $2, $3, @json($4), $5)"))
-                        .bind(venue_id).bind(first + i as i64).bind(name).bind(data.to_string()).bind(now)
-                        .execute(&mut *conn).await?;
-                }
-                // Delivered to every listening instance when (and only if) this commits.
-                sqlx::query("SELECT pg_notify($1, $2)")
-                    .bind($crate::store::orders::EVENTS_CHANNEL).bind(venue_id.to_string())
-                    .execute(&mut *conn).await?;
-                Ok(())
-            }
-
             async fn product_info(conn: &mut $conn, venue_id: Uuid, id: Uuid) -> Result<Option<ProductInfo>, AppError> {
                 let row: Option<(String, String, i64, Option<i64>, bool, Option<i64>, bool, Option<String>)> =
                     sqlx::query_as(sql!(PG,
-                    "SELECT p.name, p.unit, @m(p.price), @m(p.cost), p.track_stock, @q(p.min_stock), p.active, c.station \
-                     FROM products p LEFT JOIN product_categories c ON c.id = p.category_id WHERE p.id = $1 AND p.venue_id = $2"))
+                        "SELECT p.name, p.unit, @m(p.price), @m(p.cost), p.track_stock, @q(p.min_stock), p.active, \
+                         c.station FROM products p LEFT JOIN product_categories c ON c.id = p.category_id \
+                         WHERE p.id = $1 AND p.venue_id = $2"))
                     .bind(id).bind(venue_id).fetch_optional(&mut *conn).await?;
-                Ok(row.map(|(name, unit, price, cost, track_stock, min_stock, active, station)| ProductInfo {
-                    station,
+                let Some((name, unit, price, cost, track_stock, min_stock, active, station)) = row else {
+                    return Ok(None);
+                };
+                Ok(Some(ProductInfo {
                     name,
-                    unit,
+                    unit: parse_unit(&unit)?,
                     price: Money::from_raw(price),
                     cost: cost.map(Money::from_raw),
                     track_stock,
                     min_stock: min_stock.map(Qty::from_raw),
                     active,
+                    station,
                 }))
             }
 
@@ -530,8 +333,7 @@ macro_rules! impl_order_store {
                             "items[{i}].product_id: product {} not found", item.product_id)));
                     };
                     if !p.active {
-                        return Err(AppError::conflict(format!(
-                            "items[{i}].product_id: `{}` is no longer on sale", p.name)));
+                        return Err(AppError::conflict(format!("items[{i}].product_id: `{}` is no longer on sale", p.name)));
                     }
                     resolved.push(OrderItem {
                         id: item.id,
@@ -561,12 +363,12 @@ macro_rules! impl_order_store {
                 for (i, item) in items.iter().enumerate() {
                     let modifiers = item.modifiers.as_ref().map(|m| serde_json::Value::Object(m.clone()).to_string());
                     sqlx::query(sql!(PG,
-                        "INSERT INTO order_items (id, order_id, venue_id, position, product_id, product_name, @qc(quantity), \
-                         @mc(unit_price), notes, modifiers, created_at) \
+                        "INSERT INTO order_items (id, order_id, venue_id, position, product_id, product_name, \
+                         @qc(quantity), @mc(unit_price), notes, modifiers, created_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, @qv($7), @mv($8), $9, @json($10), $11)"))
                         .bind(item.id).bind(order_id).bind(venue_id).bind((position + i + 1) as i32)
-                        .bind(item.product_id).bind(&item.product_name).bind(item.quantity.raw()).bind(item.unit_price.raw())
-                        .bind(&item.notes).bind(modifiers).bind(now)
+                        .bind(item.product_id).bind(&item.product_name).bind(item.quantity.raw())
+                        .bind(item.unit_price.raw()).bind(&item.notes).bind(modifiers).bind(now)
                         .execute(&mut *conn).await?;
                 }
                 Ok(())
@@ -587,9 +389,9 @@ macro_rules! impl_order_store {
             async fn order_row(conn: &mut $conn, venue_id: Uuid, id: Uuid, lock: bool) -> Result<Option<OrderRow>, AppError> {
                 let query = if lock {
                     // PostgreSQL cannot lock the nullable side of an outer join: lock the order only.
-                    sql!(PG, &format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.id = $1 AND o.venue_id = $2@lockof(o)"))
+                    sql!(PG, formatcp!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.id = $1 AND o.venue_id = $2@lockof(o)"))
                 } else {
-                    sql!(PG, &format!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.id = $1 AND o.venue_id = $2"))
+                    sql!(PG, formatcp!("SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.id = $1 AND o.venue_id = $2"))
                 };
                 Ok(sqlx::query_as(query).bind(id).bind(venue_id).fetch_optional(&mut *conn).await?)
             }
@@ -624,8 +426,8 @@ macro_rules! impl_order_store {
                 assemble(rows, items)
             }
 
-            /// Takes the order's stock by FEFO: locks the lots, plans, and either writes every
-            /// movement or returns the `insufficient` error having written nothing.
+            /// Takes the order's stock by FEFO: locks each product's lots, plans, and either writes
+            /// every movement and allocation or returns the shortfalls having written nothing.
             async fn serve_stock(
                 conn: &mut $conn,
                 order: &mut Order,
@@ -639,20 +441,20 @@ macro_rules! impl_order_store {
                 products.sort();
                 products.dedup();
                 let mut shortfalls = Vec::new();
-                // Per product: (info, the plan's allocations with each lot's cost).
-                let mut plans: Vec<(Uuid, ProductInfo, Vec<(ItemAllocation, Option<Money>)>)> = Vec::new();
+                let mut plans: Vec<(Uuid, ProductInfo, Vec<CostedAllocation>)> = Vec::new();
                 for product_id in products {
-                    let info = Self::product_info(conn, venue_id, product_id).await?.ok_or(AppError::Internal)?;
+                    let info = Self::product_info(conn, venue_id, product_id).await?.ok_or_else(|| {
+                        AppError::internal(format!("order {} has a line of product {product_id}, which is gone", order.id))
+                    })?;
                     if !info.track_stock {
                         plans.push((product_id, info, Vec::new()));
                         continue;
                     }
                     let requested: Qty =
                         order.items.iter().filter(|i| i.product_id == product_id).map(|i| i.quantity).sum();
-                    let lots: Vec<(Uuid, String, i64, Option<i64>, Option<NaiveDate>, DateTime<Utc>, DateTime<Utc>)> =
-                        sqlx::query_as(sql!(PG,
-                            "SELECT id, lot_code, @q(qty_current), @m(cost_per_unit), expiry_date, received_at, created_at \
-                             FROM lots WHERE product_id = $1 AND venue_id = $2 AND @qc(qty_current) > 0 ORDER BY id@lock"))
+                    let lots: Vec<LotLine> = sqlx::query_as(sql!(PG,
+                        "SELECT id, lot_code, @q(qty_current), @m(cost_per_unit), expiry_date, received_at, created_at \
+                         FROM lots WHERE product_id = $1 AND venue_id = $2 AND @qc(qty_current) > 0 ORDER BY id@lock"))
                         .bind(product_id).bind(venue_id).fetch_all(&mut *conn).await?;
                     let stock: Vec<LotStock> = lots
                         .iter()
@@ -667,38 +469,40 @@ macro_rules! impl_order_store {
                         .collect();
                     let plan = plan_fefo(&stock, requested, today);
                     if !plan.sufficient {
-                        shortfalls.push(format!(
-                            "`{}` requested {} {}, available {} {}",
-                            info.name, requested, info.unit, plan.available, info.unit));
+                        shortfalls.push(Shortfall {
+                            product_id,
+                            product_name: info.name.clone(),
+                            requested,
+                            available: plan.available,
+                            unit: info.unit,
+                        });
                         continue;
                     }
-                    if let Some(min) = info.min_stock {
-                        let after = plan.available - requested;
-                        if plan.available >= min && after < min {
-                            events.push(VenueEvent::StockAlert {
-                                product_id,
-                                product_name: info.name.clone(),
-                                kind: StockAlertKind::Low,
-                                qty_on_hand: after,
-                            });
-                        }
+                    if let Some(left) = low_stock_after(plan.available, requested, info.min_stock) {
+                        events.push(VenueEvent::StockAlert {
+                            product_id,
+                            product_name: info.name.clone(),
+                            kind: StockAlertKind::Low,
+                            qty_on_hand: left,
+                        });
                     }
-                    let allocations = plan
+                    let costed = plan
                         .allocations
                         .iter()
-                        .map(|a| {
-                            let cost = lots.iter().find(|l| l.0 == a.lot_id).and_then(|l| l.3).map(Money::from_raw);
-                            (ItemAllocation::from(a), cost)
+                        .map(|a| CostedAllocation {
+                            allocation: ItemAllocation::from(a),
+                            cost_per_unit: lots.iter().find(|l| l.0 == a.lot_id).and_then(|l| l.3).map(Money::from_raw),
                         })
                         .collect();
-                    plans.push((product_id, info, allocations));
+                    plans.push((product_id, info, costed));
                 }
                 if !shortfalls.is_empty() {
-                    return Err(AppError::bad_request(format!("insufficient stock: {}", shortfalls.join("; "))));
+                    return Err(AppError::InsufficientStock(shortfalls));
                 }
                 let mut cost_of_goods = Money::ZERO;
-                for (product_id, info, allocations) in &plans {
-                    for (a, _) in allocations {
+                for (product_id, info, plan) in &plans {
+                    for c in plan {
+                        let a = &c.allocation;
                         sqlx::query(sql!(PG,
                             "UPDATE lots SET @qc(qty_current) = @qc(qty_current) - @qv($1), updated_at = $2 WHERE id = $3"))
                             .bind(a.quantity.raw()).bind(now).bind(a.lot_id).execute(&mut *conn).await?;
@@ -710,37 +514,26 @@ macro_rules! impl_order_store {
                             .bind((-a.quantity).raw()).bind(order.id).bind(actor).bind(now)
                             .execute(&mut *conn).await?;
                     }
-                    // Hand the product's allocations out to its items, in item order.
-                    let mut queue: std::collections::VecDeque<(ItemAllocation, Option<Money>)> =
-                        allocations.iter().cloned().collect();
-                    for item in order.items.iter_mut().filter(|i| i.product_id == *product_id) {
-                        let mut mine: Vec<ItemAllocation> = Vec::new();
-                        let mut cost = Money::ZERO;
-                        if info.track_stock {
-                            let mut need = item.quantity;
-                            while need.is_positive() {
-                                let Some((front, lot_cost)) = queue.front_mut() else { break };
-                                let lot_cost = *lot_cost;
-                                let take = front.quantity.min(need);
-                                mine.push(ItemAllocation { lot_id: front.lot_id, lot_code: front.lot_code.clone(), quantity: take });
-                                cost += line_total(take, lot_cost.or(info.cost).unwrap_or(Money::ZERO));
-                                front.quantity -= take;
-                                need -= take;
-                                if !front.quantity.is_positive() {
-                                    queue.pop_front();
-                                }
-                            }
-                        } else {
-                            cost = line_total(item.quantity, info.cost.unwrap_or(Money::ZERO));
-                        }
-                        cost_of_goods += cost;
-                        let json = serde_json::to_string(&mine).map_err(|_| AppError::Internal)?;
+                    let lines: Vec<&mut OrderItem> =
+                        order.items.iter_mut().filter(|i| i.product_id == *product_id).collect();
+                    let quantities: Vec<Qty> = lines.iter().map(|i| i.quantity).collect();
+                    let shares: Vec<LineShare> = if info.track_stock {
+                        share_among_lines(&quantities, plan, info.cost)
+                    } else {
+                        let cost = |q: &Qty| line_total(*q, info.cost.unwrap_or(Money::ZERO));
+                        quantities.iter().map(|q| LineShare { allocations: Vec::new(), cost: cost(q) }).collect()
+                    };
+                    for (item, share) in lines.into_iter().zip(shares) {
+                        cost_of_goods += share.cost;
+                        let first_lot = share.allocations.first().map(|a| a.lot_id);
                         sqlx::query(sql!(PG,
-                            "UPDATE order_items SET allocated_lot_id = $1, allocations = @json($2), @mc(cost) = @mv($3) WHERE id = $4"))
-                            .bind(mine.first().map(|a| a.lot_id)).bind(json).bind(cost.raw()).bind(item.id)
+                            "UPDATE order_items SET allocated_lot_id = $1, allocations = @json($2), @mc(cost) = @mv($3) \
+                             WHERE id = $4"))
+                            .bind(first_lot).bind($crate::store::sql::json_text(&share.allocations)?)
+                            .bind(share.cost.raw()).bind(item.id)
                             .execute(&mut *conn).await?;
-                        item.allocated_lot_id = mine.first().map(|a| a.lot_id);
-                        item.allocations = mine;
+                        item.allocated_lot_id = first_lot;
+                        item.allocations = share.allocations;
                     }
                 }
                 Ok(cost_of_goods)
@@ -749,127 +542,6 @@ macro_rules! impl_order_store {
 
         #[async_trait]
         impl OrderStore for $store {
-            async fn create_table(&self, t: &Table) -> Result<Table, AppError> {
-                let mut tx = self.begin_write().await?;
-                let position = t.position_json.as_ref().map(|p| serde_json::to_string(p)).transpose().map_err(|_| AppError::Internal)?;
-                sqlx::query(sql!(PG,
-                    "INSERT INTO dining_tables (id, venue_id, name, seats, area, position_json, status, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, @json($6), $7, $8, $9)"))
-                    .bind(t.id).bind(t.venue_id).bind(&t.name).bind(t.seats).bind(&t.area).bind(position)
-                    .bind(t.status.as_str()).bind(t.created_at).bind(t.updated_at)
-                    .execute(&mut *tx).await
-                    .map_err(|e| conflict_or(e, || format!("name: a table named `{}` already exists", t.name)))?;
-                let table = Self::table_by_id(&mut tx, t.id).await?;
-                tx.commit().await?;
-                Ok(table)
-            }
-
-            async fn list_tables(&self, venue_id: Uuid, f: &TableFilter, page: Page) -> Result<Vec<Table>, AppError> {
-                let rows: Vec<TableRow> = sqlx::query_as(sql!(PG, &format!(
-                    "SELECT {TABLE_COLUMNS} FROM dining_tables t WHERE t.venue_id = $1 AND t.deleted_at IS NULL \
-                     AND ($2 IS NULL OR t.area = $2) AND ($3 IS NULL OR t.status = $3) \
-                     ORDER BY t.area IS NULL, t.area, t.name, t.id LIMIT $4 OFFSET $5")))
-                    .bind(venue_id).bind(&f.area).bind(f.status.map(|s| s.as_str())).bind(page.limit).bind(page.offset)
-                    .fetch_all(&self.pool).await?;
-                rows.into_iter().map(Table::try_from).collect()
-            }
-
-            async fn get_table(&self, venue_id: Uuid, id: Uuid) -> Result<Option<Table>, AppError> {
-                let row: Option<TableRow> = sqlx::query_as(sql!(PG, &format!(
-                    "SELECT {TABLE_COLUMNS} FROM dining_tables t WHERE t.id = $1 AND t.venue_id = $2 AND t.deleted_at IS NULL")))
-                    .bind(id).bind(venue_id).fetch_optional(&self.pool).await?;
-                row.map(Table::try_from).transpose()
-            }
-
-            async fn update_table(&self, venue_id: Uuid, id: Uuid, apply: Apply<'_, Table>) -> Result<Option<Table>, AppError> {
-                let mut tx = self.begin_write().await?;
-                let Some(current) = Self::table_locked(&mut tx, venue_id, id).await? else { return Ok(None) };
-                let t = apply(current)?;
-                let position = t.position_json.as_ref().map(|p| serde_json::to_string(p)).transpose().map_err(|_| AppError::Internal)?;
-                sqlx::query(sql!(PG,
-                    "UPDATE dining_tables SET name = $1, seats = $2, area = $3, position_json = @json($4), updated_at = $5 WHERE id = $6"))
-                    .bind(&t.name).bind(t.seats).bind(&t.area).bind(position).bind(now_micros()).bind(id)
-                    .execute(&mut *tx).await
-                    .map_err(|e| conflict_or(e, || format!("name: a table named `{}` already exists", t.name)))?;
-                let table = Self::table_by_id(&mut tx, id).await?;
-                tx.commit().await?;
-                Ok(Some(table))
-            }
-
-            async fn delete_table(&self, venue_id: Uuid, id: Uuid) -> Result<Option<()>, AppError> {
-                let mut tx = self.begin_write().await?;
-                let Some(table) = Self::table_locked(&mut tx, venue_id, id).await? else { return Ok(None) };
-                if table.open_orders > 0 {
-                    return Err(AppError::conflict(format!(
-                        "table `{}` has {} open order(s); complete or cancel them before deleting it",
-                        table.name, table.open_orders)));
-                }
-                sqlx::query(sql!(PG, "UPDATE dining_tables SET deleted_at = $1, updated_at = $1 WHERE id = $2"))
-                    .bind(now_micros()).bind(id).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(Some(()))
-            }
-
-            async fn set_table_status(&self, venue_id: Uuid, id: Uuid, status: TableStatus) -> Result<Option<Table>, AppError> {
-                let mut tx = self.begin_write().await?;
-                let Some(table) = Self::table_locked(&mut tx, venue_id, id).await? else { return Ok(None) };
-                if status.needs_no_open_orders() && table.open_orders > 0 {
-                    return Err(AppError::conflict(format!(
-                        "status: table `{}` has {} open order(s); it cannot be `{}` until they are completed or cancelled",
-                        table.name, table.open_orders, status.as_str())));
-                }
-                let now = now_micros();
-                let mut events = Vec::new();
-                Self::put_table_status(&mut tx, &table, status, now, &mut events).await?;
-                Self::append_events(&mut tx, venue_id, &events, now).await?;
-                let table = Self::table_by_id(&mut tx, id).await?;
-                tx.commit().await?;
-                Ok(Some(table))
-            }
-
-            async fn update_layout(&self, venue_id: Uuid, changes: &[LayoutChange]) -> Result<Vec<Table>, AppError> {
-                let mut tx = self.begin_write().await?;
-                let now = now_micros();
-                let mut sorted: Vec<&LayoutChange> = changes.iter().collect();
-                sorted.sort_by_key(|c| c.id);
-                for c in sorted {
-                    let Some(table) = Self::table_locked(&mut tx, venue_id, c.id).await? else {
-                        return Err(AppError::not_found(format!("tables: table {} not found; nothing was changed", c.id)));
-                    };
-                    let area = match &c.area {
-                        Some(area) => area.clone(),
-                        None => table.area.clone(),
-                    };
-                    let position = serde_json::to_string(&c.position).map_err(|_| AppError::Internal)?;
-                    sqlx::query(sql!(PG,
-                        "UPDATE dining_tables SET position_json = @json($1), area = $2, updated_at = $3 WHERE id = $4"))
-                        .bind(position).bind(area).bind(now).bind(c.id).execute(&mut *tx).await?;
-                }
-                let event = VenueEvent::TablesLayoutChanged { table_ids: changes.iter().map(|c| c.id).collect() };
-                Self::append_events(&mut tx, venue_id, &[event], now).await?;
-                let mut tables = Vec::with_capacity(changes.len());
-                for c in changes {
-                    tables.push(Self::table_by_id(&mut tx, c.id).await?);
-                }
-                tx.commit().await?;
-                Ok(tables)
-            }
-
-            async fn seed_tables(&self, tables: &[Table]) -> Result<(), AppError> {
-                let mut tx = self.begin_write().await?;
-                for t in tables {
-                    let position = t.position_json.as_ref().map(|p| serde_json::to_string(p)).transpose().map_err(|_| AppError::Internal)?;
-                    sqlx::query(sql!(PG,
-                        "INSERT INTO dining_tables (id, venue_id, name, seats, area, position_json, status, created_at, updated_at) \
-                         VALUES ($1, $2, $3, $4, $5, @json($6), $7, $8, $9) ON CONFLICT DO NOTHING"))
-                        .bind(t.id).bind(t.venue_id).bind(&t.name).bind(t.seats).bind(&t.area).bind(position)
-                        .bind(t.status.as_str()).bind(t.created_at).bind(t.updated_at)
-                        .execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-
             async fn create_order(&self, d: &OrderDraft) -> Result<(Order, bool), AppError> {
                 // A retry of a known key is answered before taking the write turn; a concurrent
                 // retry racing this one meets the unique index below instead.
@@ -891,37 +563,29 @@ macro_rules! impl_order_store {
                 }
                 let items = Self::resolve_items(&mut tx, d.venue_id, &d.items).await?;
                 let total = items.iter().fold(Money::ZERO, |sum, i| sum + line_total(i.quantity, i.unit_price));
-                let inserted: Result<i64, sqlx::Error> = if PG {
-                    let number = Self::bump_counter(&mut tx, d.venue_id, "order_number", 1).await?;
-                    sqlx::query_scalar(sql!(PG,
-                        "INSERT INTO orders (id, venue_id, number, order_number, table_id, status, covers, notes, \
-                         idempotency_key, created_by, created_at, updated_at, @mc(total)) \
-                         VALUES ($1, $2, $3, $11, $4, 'draft', $5, $6, $7, $8, $9, $9, @mv($10)) RETURNING number"))
-                        .bind(d.id).bind(d.venue_id).bind(number).bind(d.table_id).bind(d.covers).bind(&d.notes)
-                        .bind(&d.idempotency_key).bind(d.created_by).bind(d.now).bind(total.raw())
-                        .bind(number.to_string())
-                        .fetch_one(&mut *tx).await
-                } else {
-                    // SQLite: one writer at a time, so the next number is the venue's maximum + 1.
-                    sqlx::query_scalar(sql!(PG,
-                        "INSERT INTO orders (id, venue_id, number, order_number, table_id, status, covers, notes, \
-                         idempotency_key, created_by, created_at, updated_at, @mc(total)) \
-                         SELECT $1, $2, n, CAST(n AS TEXT), $3, 'draft', $4, $5, $6, $7, $8, $8, @mv($9) \
-                         FROM (SELECT COALESCE(MAX(number), 0) + 1 AS n FROM orders WHERE venue_id = $2) RETURNING number"))
-                        .bind(d.id).bind(d.venue_id).bind(d.table_id).bind(d.covers).bind(&d.notes)
-                        .bind(&d.idempotency_key).bind(d.created_by).bind(d.now).bind(total.raw())
-                        .fetch_one(&mut *tx).await
-                };
-                let number = match inserted {
-                    Ok(number) => number,
-                    Err(e) if d.idempotency_key.is_some()
-                        && $crate::store::unique_violation(&e).is_some_and(|c| c.contains("idempotency")) => {
+                // Numbers come from the venue's counter, never from the orders that exist: a deleted
+                // order's number is never handed out again.
+                let number = Self::bump_counter(&mut tx, d.venue_id, "order_number", 1).await?;
+                let inserted = sqlx::query(sql!(PG,
+                    "INSERT INTO orders (id, venue_id, number, order_number, table_id, status, covers, notes, \
+                     idempotency_key, created_by, created_at, updated_at, @mc(total)) \
+                     VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10, $10, @mv($11))"))
+                    .bind(d.id).bind(d.venue_id).bind(number).bind(number.to_string()).bind(d.table_id)
+                    .bind(d.covers).bind(&d.notes).bind(&d.idempotency_key).bind(d.created_by).bind(d.now)
+                    .bind(total.raw())
+                    .execute(&mut *tx).await;
+                match inserted {
+                    Ok(_) => {}
+                    Err(e) if d.idempotency_key.is_some() && Unique::ORDER_IDEMPOTENCY_KEY.violated_by(&e) => {
                         // A concurrent retry with the same key won the race: answer with its order.
                         drop(tx);
-                        return self.order_by_key(d).await?.map(|o| (o, false)).ok_or(AppError::Internal);
+                        let order = self.order_by_key(d).await?;
+                        return order
+                            .map(|o| (o, false))
+                            .ok_or_else(|| AppError::internal("the idempotency key's order vanished after a conflict"));
                     }
                     Err(e) => return Err(e.into()),
-                };
+                }
                 Self::write_items(&mut tx, d.venue_id, d.id, 0, &items, d.now).await?;
                 let order = Order {
                     id: d.id,
@@ -962,7 +626,8 @@ macro_rules! impl_order_store {
                 Ok((order, true))
             }
 
-            async fn add_items(&self, venue_id: Uuid, id: Uuid, items: &[ItemDraft], now: DateTime<Utc>) -> Result<Option<Order>, AppError> {
+            async fn add_items(&self, venue_id: Uuid, id: Uuid, items: &[ItemDraft], now: DateTime<Utc>)
+            -> Result<Option<Order>, AppError> {
                 let mut tx = self.begin_write().await?;
                 let Some(mut order) = Self::load_order(&mut tx, venue_id, id, true).await? else { return Ok(None) };
                 if !order.status.accepts_items() {
@@ -1035,7 +700,8 @@ macro_rules! impl_order_store {
                 Ok(Some(()))
             }
 
-            async fn change_status(&self, venue_id: Uuid, id: Uuid, change: &StatusChange<'_>) -> Result<Option<Order>, AppError> {
+            async fn change_status(&self, venue_id: Uuid, id: Uuid, change: &StatusChange<'_>)
+            -> Result<Option<Order>, AppError> {
                 let mut tx = self.begin_write().await?;
                 let Some(mut order) = Self::load_order(&mut tx, venue_id, id, true).await? else { return Ok(None) };
                 (change.check)(&order)?;
@@ -1052,17 +718,19 @@ macro_rules! impl_order_store {
                 }];
                 // Each move stamps its own time, once: a set timestamp is never overwritten.
                 let (query, stamp) = match change.to {
-                    OrderStatus::Confirmed => (sql!(PG, &status_update("confirmed_at")), &mut order.confirmed_at),
-                    OrderStatus::Preparing => (sql!(PG, &status_update("kitchen_started_at")), &mut order.kitchen_started_at),
-                    OrderStatus::Ready => (sql!(PG, &status_update("ready_at")), &mut order.ready_at),
-                    OrderStatus::Served => (sql!(PG, &status_update("served_at")), &mut order.served_at),
-                    OrderStatus::Completed => (sql!(PG, &status_update("completed_at")), &mut order.completed_at),
-                    OrderStatus::Cancelled => (sql!(PG, &status_update("cancelled_at")), &mut order.cancelled_at),
-                    OrderStatus::Draft => return Err(AppError::Internal),
+                    OrderStatus::Confirmed => (sql!(PG, status_update!("confirmed_at")), &mut order.confirmed_at),
+                    OrderStatus::Preparing => {
+                        (sql!(PG, status_update!("kitchen_started_at")), &mut order.kitchen_started_at)
+                    }
+                    OrderStatus::Ready => (sql!(PG, status_update!("ready_at")), &mut order.ready_at),
+                    OrderStatus::Served => (sql!(PG, status_update!("served_at")), &mut order.served_at),
+                    OrderStatus::Completed => (sql!(PG, status_update!("completed_at")), &mut order.completed_at),
+                    OrderStatus::Cancelled => (sql!(PG, status_update!("cancelled_at")), &mut order.cancelled_at),
+                    OrderStatus::Draft => return Err(AppError::internal("a status check let an order go back to draft")),
                 };
                 stamp.get_or_insert(now);
                 if change.to == OrderStatus::Served {
-                    let today = change.today.ok_or(AppError::Internal)?;
+                    let today = change.today.ok_or_else(|| AppError::internal("a serve without the venue's date"))?;
                     let cost = Self::serve_stock(&mut tx, &mut order, change.actor.id, today, now, &mut events).await?;
                     order.cost_of_goods = Some(cost);
                 }
@@ -1076,8 +744,12 @@ macro_rules! impl_order_store {
                     .bind(&order.cancel_reason).bind(id)
                     .execute(&mut *tx).await?;
                 match change.to {
-                    OrderStatus::Completed => Self::release_table(&mut tx, venue_id, order.table_id, true, now, &mut events).await?,
-                    OrderStatus::Cancelled => Self::release_table(&mut tx, venue_id, order.table_id, false, now, &mut events).await?,
+                    OrderStatus::Completed => {
+                        Self::release_table(&mut tx, venue_id, order.table_id, true, now, &mut events).await?
+                    }
+                    OrderStatus::Cancelled => {
+                        Self::release_table(&mut tx, venue_id, order.table_id, false, now, &mut events).await?
+                    }
                     _ => {}
                 }
                 Self::append_events(&mut tx, venue_id, &events, now).await?;
@@ -1087,7 +759,7 @@ macro_rules! impl_order_store {
 
             async fn kitchen_orders(&self, venue_id: Uuid) -> Result<Vec<Order>, AppError> {
                 let mut conn = self.pool.acquire().await?;
-                let rows: Vec<OrderRow> = sqlx::query_as(sql!(PG, &format!(
+                let rows: Vec<OrderRow> = sqlx::query_as(sql!(PG, formatcp!(
                     "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.venue_id = $1 \
                      AND o.status IN ('confirmed', 'preparing', 'ready') ORDER BY o.confirmed_at, o.id LIMIT 1000")))
                     .bind(venue_id).fetch_all(&mut *conn).await?;
@@ -1105,12 +777,15 @@ macro_rules! impl_order_store {
                         q = q.bind(*id);
                     }
                     let rows = q.fetch_all(&self.pool).await?;
-                    refs.extend(rows.into_iter().map(|(order_id, order_number, table_name)| OrderRef { order_id, order_number, table_name }));
+                    refs.extend(rows.into_iter().map(|(order_id, order_number, table_name)| {
+                        OrderRef { order_id, order_number, table_name }
+                    }));
                 }
                 Ok(refs)
             }
 
-            async fn kitchen_stats(&self, stuck_before: DateTime<Utc>, ready_since: DateTime<Utc>) -> Result<KitchenStats, AppError> {
+            async fn kitchen_stats(&self, stuck_before: DateTime<Utc>, ready_since: DateTime<Utc>)
+            -> Result<KitchenStats, AppError> {
                 let active: i64 = sqlx::query_scalar(sql!(PG,
                     "SELECT COUNT(*) FROM orders WHERE status IN ('confirmed', 'preparing', 'ready')"))
                     .fetch_one(&self.pool).await?;
@@ -1129,42 +804,6 @@ macro_rules! impl_order_store {
                     (total / times.len() as f64 / 60_000.0 * 10.0).round() / 10.0
                 });
                 Ok(KitchenStats { active_kitchen_orders: active, stuck_orders: stuck, average_preparation_minutes })
-            }
-
-            async fn list_events(&self, venue_id: Uuid, after_seq: i64, limit: i64) -> Result<Vec<EventRecord>, AppError> {
-                let rows: Vec<(i64, String, String, DateTime<Utc>)> = sqlx::query_as(sql!(PG,
-                    "SELECT seq, event, @jsoncol(data), created_at FROM venue_events WHERE venue_id = $1 AND seq > $2 \
-                     ORDER BY seq LIMIT $3"))
-                    .bind(venue_id).bind(after_seq).bind(limit).fetch_all(&self.pool).await?;
-                rows.into_iter()
-                    .map(|(seq, event, data, ts)| {
-                        let data = serde_json::from_str(&data).map_err(|_| AppError::Internal)?;
-                        Ok(EventRecord { event, data, seq, ts })
-                    })
-                    .collect()
-            }
-
-            async fn prune_events(&self, before: DateTime<Utc>, keep: i64) -> Result<u64, AppError> {
-                let mut tx = self.begin_write().await?;
-                let done = sqlx::query(sql!(PG,
-                    "DELETE FROM venue_events WHERE created_at < $1 AND seq <= \
-                     (SELECT MAX(l.seq) FROM venue_events l WHERE l.venue_id = venue_events.venue_id) - $2"))
-                    .bind(before).bind(keep).execute(&mut *tx).await?;
-                tx.commit().await?;
-                Ok(done.rows_affected())
-            }
-
-            async fn oldest_seq(&self, venue_id: Uuid) -> Result<i64, AppError> {
-                let seq: Option<i64> = sqlx::query_scalar(sql!(PG, "SELECT MIN(seq) FROM venue_events WHERE venue_id = $1"))
-                    .bind(venue_id).fetch_one(&self.pool).await?;
-                Ok(seq.unwrap_or(0))
-            }
-
-            async fn latest_seq(&self, venue_id: Uuid) -> Result<i64, AppError> {
-                let seq: Option<i64> = sqlx::query_scalar(sql!(PG,
-                    "SELECT MAX(seq) FROM venue_events WHERE venue_id = $1"))
-                    .bind(venue_id).fetch_one(&self.pool).await?;
-                Ok(seq.unwrap_or(0))
             }
         }
     };
