@@ -171,7 +171,9 @@ mod tests {
             }
             if let Some(last) = plan.allocations.last() {
                 let last = lots.iter().find(|l| l.lot_id == last.lot_id).unwrap();
-                for l in lots.iter().filter(|l| l.qty_current.is_positive() && !l.is_expired(today) && !seen.contains(&l.lot_id)) {
+                let untouched =
+                    |l: &&LotStock| l.qty_current.is_positive() && !l.is_expired(today) && !seen.contains(&l.lot_id);
+                for l in lots.iter().filter(untouched) {
                     prop_assert_eq!(fefo_order(last, l), Ordering::Less, "an earlier lot was skipped");
                 }
             }

@@ -367,9 +367,10 @@ mod tests {
             for (share, want) in shares.iter().zip(&lines) {
                 let got: i64 = share.allocations.iter().map(|a| a.quantity.raw()).sum();
                 proptest::prop_assert_eq!(got, *want, "a line gets exactly its quantity");
+                let fallback = product_cost.map(Money::from_raw);
                 let cost: i64 = share.allocations.iter().map(|a| {
                     let lot = plan.iter().find(|c| c.allocation.lot_id == a.lot_id).unwrap();
-                    line_total(a.quantity, lot.cost_per_unit.or(product_cost.map(Money::from_raw)).unwrap_or(Money::ZERO)).raw()
+                    line_total(a.quantity, lot.cost_per_unit.or(fallback).unwrap_or(Money::ZERO)).raw()
                 }).sum();
                 proptest::prop_assert_eq!(share.cost.raw(), cost, "costed lot by lot");
             }
@@ -381,7 +382,8 @@ mod tests {
                     _ => walked.push((a.lot_id.as_u128(), a.quantity.raw())),
                 }
             }
-            let planned: Vec<(u128, i64)> = plan.iter().map(|c| (c.allocation.lot_id.as_u128(), c.allocation.quantity.raw())).collect();
+            let planned: Vec<(u128, i64)> =
+                plan.iter().map(|c| (c.allocation.lot_id.as_u128(), c.allocation.quantity.raw())).collect();
             proptest::prop_assert_eq!(walked, planned);
         }
     }

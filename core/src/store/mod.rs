@@ -1,6 +1,7 @@
 //! The storage interface: one trait per area (accounts, inventory, tables, orders, the event
-//! log), each written once in the SQL dialect of `sql.rs` and expanded for both backends
-//! (`SqliteStore`, `PgStore`), which keep only what truly differs: connecting, SQLite's write
+//! log). Each is written once, in the SQL dialect of `sql.rs`, as plain Rust in `backend/` that
+//! both backends compile (`SqliteStore`, `PgStore`: `#[path]` modules over their own `This`,
+//! `Conn` and `PG`); the backend files keep only what truly differs: connecting, SQLite's write
 //! turn and checkpointer, PostgreSQL's `LISTEN`. Every method that writes is one whole use case
 //! in one transaction. SQL lives here and nowhere else.
 

@@ -70,28 +70,19 @@ impl Store for PgStore {
     }
 }
 
-// The areas of the store, written once for both backends (see `sql.rs`).
-mod accounts_impl {
-    use super::*;
-    crate::store::accounts::impl_account_store!(PgStore, sqlx::PgConnection, true);
-}
+// The areas of the store, written once for both backends in `backend/` and compiled here for
+// this one.
+type This = PgStore;
+type Conn = sqlx::PgConnection;
+const PG: bool = true;
 
-mod inventory_impl {
-    use super::*;
-    crate::store::inventory::impl_inventory_store!(PgStore, sqlx::PgConnection, true);
-}
-
-mod tables_impl {
-    use super::*;
-    crate::store::tables::impl_table_store!(PgStore, sqlx::PgConnection, true);
-}
-
-mod orders_impl {
-    use super::*;
-    crate::store::orders::impl_order_store!(PgStore, sqlx::PgConnection, true);
-}
-
-mod events_impl {
-    use super::*;
-    crate::store::events::impl_event_store!(PgStore, sqlx::PgConnection, true);
-}
+#[path = "backend/accounts.rs"]
+mod accounts;
+#[path = "backend/events.rs"]
+mod events;
+#[path = "backend/inventory.rs"]
+mod inventory;
+#[path = "backend/orders.rs"]
+mod orders;
+#[path = "backend/tables.rs"]
+mod tables;

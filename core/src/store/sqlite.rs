@@ -109,28 +109,19 @@ impl Store for SqliteStore {
     }
 }
 
-// The areas of the store, written once for both backends (see `sql.rs`).
-mod accounts_impl {
-    use super::*;
-    crate::store::accounts::impl_account_store!(SqliteStore, sqlx::SqliteConnection, false);
-}
+// The areas of the store, written once for both backends in `backend/` and compiled here for
+// this one.
+type This = SqliteStore;
+type Conn = sqlx::SqliteConnection;
+const PG: bool = false;
 
-mod inventory_impl {
-    use super::*;
-    crate::store::inventory::impl_inventory_store!(SqliteStore, sqlx::SqliteConnection, false);
-}
-
-mod tables_impl {
-    use super::*;
-    crate::store::tables::impl_table_store!(SqliteStore, sqlx::SqliteConnection, false);
-}
-
-mod orders_impl {
-    use super::*;
-    crate::store::orders::impl_order_store!(SqliteStore, sqlx::SqliteConnection, false);
-}
-
-mod events_impl {
-    use super::*;
-    crate::store::events::impl_event_store!(SqliteStore, sqlx::SqliteConnection, false);
-}
+#[path = "backend/accounts.rs"]
+mod accounts;
+#[path = "backend/events.rs"]
+mod events;
+#[path = "backend/inventory.rs"]
+mod inventory;
+#[path = "backend/orders.rs"]
+mod orders;
+#[path = "backend/tables.rs"]
+mod tables;
