@@ -9,7 +9,7 @@ ensure_build_tools
 cd "$BEERFLOW_ROOT"
 BACKEND=${1:-sqlite}
 HISTORY=${2:-100000}
-cargo leptos build --release
+cargo xtask build --release
 cargo build --release -p beerflow-load
 case "$BACKEND" in
   sqlite|postgres) ;;

@@ -9,7 +9,7 @@ ensure_build_tools
 ensure_chromium
 cd "$BEERFLOW_ROOT"
 RUNS=${1:-10}
-cargo leptos build --release
+cargo xtask build --release
 for f in target/site/pkg/beerflow.wasm target/site/pkg/beerflow.js target/site/pkg/beerflow.css; do
   printf '%-32s %9d bytes, %9d gzip -9\n' "$f" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)"
 done

@@ -12,7 +12,7 @@ BACKEND=${1:-sqlite}
 CLIENTS=${2:-1000}
 ORDERS=${3:-300}
 RATE=${4:-10}
-cargo leptos build --release
+cargo xtask build --release
 cargo build --release -p beerflow-load --bin beerflow-ws-load
 # Each client is a socket on both ends of the loopback.
 ulimit -n "$(ulimit -Hn)"

@@ -5,6 +5,6 @@ source "$(dirname "$0")/env.sh"
 ensure_build_tools
 cd "$BEERFLOW_ROOT"
 log "building (release)"
-cargo leptos build --release
+cargo xtask build --release
 log "starting with demo data (address below); sign in as admin@beerflow.demo / admin123!"
 exec "$CARGO_TARGET_DIR/release/beerflow" serve --demo "$@"

@@ -1,22 +1,16 @@
-# Sourced by the other scripts: installs, once, what a fresh machine lacks to build BeerFlow
-# (wasm target, cargo-leptos, wasm-bindgen CLI, npm packages incl. wasm-opt), and sets PATH and
-# the shared build cache. Everything comes from crates.io, npm or Debian; nothing from GitHub.
-# Tools and compiled dependencies live under ~/.cache/beerflow so later runs reuse them.
+# Sourced by the other scripts: installs, once, what a fresh machine lacks to build BeerFlow (the
+# wasm target, the npm packages incl. binaryen's wasm-opt), and sets PATH and the shared build
+# cache. The site is built by the workspace's own driver (`cargo xtask`, over the wasm-bindgen
+# library), so no tool is compiled separately. Everything comes from crates.io, npm or Debian;
+# nothing from GitHub. Compiled dependencies live under ~/.cache/beerflow so later runs reuse them.
 
 set -euo pipefail
 BEERFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BEERFLOW_CACHE=${BEERFLOW_CACHE:-$HOME/.cache/beerflow}
-TOOLS=$BEERFLOW_CACHE/tools
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$BEERFLOW_CACHE/target}
-export PATH="$TOOLS/bin:$BEERFLOW_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-# cargo-leptos writes the site (WASM, JS, CSS, assets) here; the server reads it from here.
+export PATH="$BEERFLOW_ROOT/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# `cargo xtask` writes the site (WASM, JS, CSS, assets) here; the server reads it from here.
 export LEPTOS_SITE_ROOT=${LEPTOS_SITE_ROOT:-$BEERFLOW_ROOT/target/site}
-# Read by leptos at compile time to name the WASM file the pages load; set for every build
-# (cargo-leptos and plain cargo alike) so they agree and share the compiled crates.
-export LEPTOS_OUTPUT_NAME=beerflow
-
-CARGO_LEPTOS_VERSION=0.3.10
-WASM_BINDGEN_VERSION=0.2.130
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -28,44 +22,6 @@ ensure_rust() {
     log "adding the wasm32 target"
     rustup target add wasm32-unknown-unknown
   fi
-}
-
-ensure_cargo_leptos() {
-  if ! cargo-leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-    log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 10 minutes, once)"
-    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --root "$TOOLS"
-  fi
-}
-
-ensure_wasm_bindgen() {
-  if wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then return; fi
-  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (once)"
-  # Its published lockfile names a webpki-roots release the registry no longer serves, so it
-  # is built from the crate's source with that one dependency moved to a served release.
-  local work; work=$(mktemp -d)
-  mkdir -p "$work/fetch/src"
-  cat > "$work/fetch/Cargo.toml" <<TOML
-[package]
-name = "fetch-wasm-bindgen-cli"
-version = "0.0.0"
-edition = "2021"
-[dependencies]
-wasm-bindgen-cli = "=$WASM_BINDGEN_VERSION"
-TOML
-  touch "$work/fetch/src/lib.rs"
-  (cd "$work/fetch" && cargo fetch -q 2>/dev/null || true)
-  local crate
-  crate=$(ls -d "$HOME"/.cargo/registry/src/*/wasm-bindgen-cli-"$WASM_BINDGEN_VERSION" 2>/dev/null | head -n1 || true)
-  if [ -z "$crate" ]; then
-    local archive
-    archive=$(ls "$HOME"/.cargo/registry/cache/*/wasm-bindgen-cli-"$WASM_BINDGEN_VERSION".crate | head -n1)
-    tar -xzf "$archive" -C "$work"
-    crate=$work/wasm-bindgen-cli-$WASM_BINDGEN_VERSION
-  else
-    cp -r "$crate" "$work/src" && crate=$work/src
-  fi
-  (cd "$crate" && cargo update -q -p webpki-roots --precise 1.0.10 && cargo install --path . --locked --root "$TOOLS")
-  rm -rf "$work"
 }
 
 ensure_npm() {
@@ -151,13 +107,10 @@ claim_target_dir() {
   if [ "$(cat "$mark" 2>/dev/null)" != "$BEERFLOW_ROOT" ]; then
     if [ -d "$CARGO_TARGET_DIR" ]; then
       log "target directory last used by another checkout: rebuilding the workspace crates"
-      # cargo-leptos builds the WASM side in its own target directory, `front`.
-      for dir in "$CARGO_TARGET_DIR" "$CARGO_TARGET_DIR/front"; do
-        for profile in dev release wasm-release; do
-          for pkg in beerflow-core app frontend beerflow beerflow-load; do
-            CARGO_TARGET_DIR=$dir cargo clean -q -p "$pkg" --profile "$profile" 2>/dev/null || true
-            CARGO_TARGET_DIR=$dir cargo clean -q -p "$pkg" --profile "$profile" --target wasm32-unknown-unknown 2>/dev/null || true
-          done
+      for profile in dev release wasm-release; do
+        for pkg in beerflow-core app frontend beerflow beerflow-load xtask; do
+          cargo clean -q -p "$pkg" --profile "$profile" 2>/dev/null || true
+          cargo clean -q -p "$pkg" --profile "$profile" --target wasm32-unknown-unknown 2>/dev/null || true
         done
       done
     fi
@@ -167,8 +120,6 @@ claim_target_dir() {
 
 ensure_build_tools() {
   ensure_rust
-  ensure_cargo_leptos
-  ensure_wasm_bindgen
   ensure_npm
   claim_target_dir
 }

@@ -7,17 +7,21 @@ ensure_chromium
 ensure_postgres
 cd "$BEERFLOW_ROOT"
 
-log "formatting (cargo fmt --check)"
+log "formatting (cargo fmt --check) and the contract's living copy"
 cargo fmt --all --check
+bash scripts/check-contract.sh
 
-log "building server and WASM (debug)"
-cargo leptos build
-# Keep the binary cargo-leptos built for the browser tests: `cargo test` builds its own.
-E2E_BIN=$BEERFLOW_CACHE/e2e-beerflow
-# Copy then rename: a server left running from an interrupted run keeps the old file busy.
-cp "$CARGO_TARGET_DIR/debug/beerflow" "$E2E_BIN.tmp" && mv -f "$E2E_BIN.tmp" "$E2E_BIN"
+log "building the site (debug WASM, CSS, assets)"
+cargo xtask site
 
 LOGS=$(mktemp -d)
+log "building the Rust tests and the server"
+cargo test -p beerflow-core -p beerflow --tests --no-run
+# The browser tests run the server binary `cargo test` built (the same compiled crates); a copy,
+# renamed into place, since a server left running from an interrupted run keeps the old file busy.
+E2E_BIN=$BEERFLOW_CACHE/e2e-beerflow
+cp "$CARGO_TARGET_DIR/debug/beerflow" "$E2E_BIN.tmp" && mv -f "$E2E_BIN.tmp" "$E2E_BIN"
+
 log "Rust tests (SQLite and PostgreSQL)"
 cargo test -p beerflow-core -p beerflow --tests 2>&1 | tee "$LOGS/cargo.log"
 RUST_PASSED=$(grep -o 'test result: ok\. [0-9]* passed' "$LOGS/cargo.log" | awk '{s += $4} END {print s + 0}')

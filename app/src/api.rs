@@ -1,6 +1,8 @@
 //! Server functions of the UI. Each one is a thin wrapper: it finds the session's user and calls
-//! the same use case the REST API calls.
+//! the same use case the REST API calls. Errors are the use case's own (`UiError`), answered
+//! with the REST API's status codes.
 
+use crate::error::UiError;
 use beerflow_core::domain::order::{KitchenOrder, Order, OrderStatus};
 use beerflow_core::domain::table::Table;
 use beerflow_core::domain::{Role, User};
@@ -36,42 +38,39 @@ pub fn home_path(role: Role) -> &'static str {
 
 /// The user of the browser session, if signed in and still active.
 #[server]
-pub async fn current_user() -> Result<Option<SessionUser>, ServerFnError> {
-    Ok(ssr::session_user().await?.map(SessionUser::from))
+pub async fn current_user() -> Result<Option<SessionUser>, UiError> {
+    let services = ssr::services()?;
+    Ok(ssr::session_user(&ssr::session().await?, &services).await?.map(SessionUser::from))
 }
 
 /// Checks the credentials, starts a session (HttpOnly cookie) and goes to the role's home.
 #[server]
-pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
+pub async fn login(email: String, password: String) -> Result<(), UiError> {
     use beerflow_core::services::LoginRequest;
     let services = ssr::services()?;
     let client =
         leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await.ok().map(|ci| ci.0.ip());
-    let response = services
-        .login(&LoginRequest { email, password }, client)
-        .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    let response = services.login(&LoginRequest { email, password }, client).await?;
     let session = ssr::session().await?;
     // A new id on login, so a session id planted before login is worthless.
-    session.cycle_id().await.map_err(ssr::internal)?;
-    session.insert(ssr::USER_KEY, response.user.id).await.map_err(ssr::internal)?;
+    session.cycle_id().await.map_err(ssr::session_failed)?;
+    session.insert(ssr::USER_KEY, response.user.id).await.map_err(ssr::session_failed)?;
     leptos_axum::redirect(home_path(response.user.role));
     Ok(())
 }
 
 #[server]
-pub async fn logout() -> Result<(), ServerFnError> {
-    ssr::session().await?.flush().await.map_err(ssr::internal)?;
+pub async fn logout() -> Result<(), UiError> {
+    ssr::session().await?.flush().await.map_err(ssr::session_failed)?;
     leptos_axum::redirect("/login");
     Ok(())
 }
 
 /// The venue's staff, for admins and managers.
 #[server]
-pub async fn list_staff() -> Result<Vec<User>, ServerFnError> {
-    let services = ssr::services()?;
-    let user = ssr::session_user().await?.ok_or_else(|| ServerFnError::new("not signed in"))?;
-    services.list_users(&user, user.venue_id, Default::default()).await.map_err(|e| ServerFnError::new(e.to_string()))
+pub async fn list_staff() -> Result<Vec<User>, UiError> {
+    let (services, user) = ssr::context().await?;
+    Ok(services.list_users(&user, user.venue_id, Default::default()).await?)
 }
 
 /// A dish on the order pad.
@@ -104,65 +103,65 @@ pub struct KdsBoard {
 }
 
 #[server]
-pub async fn kitchen_board() -> Result<KdsBoard, ServerFnError> {
+pub async fn kitchen_board() -> Result<KdsBoard, UiError> {
     let (services, user) = ssr::context().await?;
-    let venue = services.get_venue(&user, user.venue_id).await.map_err(ssr::fail)?;
-    let tickets = services.kitchen_display(&user, user.venue_id).await.map_err(ssr::fail)?;
+    let venue = services.get_venue(&user, user.venue_id).await?;
+    let tickets = services.kitchen_display(&user, user.venue_id).await?;
     Ok(KdsBoard { tickets, warn_minutes: venue.kds_warn_minutes, late_minutes: venue.kds_late_minutes })
 }
 
 /// The venue's kitchen age thresholds (minutes to amber, minutes to red).
 #[server]
-pub async fn kitchen_settings() -> Result<(i32, i32), ServerFnError> {
+pub async fn kitchen_settings() -> Result<(i32, i32), UiError> {
     let (services, user) = ssr::context().await?;
-    let venue = services.get_venue(&user, user.venue_id).await.map_err(ssr::fail)?;
+    let venue = services.get_venue(&user, user.venue_id).await?;
     Ok((venue.kds_warn_minutes, venue.kds_late_minutes))
 }
 
 /// Sets when kitchen tickets turn amber and red (managers and admins).
 #[server]
-pub async fn save_kitchen_settings(warn_minutes: i32, late_minutes: i32) -> Result<(i32, i32), ServerFnError> {
+pub async fn save_kitchen_settings(warn_minutes: i32, late_minutes: i32) -> Result<(i32, i32), UiError> {
     use beerflow_core::domain::VenuePatch;
     let (services, user) = ssr::context().await?;
     let patch = VenuePatch { kds_warn_minutes: Some(warn_minutes), kds_late_minutes: Some(late_minutes) };
-    let venue = services.update_venue(&user, user.venue_id, patch).await.map_err(ssr::fail)?;
+    let venue = services.update_venue(&user, user.venue_id, patch).await?;
     Ok((venue.kds_warn_minutes, venue.kds_late_minutes))
 }
 
 /// Moves an order to `status` (start, ready, served, completed...), by the rules of the API.
 #[server]
-pub async fn set_order_status(order_id: Uuid, status: OrderStatus) -> Result<Order, ServerFnError> {
+pub async fn set_order_status(order_id: Uuid, status: OrderStatus) -> Result<Order, UiError> {
     use beerflow_core::domain::order::StatusRequest;
     let (services, user) = ssr::context().await?;
     services
         .change_order_status(&user, user.venue_id, order_id, StatusRequest { status, reason: None })
         .await
-        .map_err(ssr::fail)
+        .map_err(UiError::from)
 }
 
 /// The venue's tables, by area and name (the store's order).
 #[server]
-pub async fn floor() -> Result<Vec<Table>, ServerFnError> {
+pub async fn floor() -> Result<Vec<Table>, UiError> {
     use beerflow_core::store::{Page, tables::TableFilter};
     let (services, user) = ssr::context().await?;
     services
         .list_tables(&user, user.venue_id, TableFilter::default(), Page { limit: 1000, offset: 0 })
         .await
-        .map_err(ssr::fail)
+        .map_err(UiError::from)
 }
 
 /// The active menu, by category, each dish marked when its stock cannot cover one more portion.
 #[server]
-pub async fn menu() -> Result<Vec<MenuProduct>, ServerFnError> {
+pub async fn menu() -> Result<Vec<MenuProduct>, UiError> {
     use beerflow_core::domain::quantity::Qty;
     use beerflow_core::store::{Page, inventory::ProductFilter};
     use std::collections::HashMap;
     let (services, user) = ssr::context().await?;
     let page = Page { limit: 1000, offset: 0 };
-    let categories = services.list_categories(&user, user.venue_id, Some(true), page).await.map_err(ssr::fail)?;
+    let categories = services.list_categories(&user, user.venue_id, Some(true), page).await?;
     let filter = ProductFilter { active: Some(true), ..Default::default() };
-    let products = services.list_products(&user, user.venue_id, filter, page).await.map_err(ssr::fail)?;
-    let stock = services.stock_summary(&user, user.venue_id, None).await.map_err(ssr::fail)?;
+    let products = services.list_products(&user, user.venue_id, filter, page).await?;
+    let stock = services.stock_summary(&user, user.venue_id, None).await?;
     let on_hand: HashMap<Uuid, Qty> = stock.products.iter().map(|p| (p.product_id, p.qty_on_hand)).collect();
     let category: HashMap<Uuid, (i32, &str)> =
         categories.iter().map(|c| (c.id, (c.sort_order, c.name.as_str()))).collect();
@@ -187,26 +186,27 @@ pub async fn menu() -> Result<Vec<MenuProduct>, ServerFnError> {
 
 /// The open orders of a table (or, without one, the open takeaway orders), newest first.
 #[server]
-pub async fn open_orders(table_id: Option<Uuid>) -> Result<Vec<Order>, ServerFnError> {
+pub async fn open_orders(table_id: Option<Uuid>) -> Result<Vec<Order>, UiError> {
     use OrderStatus::*;
     use beerflow_core::store::{Page, orders::OrderFilter};
     let (services, user) = ssr::context().await?;
     let statuses = vec![Draft, Confirmed, Preparing, Ready, Served];
     let filter = OrderFilter { statuses, table_id, without_table: table_id.is_none(), since: None };
     // The store lists newest first.
-    services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await.map_err(ssr::fail)
+    services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await.map_err(UiError::from)
 }
 
 /// Sends an order to the kitchen in one tap: creates it and confirms it. `key` is the pad's
 /// idempotency key: the same tap retried (bad Wi-Fi, a double tap) finds the order it already
 /// made instead of making a second one, and confirms it if the first try stopped half-way.
 #[server(input = Json)]
-pub async fn send_order(table_id: Option<Uuid>, lines: Vec<PadLine>, key: String) -> Result<Order, ServerFnError> {
+pub async fn send_order(table_id: Option<Uuid>, lines: Vec<PadLine>, key: String) -> Result<Order, UiError> {
+    use beerflow_core::AppError;
     use beerflow_core::domain::order::{NewItem, NewOrder, StatusRequest};
     use beerflow_core::domain::quantity::Qty;
     let (services, user) = ssr::context().await?;
     if lines.is_empty() {
-        return Err(ServerFnError::new("the order is empty: add at least one dish"));
+        return Err(AppError::bad_request("lines: the order is empty: add at least one dish").into());
     }
     let items = lines
         .into_iter()
@@ -225,30 +225,31 @@ pub async fn send_order(table_id: Option<Uuid>, lines: Vec<PadLine>, key: String
         })
         .collect();
     let req = NewOrder { table_id, covers: None, notes: None, items };
-    let (order, _) = services.create_order(&user, user.venue_id, req, Some(key)).await.map_err(ssr::fail)?;
+    let (order, _) = services.create_order(&user, user.venue_id, req, Some(key)).await?;
     if order.status != OrderStatus::Draft {
         return Ok(order);
     }
     let confirm = StatusRequest { status: OrderStatus::Confirmed, reason: None };
-    services.change_order_status(&user, user.venue_id, order.id, confirm).await.map_err(ssr::fail)
+    services.change_order_status(&user, user.venue_id, order.id, confirm).await.map_err(UiError::from)
 }
 
 /// Orders ready to be served, oldest first: the waiter's "ready to serve" notice.
 #[server]
-pub async fn ready_orders() -> Result<Vec<Order>, ServerFnError> {
+pub async fn ready_orders() -> Result<Vec<Order>, UiError> {
     use beerflow_core::store::{Page, orders::OrderFilter};
     let (services, user) = ssr::context().await?;
     let filter = OrderFilter { statuses: vec![OrderStatus::Ready], ..Default::default() };
-    let mut orders =
-        services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await.map_err(ssr::fail)?;
+    let mut orders = services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await?;
     orders.sort_by_key(|o| o.ready_at);
     Ok(orders)
 }
 
 #[cfg(feature = "ssr")]
 pub mod ssr {
+    use crate::error::UiError;
+    use beerflow_core::AppError;
     use beerflow_core::domain::User;
-    use beerflow_core::services::SharedServices;
+    use beerflow_core::services::{Services, SharedServices};
     use leptos::prelude::*;
     use tower_sessions::Session;
     use uuid::Uuid;
@@ -256,40 +257,38 @@ pub mod ssr {
     /// The session key holding the signed-in user's id.
     pub const USER_KEY: &str = "user_id";
 
-    pub fn services() -> Result<SharedServices, ServerFnError> {
-        use_context::<SharedServices>().ok_or_else(|| ServerFnError::new("services missing from context"))
+    pub fn services() -> Result<SharedServices, AppError> {
+        use_context::<SharedServices>()
+            .ok_or_else(|| AppError::internal("services missing from the server function's context"))
     }
 
-    pub async fn session() -> Result<Session, ServerFnError> {
-        leptos_axum::extract::<Session>().await.map_err(|e| ServerFnError::new(e.to_string()))
+    pub async fn session() -> Result<Session, AppError> {
+        leptos_axum::extract::<Session>().await.map_err(|e| AppError::internal(format!("no session layer: {e}")))
     }
 
-    pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
-        leptos::logging::error!("session store error: {e}");
-        ServerFnError::new("internal error")
+    pub fn session_failed(e: tower_sessions::session::Error) -> AppError {
+        AppError::internal(format!("session store: {e}"))
     }
 
-    pub async fn session_user() -> Result<Option<User>, ServerFnError> {
-        let session = session().await?;
-        let Some(id) = session.get::<Uuid>(USER_KEY).await.map_err(internal)? else {
+    /// The active user a browser session is signed in as, if any: the one lookup of a session's
+    /// user, for the pages, the server functions, the REST API and the live feed alike.
+    pub async fn session_user(session: &Session, services: &Services) -> Result<Option<User>, AppError> {
+        let Some(id) = session.get::<Uuid>(USER_KEY).await.map_err(session_failed)? else {
             return Ok(None);
         };
-        match services()?.active_user(id).await {
+        match services.active_user(id).await {
             Ok(user) => Ok(Some(user)),
-            Err(beerflow_core::AppError::Unauthorized(_)) => Ok(None),
-            Err(e) => Err(ServerFnError::new(e.to_string())),
+            Err(AppError::Unauthorized(_)) => Ok(None),
+            Err(e) => Err(e),
         }
     }
 
-    /// The services and the signed-in user, for server functions that need one.
-    pub async fn context() -> Result<(SharedServices, User), ServerFnError> {
+    /// The services and the signed-in user, for server functions that need one (401 without).
+    pub async fn context() -> Result<(SharedServices, User), UiError> {
         let services = services()?;
-        let user = session_user().await?.ok_or_else(|| ServerFnError::new("not signed in"))?;
+        let user = session_user(&session().await?, &services)
+            .await?
+            .ok_or_else(|| AppError::Unauthorized("not signed in: sign in again".into()))?;
         Ok((services, user))
-    }
-
-    /// A use case's error, with its message for the screen.
-    pub fn fail(e: beerflow_core::AppError) -> ServerFnError {
-        ServerFnError::new(e.to_string())
     }
 }

@@ -59,7 +59,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
     let sound = RwSignal::new(false);
     beep_on_new_tickets(live, sound);
     let recall = RwSignal::new(false);
-    let error = move || act.value().get().and_then(|r| r.err()).map(|e| crate::pages::error_message(&e));
+    let error = move || act.value().get().and_then(|r| r.err()).map(|e| e.to_string());
     view! {
         <div class="kds">
             <div class="kds-bar">
@@ -127,7 +127,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                             </div>
                         })
                         }
-                        Err(e) => Either::Right(view! { <p class="error" role="alert">{crate::pages::error_message(&e)}</p> }),
+                        Err(e) => Either::Right(view! { <p class="error" role="alert">{e.to_string()}</p> }),
                     }
                 })}
             </Transition>

@@ -3,6 +3,7 @@
 //! functions they call (thin wrappers over the core use cases).
 
 pub mod api;
+pub mod error;
 mod kitchen;
 mod live;
 mod pages;

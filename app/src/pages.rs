@@ -11,18 +11,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 
-/// The message of a server function error, without the framework's prefix.
-pub(crate) fn error_message(e: &ServerFnError) -> String {
-    match e {
-        ServerFnError::ServerError(msg) => msg.clone(),
-        other => other.to_string(),
-    }
-}
-
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
-    let error = move || login.value().get().and_then(|r| r.err()).map(|e| error_message(&e));
+    let error = move || login.value().get().and_then(|r| r.err()).map(|e| e.to_string());
     view! {
         <Title text="Sign in · BeerFlow"/>
         <main class="login">
@@ -146,7 +138,7 @@ pub fn ManagerHome() -> impl IntoView {
 fn KitchenSettings() -> impl IntoView {
     let save = ServerAction::<SaveKitchenSettings>::new();
     let current = Resource::new(move || save.version().get(), |_| kitchen_settings());
-    let error = move || save.value().get().and_then(|r| r.err()).map(|e| error_message(&e));
+    let error = move || save.value().get().and_then(|r| r.err()).map(|e| e.to_string());
     let saved = move || matches!(save.value().get(), Some(Ok(_))).then_some("Saved.");
     view! {
         <section class="card">
@@ -195,7 +187,7 @@ fn Staff() -> impl IntoView {
                                 </tbody>
                             </table>
                         }),
-                        Err(e) => Either::Right(view! { <p class="error">{error_message(&e)}</p> }),
+                        Err(e) => Either::Right(view! { <p class="error">{e.to_string()}</p> }),
                     }
                 })}
             </Suspense>

@@ -8,8 +8,8 @@ use crate::api::{
     MenuProduct, PadLine, SendOrder, SessionUser, SetOrderStatus, floor, menu, open_orders, ready_orders,
 };
 use crate::live::{ConnectionBadge, use_live};
-use crate::pages::error_message;
 use beerflow_core::domain::order::{Order, OrderStatus};
+use beerflow_core::domain::stock::Shortfall;
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -80,7 +80,7 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
                             </section>
                         })
                     }
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{error_message(&e)}</p> }),
+                    Err(e) => Either::Right(view! { <p class="error" role="alert">{e.to_string()}</p> }),
                 }
             })}
         </Transition>
@@ -128,8 +128,11 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
             }
         })
     };
-    let send_error = move || send.value().get().and_then(|r| r.err()).map(|e| error_message(&e));
-    let act_error = move || act.value().get().and_then(|r| r.err()).map(|e| error_message(&e));
+    let send_error = move || send.value().get().and_then(|r| r.err()).map(|e| e.to_string());
+    // The order the last Serve / Complete was for: a stock shortfall is shown on its card.
+    let act_target = RwSignal::new(None::<Uuid>);
+    let act_error =
+        move || act.value().get().and_then(|r| r.err()).filter(|e| e.shortfalls().is_none()).map(|e| e.to_string());
     let title = move || match table_id.get() {
         None => "Takeaway".to_owned(),
         Some(id) => tables
@@ -155,7 +158,7 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
                     {move || Suspend::new(async move {
                         match menu.await {
                             Ok(menu) => Either::Left(menu_view(menu, search, add)),
-                            Err(e) => Either::Right(view! { <p class="error" role="alert">{error_message(&e)}</p> }),
+                            Err(e) => Either::Right(view! { <p class="error" role="alert">{e.to_string()}</p> }),
                         }
                     })}
                 </Transition>
@@ -186,8 +189,8 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
                     {move || Suspend::new(async move {
                         match orders.await {
                             Ok(list) if list.is_empty() => Either::Left(view! { <p class="empty">"No open orders."</p> }.into_any()),
-                            Ok(list) => Either::Left(list.into_iter().map(|o| order_card(o, act)).collect_view().into_any()),
-                            Err(e) => Either::Right(view! { <p class="error" role="alert">{error_message(&e)}</p> }),
+                            Ok(list) => Either::Left(list.into_iter().map(|o| order_card(o, act, act_target)).collect_view().into_any()),
+                            Err(e) => Either::Right(view! { <p class="error" role="alert">{e.to_string()}</p> }),
                         }
                     })}
                 </Transition>
@@ -285,13 +288,17 @@ fn pad_line(
     }
 }
 
-fn order_card(o: Order, act: ServerAction<SetOrderStatus>) -> impl IntoView {
+fn order_card(o: Order, act: ServerAction<SetOrderStatus>, act_target: RwSignal<Option<Uuid>>) -> impl IntoView {
     let next = match o.status {
         OrderStatus::Ready => Some(("Serve", OrderStatus::Served)),
         OrderStatus::Served => Some(("Complete", OrderStatus::Completed)),
         _ => None,
     };
     let id = o.id;
+    let shortfalls = move || {
+        let failed = act.value().get().and_then(|r| r.err())?;
+        (act_target.get() == Some(id)).then(|| failed.shortfalls().map(<[Shortfall]>::to_vec)).flatten()
+    };
     view! {
         <article class="order-card" data-status=o.status.as_str() data-order-number=o.order_number.clone()
             aria-label=format!("Order {}", o.order_number)>
@@ -303,9 +310,28 @@ fn order_card(o: Order, act: ServerAction<SetOrderStatus>) -> impl IntoView {
             <ul class="items">
                 {o.items.iter().map(|i| view! { <li>{i.quantity.to_string()} "× " {i.product_name.clone()}</li> }).collect_view()}
             </ul>
+            {move || shortfalls().map(|list| view! {
+                <div class="shortfall" role="alert" data-testid="shortfall">
+                    <strong>"Cannot serve: insufficient stock"</strong>
+                    <ul>
+                        {list.into_iter().map(|s| {
+                            let unit = s.unit.as_str();
+                            view! {
+                                <li>
+                                    <span class="dish-name">{s.product_name}</span> ": "
+                                    {format!("{} {unit} ordered, {} {unit} in stock", s.requested, s.available)}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </div>
+            })}
             {next.map(|(label, to)| view! {
                 <button type="button" class="primary" disabled=move || act.pending().get()
-                    on:click=move |_| { act.dispatch(SetOrderStatus { order_id: id, status: to }); }>
+                    on:click=move |_| {
+                        act_target.set(Some(id));
+                        act.dispatch(SetOrderStatus { order_id: id, status: to });
+                    }>
                     {label}
                 </button>
             })}

@@ -174,8 +174,9 @@ test('serving without enough stock shows the shortfall and changes nothing', asy
   }
   await expect(card.locator('.ready-notice')).toBeVisible();
   await card.getByRole('button', { name: 'Serve' }).click();
-  await expect(waiter.getByTestId('order-error')).toContainText('insufficient stock');
-  await expect(waiter.getByTestId('order-error')).toContainText(name);
+  // The shortfall is shown on the order that could not be served, naming the dish.
+  await expect(card.getByTestId('shortfall')).toContainText('insufficient stock');
+  await expect(card.getByTestId('shortfall')).toContainText(name);
 
   const after = await api(request, manager, 'GET', `/orders/${order.id}`);
   expect(after.body.status).toBe('ready');
@@ -383,11 +384,12 @@ test('a takeaway order from the pad, found by search, carries its note to the ki
   await waiter.getByRole('button', { name: /^Add Lager/ }).click();
   await waiter.getByLabel('Note').fill('no foam');
   await waiter.getByLabel('Note').press('Tab');
+  // Other takeaway orders may be open: the send's answer says which order is ours.
+  const sent = waiter.waitForResponse((r) => r.url().includes('/api/send_order') && r.ok());
   await waiter.getByRole('button', { name: 'Send to kitchen' }).click();
+  const number: string = (await (await sent).json()).order_number;
   await expect(waiter.locator('.pad-line')).toHaveCount(0);
-  const card = waiter.locator('.order-card').first();
-  await expect(card).toContainText('Sent');
-  const number = (await card.getAttribute('data-order-number'))!;
+  await expect(waiter.locator(`.order-card[data-order-number="${number}"]`)).toContainText('Sent');
   const ticket = ticketOf(kitchen, number, 'confirmed');
   await expect(ticket).toContainText('Takeaway');
   await expect(ticket.locator('.item-note')).toHaveText('no foam');

@@ -123,15 +123,10 @@ impl FromRequestParts<AppState> for AuthUser {
                 .ok_or_else(|| AppError::Unauthorized("expected `Authorization: Bearer <token>`".into()))?;
             return state.services.authenticate_token(token).await.map(AuthUser);
         }
-        let session = Session::from_request_parts(parts, state).await.ok();
-        if let Some(session) = session {
-            let id = session.get::<Uuid>(app::api::ssr::USER_KEY).await.map_err(|e| {
-                tracing::error!(error = %e, "session load failed");
-                AppError::Internal
-            })?;
-            if let Some(id) = id {
-                return state.services.active_user(id).await.map(AuthUser);
-            }
+        if let Ok(session) = Session::from_request_parts(parts, state).await
+            && let Some(user) = app::api::ssr::session_user(&session, &state.services).await?
+        {
+            return Ok(AuthUser(user));
         }
         Err(AppError::Unauthorized("authentication required: send `Authorization: Bearer <token>`".into()))
     }
@@ -142,11 +137,12 @@ pub trait Permission {
     const ACTION: Action;
 }
 
-macro_rules! permissions {
-    ($($name:ident),* $(,)?) => {
-        /// One marker type per `Action`.
+macro_rules! permission_types {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// One marker type per `Action`, generated from the same list.
         pub mod perm {
             $(
+                $(#[$doc])*
                 #[allow(dead_code)] // used as the issues that need them land
                 pub struct $name;
                 impl super::Permission for $name {
@@ -157,22 +153,7 @@ macro_rules! permissions {
     };
 }
 
-permissions!(
-    VenueRead,
-    VenueWrite,
-    UsersManage,
-    UsersRead,
-    InventoryWrite,
-    InventoryRead,
-    TablesWrite,
-    TablesRead,
-    TablesSetStatus,
-    OrdersTake,
-    OrdersPrepare,
-    OrdersCancelUnstarted,
-    OrdersCancelStarted,
-    OrdersRead,
-);
+beerflow_core::with_actions!(permission_types);
 
 /// An authenticated user of the path's `{venue_id}` whose role may perform `P`: 401 without a
 /// valid login, 403 for another venue or a role the table refuses, 400 for a malformed venue id.
@@ -193,7 +174,7 @@ impl<P: Permission + Send> FromRequestParts<AppState> for Authorized<P> {
             .iter()
             .find(|(name, _)| *name == "venue_id")
             .map(|(_, value)| value.to_owned())
-            .ok_or(AppError::Internal)?;
+            .ok_or_else(|| AppError::internal("Authorized<P> on a route without {venue_id}"))?;
         let venue_id = Uuid::parse_str(&raw)
             .map_err(|_| AppError::BadRequest(format!("venue_id: `{raw}` is not a valid UUID")))?;
         authorize(&user, venue_id, P::ACTION)?;

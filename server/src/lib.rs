@@ -10,6 +10,7 @@ mod session_store;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::response::IntoResponse;
 use axum::serve::ListenerExt;
 use beerflow_core::services::SharedServices;
 use leptos::prelude::*;
@@ -61,11 +62,38 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(server_fn_status))
         .layer(sessions)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(live::socketio::layer(state.services.clone()))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Server functions answer a failed use case with the REST API's status code (server_fn answers
+/// every error with 500): the status is read from the typed error in the body.
+async fn server_fn_status(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
+    let response = next.run(request).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "reading a server function's error");
+            return (parts, axum::body::Body::empty()).into_response();
+        }
+    };
+    let error = app::error::UiError::de(bytes.clone());
+    if let Ok(status) = StatusCode::from_u16(error.status_code()) {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.

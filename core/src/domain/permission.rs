@@ -4,58 +4,61 @@
 use super::Role;
 use serde::{Deserialize, Serialize};
 
-/// A thing a user may or may not do; one variant per row of the contract's table.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    /// Read the venue itself (name, timezone, settings).
-    VenueRead,
-    /// Change the venue's settings (the kitchen display's age thresholds).
-    VenueWrite,
-    /// Create and deactivate the venue's users.
-    UsersManage,
-    /// List the venue's users.
-    UsersRead,
-    /// Create, update, delete products, categories, suppliers, lots; adjust stock.
-    InventoryWrite,
-    /// Read products, lots, stock and movements.
-    InventoryRead,
-    /// Create, update, delete tables; edit the layout.
-    TablesWrite,
-    /// Read tables.
-    TablesRead,
-    /// Set a table's status by hand.
-    TablesSetStatus,
-    /// Create orders, add items, confirm, serve, complete.
-    OrdersTake,
-    /// Move orders to preparing and ready.
-    OrdersPrepare,
-    /// Cancel an order that is still draft or confirmed.
-    OrdersCancelUnstarted,
-    /// Cancel an order that the kitchen has started (preparing or ready).
-    OrdersCancelStarted,
-    /// Read orders and the kitchen display.
-    OrdersRead,
+/// Calls the macro `$m!` with the one list of actions (each with its doc line): the `Action`
+/// enum and its `ALL` below are generated from it, and so are the REST API's permission types,
+/// so a new action is written once.
+#[macro_export]
+macro_rules! with_actions {
+    ($m:ident) => {
+        $m! {
+            /// Read the venue itself (name, timezone, settings).
+            VenueRead,
+            /// Change the venue's settings (the kitchen display's age thresholds).
+            VenueWrite,
+            /// Create and deactivate the venue's users.
+            UsersManage,
+            /// List the venue's users.
+            UsersRead,
+            /// Create, update, delete products, categories, suppliers, lots; adjust stock.
+            InventoryWrite,
+            /// Read products, lots, stock and movements.
+            InventoryRead,
+            /// Create, update, delete tables; edit the layout.
+            TablesWrite,
+            /// Read tables.
+            TablesRead,
+            /// Set a table's status by hand.
+            TablesSetStatus,
+            /// Create orders, add items, confirm, serve, complete.
+            OrdersTake,
+            /// Move orders to preparing and ready.
+            OrdersPrepare,
+            /// Cancel an order that is still draft or confirmed.
+            OrdersCancelUnstarted,
+            /// Cancel an order that the kitchen has started (preparing or ready).
+            OrdersCancelStarted,
+            /// Read orders and the kitchen display.
+            OrdersRead,
+        }
+    };
 }
 
-impl Action {
-    pub const ALL: [Action; 14] = [
-        Action::VenueRead,
-        Action::VenueWrite,
-        Action::UsersManage,
-        Action::UsersRead,
-        Action::InventoryWrite,
-        Action::InventoryRead,
-        Action::TablesWrite,
-        Action::TablesRead,
-        Action::TablesSetStatus,
-        Action::OrdersTake,
-        Action::OrdersPrepare,
-        Action::OrdersCancelUnstarted,
-        Action::OrdersCancelStarted,
-        Action::OrdersRead,
-    ];
+macro_rules! define_actions {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// A thing a user may or may not do; one variant per row of the contract's table.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum Action {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Action {
+            pub const ALL: [Action; <[&str]>::len(&[$(stringify!($name)),*])] = [$(Action::$name),*];
+        }
+    };
 }
+
+with_actions!(define_actions);
 
 /// May `role` perform `action`? Exhaustive on both, so a new role or action must be decided here.
 pub fn allowed(role: Role, action: Action) -> bool {

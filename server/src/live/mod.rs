@@ -15,9 +15,9 @@ pub mod socketio;
 pub mod ws;
 
 use beerflow_core::AppError;
-use beerflow_core::domain::User;
+use beerflow_core::domain::{Action, User};
 use beerflow_core::realtime::LiveEvent;
-use beerflow_core::services::SharedServices;
+use beerflow_core::services::{SharedServices, authorize};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::future::Future;
@@ -219,8 +219,9 @@ impl Session {
     }
 
     async fn join(&mut self, t: &mut impl Transport, join: JoinData) -> Next {
-        if join.venue_id != self.user.venue_id {
-            return send(t, error("forbidden", "this venue is not yours")).await;
+        // The venue's feed shows its orders: the same right as reading them through the API.
+        if let Err(refused) = authorize(&self.user, join.venue_id, Action::OrdersRead) {
+            return send(t, error("forbidden", refused.to_string())).await;
         }
         let services = self.services.clone();
         let result: Result<Next, AppError> = async {

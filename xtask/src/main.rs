@@ -1,0 +1,172 @@
+//! The build driver (`cargo xtask build [--release]`): builds the site the server serves (the
+//! hydrating WASM bundle through the wasm-bindgen library, the stylesheet, the assets) and the
+//! server binary, with the settings of `[[workspace.metadata.leptos]]`, so that a fresh machine
+//! compiles no separate tool. The output is what `cargo leptos build` makes: `pkg/beerflow.js`,
+//! `pkg/beerflow.wasm` and `pkg/beerflow.css` under the site root, the assets beside them.
+
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// The output name the pages load (`LEPTOS_OUTPUT_NAME`, set for every build in `.cargo/config.toml`).
+const OUTPUT_NAME: &str = "beerflow";
+
+#[derive(Parser)]
+#[command(about = "Builds BeerFlow's site and server")]
+struct Cli {
+    #[command(subcommand)]
+    command: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// The site, then the server binary.
+    Build {
+        /// Optimised: the WASM with the `wasm-release` profile and `wasm-opt -Oz`, the server with `--release`.
+        #[arg(long)]
+        release: bool,
+    },
+    /// The site only (the tests build the server themselves).
+    Site {
+        #[arg(long)]
+        release: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Task::Build { release } => build_site(release).and_then(|()| build_server(release)),
+        Task::Site { release } => build_site(release),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, String>;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
+}
+
+/// Where the server looks for the site: `LEPTOS_SITE_ROOT`, else the workspace's `target/site`.
+fn site_root(root: &Path) -> PathBuf {
+    std::env::var_os("LEPTOS_SITE_ROOT").map(PathBuf::from).unwrap_or_else(|| root.join("target/site"))
+}
+
+fn cargo(root: &Path) -> Command {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.current_dir(root);
+    cmd
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<()> {
+    let status = cmd.status().map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{what} failed ({status})")) }
+}
+
+fn step<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let started = Instant::now();
+    eprintln!("    xtask {what}");
+    let out = f()?;
+    eprintln!("    xtask {what}: done in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(out)
+}
+
+fn build_site(release: bool) -> Result<()> {
+    let root = workspace_root();
+    let site = site_root(&root);
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).map_err(|e| format!("creating {}: {e}", pkg.display()))?;
+    let profile = if release { "wasm-release" } else { "debug" };
+    step("frontend (wasm32)", || {
+        let mut cmd = cargo(&root);
+        cmd.args(["build", "--package=frontend", "--lib", "--target=wasm32-unknown-unknown"]);
+        if release {
+            cmd.arg("--profile=wasm-release");
+        }
+        // The flags come from .cargo/config.toml; flags meant for the host (a coverage run's
+        // instrumentation, say) would replace them and do not belong in the bundle.
+        cmd.env_remove("RUSTFLAGS").env_remove("CARGO_ENCODED_RUSTFLAGS");
+        run(&mut cmd, "the frontend build")
+    })?;
+    let input = target_dir(&root).join("wasm32-unknown-unknown").join(profile).join("frontend.wasm");
+    step("wasm-bindgen", || bindgen(&input, &pkg))?;
+    if release {
+        step("wasm-opt -Oz", || wasm_opt(&pkg.join(format!("{OUTPUT_NAME}.wasm"))))?;
+    }
+    step("stylesheet and assets", || {
+        copy(&root.join("style/main.css"), &pkg.join(format!("{OUTPUT_NAME}.css")))?;
+        copy_dir(&root.join("public"), &site)
+    })?;
+    eprintln!("    xtask site ready in {}", site.display());
+    Ok(())
+}
+
+fn bindgen(input: &Path, pkg: &Path) -> Result<()> {
+    let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
+    bindgen
+        .input_path(input)
+        .out_name(OUTPUT_NAME)
+        .web(true)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?
+        // As the CLI that cargo-leptos runs: a default module path, no TypeScript.
+        .omit_default_module_path(false)
+        .typescript(false)
+        .generate(pkg)
+        .map_err(|e| format!("wasm-bindgen on {}: {e:#}", input.display()))?;
+    // The pages load `{name}.wasm` (leptos names it so when LEPTOS_OUTPUT_NAME is set).
+    let from = pkg.join(format!("{OUTPUT_NAME}_bg.wasm"));
+    std::fs::rename(&from, pkg.join(format!("{OUTPUT_NAME}.wasm")))
+        .map_err(|e| format!("renaming {}: {e}", from.display()))
+}
+
+/// binaryen's `wasm-opt` from npm (`end2end/node_modules/.bin`, on `PATH` through scripts/env.sh;
+/// Debian's is too old for the WASM features Rust emits), or `WASM_OPT`.
+fn wasm_opt(wasm: &Path) -> Result<()> {
+    let program = std::env::var_os("WASM_OPT").unwrap_or_else(|| "wasm-opt".into());
+    let mut cmd = Command::new(&program);
+    cmd.args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"]).arg(wasm).arg("-o").arg(wasm);
+    run(&mut cmd, "wasm-opt (npm's binaryen: `npm ci` in end2end/, then put node_modules/.bin on PATH)")
+}
+
+fn copy(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to).map(drop).map_err(|e| format!("copying {} to {}: {e}", from.display(), to.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    let entries = std::fs::read_dir(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("reading {}: {e}", from.display()))?;
+        let dest = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&dest).map_err(|e| format!("creating {}: {e}", dest.display()))?;
+            copy_dir(&entry.path(), &dest)?;
+        } else {
+            copy(&entry.path(), &dest)?;
+        }
+    }
+    Ok(())
+}
+
+fn build_server(release: bool) -> Result<()> {
+    let root = workspace_root();
+    step("server", || {
+        let mut cmd = cargo(&root);
+        cmd.args(["build", "--package=beerflow", "--bin=beerflow"]);
+        if release {
+            cmd.arg("--release");
+        }
+        run(&mut cmd, "the server build")
+    })
+}
