@@ -219,7 +219,7 @@ impl InventoryStore for This {
             PG,
             formatcp!(
                 "SELECT {CATEGORY_COLUMNS} FROM product_categories WHERE venue_id = $1 AND ($2 IS NULL OR active = $2) \
-             ORDER BY sort_order, name, id LIMIT $3 OFFSET $4"
+                 ORDER BY sort_order, name, id LIMIT $3 OFFSET $4"
             )
         ))
         .bind(venue_id)
@@ -264,7 +264,7 @@ impl InventoryStore for This {
             PG,
             formatcp!(
                 "UPDATE product_categories SET name = $1, sort_order = $2, station = $3, active = $4, \
-             updated_at = $5 WHERE id = $6 RETURNING {CATEGORY_COLUMNS}"
+                 updated_at = $5 WHERE id = $6 RETURNING {CATEGORY_COLUMNS}"
             )
         ))
         .bind(&c.name)
@@ -297,7 +297,7 @@ impl InventoryStore for This {
             PG,
             formatcp!(
                 "SELECT {SUPPLIER_COLUMNS} FROM suppliers WHERE venue_id = $1 AND ($2 IS NULL OR active = $2) \
-             ORDER BY name, id LIMIT $3 OFFSET $4"
+                 ORDER BY name, id LIMIT $3 OFFSET $4"
             )
         ))
         .bind(venue_id)
@@ -342,7 +342,7 @@ impl InventoryStore for This {
             PG,
             formatcp!(
                 "UPDATE suppliers SET name = $1, contact_name = $2, email = $3, phone = $4, notes = $5, active = $6, \
-             updated_at = $7 WHERE id = $8 RETURNING {SUPPLIER_COLUMNS}"
+                 updated_at = $7 WHERE id = $8 RETURNING {SUPPLIER_COLUMNS}"
             )
         ))
         .bind(&s.name)
@@ -375,9 +375,9 @@ impl InventoryStore for This {
             PG,
             formatcp!(
                 "SELECT {PRODUCT_COLUMNS} FROM products WHERE venue_id = $1 AND ($2 IS NULL OR category_id = $2) \
-             AND ($3 IS NULL OR active = $3) \
-             AND ($4 IS NULL OR name @ilike $4 ESCAPE '\\' OR sku @ilike $4 ESCAPE '\\') \
-             ORDER BY name, id LIMIT $5 OFFSET $6"
+                 AND ($3 IS NULL OR active = $3) \
+                 AND ($4 IS NULL OR name @ilike $4 ESCAPE '\\' OR sku @ilike $4 ESCAPE '\\') \
+                 ORDER BY name, id LIMIT $5 OFFSET $6"
             )
         ))
         .bind(venue_id)
@@ -425,8 +425,8 @@ impl InventoryStore for This {
             PG,
             formatcp!(
                 "UPDATE products SET category_id = $1, supplier_id = $2, name = $3, sku = $4, unit = $5, \
-             @mc(price) = @mv($6), @mc(cost) = @mv($7), track_stock = $8, @qc(min_stock) = @qv($9), \
-             attributes = @json($10), active = $11, updated_at = $12 WHERE id = $13 RETURNING {PRODUCT_COLUMNS}"
+                 @mc(price) = @mv($6), @mc(cost) = @mv($7), track_stock = $8, @qc(min_stock) = @qv($9), \
+                 attributes = @json($10), active = $11, updated_at = $12 WHERE id = $13 RETURNING {PRODUCT_COLUMNS}"
             )
         ))
         .bind(p.category_id)
@@ -480,8 +480,8 @@ impl InventoryStore for This {
             PG,
             formatcp!(
                 "SELECT {LOT_COLUMNS} FROM lots WHERE venue_id = $1 AND ($2 IS NULL OR product_id = $2) \
-             AND ($3 IS NULL OR expiry_date < $3) AND ($4 IS NULL OR (@qc(qty_current) > 0) = $4) \
-             ORDER BY expiry_date IS NULL, expiry_date, received_at, created_at, id LIMIT $5 OFFSET $6"
+                 AND ($3 IS NULL OR expiry_date < $3) AND ($4 IS NULL OR (@qc(qty_current) > 0) = $4) \
+                 ORDER BY expiry_date IS NULL, expiry_date, received_at, created_at, id LIMIT $5 OFFSET $6"
             )
         ))
         .bind(venue_id)
@@ -513,7 +513,7 @@ impl InventoryStore for This {
             PG,
             formatcp!(
                 "UPDATE lots SET storage_location = $1, expiry_date = $2, notes = $3, updated_at = $4 WHERE id = $5 \
-             RETURNING {LOT_COLUMNS}"
+                 RETURNING {LOT_COLUMNS}"
             )
         ))
         .bind(&lot.storage_location)
@@ -562,9 +562,10 @@ impl InventoryStore for This {
             PG,
             formatcp!(
                 "SELECT {MOVEMENT_COLUMNS} FROM stock_movements m JOIN lots l ON l.id = m.lot_id \
-             WHERE m.venue_id = $1 AND ($2 IS NULL OR m.reference_type = $2) AND ($3 IS NULL OR m.reference_id = $3) \
-             AND ($4 IS NULL OR m.lot_id = $4) AND ($5 IS NULL OR m.product_id = $5) \
-             ORDER BY m.created_at DESC, m.id DESC LIMIT $6 OFFSET $7"
+                 WHERE m.venue_id = $1 AND ($2 IS NULL OR m.reference_type = $2) \
+                 AND ($3 IS NULL OR m.reference_id = $3) AND ($4 IS NULL OR m.lot_id = $4) \
+                 AND ($5 IS NULL OR m.product_id = $5) \
+                 ORDER BY m.created_at DESC, m.id DESC LIMIT $6 OFFSET $7"
             )
         ))
         .bind(venue_id)
@@ -647,7 +648,7 @@ impl InventoryStore for This {
             PG,
             formatcp!(
                 "SELECT {MOVEMENT_COLUMNS} FROM stock_movements m JOIN lots l ON l.id = m.lot_id \
-             WHERE m.lot_id = $1 AND m.venue_id = $2 ORDER BY m.created_at, m.id"
+                 WHERE m.lot_id = $1 AND m.venue_id = $2 ORDER BY m.created_at, m.id"
             )
         ))
         .bind(lot_id)

@@ -483,8 +483,8 @@ impl OrderStore for This {
         let query = render(
             &format!(
                 "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.venue_id = $1{statuses}{without_table} \
-             AND ($2 IS NULL OR o.table_id = $2) AND ($3 IS NULL OR o.created_at >= $3) \
-             ORDER BY o.created_at DESC, o.id DESC LIMIT $4 OFFSET $5"
+                 AND ($2 IS NULL OR o.table_id = $2) AND ($3 IS NULL OR o.created_at >= $3) \
+                 ORDER BY o.created_at DESC, o.id DESC LIMIT $4 OFFSET $5"
             ),
             PG,
         );
@@ -591,7 +591,7 @@ impl OrderStore for This {
             PG,
             formatcp!(
                 "SELECT {ORDER_COLUMNS} FROM {ORDER_FROM} WHERE o.venue_id = $1 \
-             AND o.status IN ('confirmed', 'preparing', 'ready') ORDER BY o.confirmed_at, o.id LIMIT 1000"
+                 AND o.status IN ('confirmed', 'preparing', 'ready') ORDER BY o.confirmed_at, o.id LIMIT 1000"
             )
         ))
         .bind(venue_id)
