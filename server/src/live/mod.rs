@@ -238,7 +238,9 @@ impl Session {
             let mut sent = latest;
             if let Some(last_seq) = join.last_seq {
                 let oldest = services.store.oldest_seq(join.venue_id).await?;
-                if last_seq < 0 || last_seq > latest || (oldest > 0 && last_seq < oldest - 1) {
+                // Replay needs every event after `last_seq` still in the log.
+                let pruned = last_seq < latest && (oldest == 0 || last_seq < oldest - 1);
+                if last_seq < 0 || last_seq > latest || pruned {
                     let data = json!({"venue_id": join.venue_id, "seq": latest});
                     self.joined = Some(Joined { venue_id: join.venue_id, rx, sent: latest });
                     return Ok(send(t, Outgoing::Answer("resync_required", data)).await);

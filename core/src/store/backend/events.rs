@@ -113,10 +113,12 @@ impl EventStore for This {
     }
 
     async fn latest_seq(&self, venue_id: Uuid) -> Result<i64, AppError> {
-        let seq: Option<i64> = sqlx::query_scalar(sql!(PG, "SELECT MAX(seq) FROM venue_events WHERE venue_id = $1"))
-            .bind(venue_id)
-            .fetch_one(&self.pool)
-            .await?;
+        // The counter, not the log: a pruned log must not make the latest number look older.
+        let seq: Option<i64> =
+            sqlx::query_scalar(sql!(PG, "SELECT value FROM venue_counters WHERE venue_id = $1 AND name = 'event_seq'"))
+                .bind(venue_id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(seq.unwrap_or(0))
     }
 }

@@ -1,9 +1,14 @@
-//! The foundation against the real server, on SQLite and PostgreSQL: login, tokens, roles,
-//! venues and users, error bodies, limits, health, sessions for the browser.
+//! The foundation: login, tokens, roles, venues and users, error bodies, limits, health, browser sessions.
 
-mod common;
-
-use common::{Backend, DEMO_PASSWORD, DEMO_VENUE, TestApp, TestDb, assert_error, expect_ok};
+use crate::helpers::{
+    Backend, DEMO_PASSWORD, DEMO_VENUE, TestApp, TestDb, assert_error, expect_as, expect_created, typed, venue_path,
+};
+use beerflow_core::AppError;
+use beerflow_core::domain::inventory::{Lot, Product};
+use beerflow_core::domain::order::OrderStatus;
+use beerflow_core::domain::{Role, User, Venue};
+use beerflow_core::services::LoginResponse;
+use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -23,26 +28,33 @@ on_both_backends!(
     demo_data_is_loaded_once,
     pages_need_a_session_and_the_login_page_renders,
     browser_session_login_reaches_the_api_and_logout_ends_it,
+    server_functions_answer_with_the_rest_apis_status_codes,
 );
 
 async fn every_demo_user_logs_in_and_gets_a_bearer_token(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    for (who, role) in
-        [("admin", "admin"), ("manager", "manager"), ("waiter1", "waiter"), ("waiter2", "waiter"), ("chef", "kitchen")]
-    {
+    for (who, role) in [
+        ("admin", Role::Admin),
+        ("manager", Role::Manager),
+        ("waiter1", Role::Waiter),
+        ("waiter2", Role::Waiter),
+        ("chef", Role::Kitchen),
+    ] {
         let res = app.login(&format!("{who}@beerflow.demo"), DEMO_PASSWORD).await;
         assert_eq!(res.status(), StatusCode::OK, "{who}");
         let body: Value = res.json().await.unwrap();
-        assert_eq!(body["token_type"], "Bearer");
-        assert!(body["expires_in"].as_u64().unwrap() > 0);
-        assert_eq!(body["user"]["role"], role);
-        assert_eq!(body["user"]["venue_id"], DEMO_VENUE);
-        assert_eq!(body["user"]["email"], format!("{who}@beerflow.demo"));
+        // Never on the wire, whatever the type says.
         assert!(body["user"].get("password_hash").is_none());
+        let login: LoginResponse = typed(&body);
+        assert_eq!(login.token_type, "Bearer");
+        assert!(login.expires_in > 0);
+        assert_eq!(login.user.role, role);
+        assert_eq!(login.user.venue_id, DEMO_VENUE);
+        assert_eq!(login.user.email, format!("{who}@beerflow.demo"));
 
-        let me: Value = app.get("/api/v1/auth/me", body["access_token"].as_str().unwrap()).await.json().await.unwrap();
-        assert_eq!(me["id"], body["user"]["id"]);
-        assert_eq!(me["role"], role);
+        let me = app.me(&login.access_token).await;
+        assert_eq!(me.id, login.user.id);
+        assert_eq!(me.role, role);
     }
     // E-mail is matched case-insensitively.
     assert_eq!(app.login("  Chef@BeerFlow.demo ", DEMO_PASSWORD).await.status(), StatusCode::OK);
@@ -97,11 +109,9 @@ async fn repeated_failed_logins_are_throttled(backend: Backend) {
 async fn a_user_reads_only_their_own_venue(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let token = app.token("chef").await;
-    let res = app.get(&format!("/api/v1/venues/{DEMO_VENUE}"), &token).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    let venue: Value = res.json().await.unwrap();
-    assert_eq!(venue["name"], "BeerFlow Demo Pub");
-    assert_eq!(venue["id"], DEMO_VENUE);
+    let venue: Venue = app.get_as(&format!("/api/v1/venues/{DEMO_VENUE}"), &token).await;
+    assert_eq!(venue.name, "BeerFlow Demo Pub");
+    assert_eq!(venue.id, DEMO_VENUE);
 
     let other = uuid::Uuid::new_v4();
     assert_error(app.get(&format!("/api/v1/venues/{other}"), &token).await, 403, "not yours").await;
@@ -113,15 +123,14 @@ async fn managers_set_the_kitchen_age_thresholds(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let manager = app.token("manager").await;
     let path = format!("/api/v1/venues/{DEMO_VENUE}");
-    let venue = expect_ok(app.get(&path, &manager).await).await;
-    assert_eq!((venue["kds_warn_minutes"].as_i64(), venue["kds_late_minutes"].as_i64()), (Some(10), Some(20)));
+    let venue: Venue = app.get_as(&path, &manager).await;
+    assert_eq!((venue.kds_warn_minutes, venue.kds_late_minutes), (10, 20));
 
-    let changed =
-        expect_ok(app.patch(&path, &manager, &json!({"kds_warn_minutes": 8, "kds_late_minutes": 15})).await).await;
-    assert_eq!((changed["kds_warn_minutes"].as_i64(), changed["kds_late_minutes"].as_i64()), (Some(8), Some(15)));
+    let changed: Venue = app.patch_as(&path, &manager, &json!({"kds_warn_minutes": 8, "kds_late_minutes": 15})).await;
+    assert_eq!((changed.kds_warn_minutes, changed.kds_late_minutes), (8, 15));
     // One field at a time keeps the other.
-    let changed = expect_ok(app.patch(&path, &manager, &json!({"kds_late_minutes": 25})).await).await;
-    assert_eq!((changed["kds_warn_minutes"].as_i64(), changed["kds_late_minutes"].as_i64()), (Some(8), Some(25)));
+    let changed: Venue = app.patch_as(&path, &manager, &json!({"kds_late_minutes": 25})).await;
+    assert_eq!((changed.kds_warn_minutes, changed.kds_late_minutes), (8, 25));
 
     // Bad values name the field and change nothing.
     for (body, field) in [
@@ -138,8 +147,8 @@ async fn managers_set_the_kitchen_age_thresholds(backend: Backend) {
         let token = app.token(who).await;
         assert_error(app.patch(&path, &token, &json!({"kds_warn_minutes": 5})).await, 403, "").await;
     }
-    let venue = expect_ok(app.get(&path, &manager).await).await;
-    assert_eq!((venue["kds_warn_minutes"].as_i64(), venue["kds_late_minutes"].as_i64()), (Some(8), Some(25)));
+    let venue: Venue = app.get_as(&path, &manager).await;
+    assert_eq!((venue.kds_warn_minutes, venue.kds_late_minutes), (8, 25));
 }
 
 async fn admins_manage_users_and_other_roles_are_refused(backend: Backend) {
@@ -149,22 +158,22 @@ async fn admins_manage_users_and_other_roles_are_refused(backend: Backend) {
         json!({"email": "bar@beerflow.demo", "name": "Bea Bartender", "role": "waiter", "password": "long-enough"});
 
     let admin = app.token("admin").await;
-    let res = app.post(&users, &admin, &new_user).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let created: Value = res.json().await.unwrap();
-    assert_eq!(created["email"], "bar@beerflow.demo");
-    assert_eq!(created["role"], "waiter");
-    assert_eq!(created["active"], true);
-    assert!(created.get("password").is_none() && created.get("password_hash").is_none());
+    let body = expect_created(app.post(&users, &admin, &new_user).await).await;
+    // Never on the wire, whatever the type says.
+    assert!(body.get("password").is_none() && body.get("password_hash").is_none());
+    let created: User = typed(&body);
+    assert_eq!(created.email, "bar@beerflow.demo");
+    assert_eq!(created.role, Role::Waiter);
+    assert!(created.active);
     assert_eq!(app.login("bar@beerflow.demo", "long-enough").await.status(), StatusCode::OK);
 
     assert_error(app.post(&users, &admin, &new_user).await, 409, "already in use").await;
 
-    let listed: Vec<Value> = app.get(&users, &admin).await.json().await.unwrap();
+    let listed: Vec<User> = app.get_as(&users, &admin).await;
     assert_eq!(listed.len(), 6);
-    let page: Vec<Value> = app.get(&format!("{users}?limit=2&offset=1"), &admin).await.json().await.unwrap();
+    let page: Vec<User> = app.get_as(&format!("{users}?limit=2&offset=1"), &admin).await;
     assert_eq!(page.len(), 2);
-    assert_eq!(page[0]["id"], listed[1]["id"]);
+    assert_eq!(page[0].id, listed[1].id);
     assert_error(app.get(&format!("{users}?limit=0"), &admin).await, 400, "limit").await;
     assert_error(app.get(&format!("{users}?limit=1001"), &admin).await, 400, "limit").await;
 
@@ -173,8 +182,7 @@ async fn admins_manage_users_and_other_roles_are_refused(backend: Backend) {
     assert_eq!(app.get(&users, &manager).await.status(), StatusCode::OK);
     let other = json!({"email": "x@beerflow.demo", "name": "X", "role": "admin", "password": "long-enough"});
     assert_error(app.post(&users, &manager, &other).await, 403, "role manager").await;
-    assert_error(app.delete(&format!("{users}/{}", created["id"].as_str().unwrap()), &manager).await, 403, "role")
-        .await;
+    assert_error(app.delete(&format!("{users}/{}", created.id), &manager).await, 403, "role").await;
 
     // Waiters and the kitchen may do neither.
     for who in ["waiter1", "chef"] {
@@ -187,7 +195,7 @@ async fn admins_manage_users_and_other_roles_are_refused(backend: Backend) {
     assert_error(app.get(&elsewhere, &admin).await, 403, "not yours").await;
 
     // Nothing was created by the refused attempts.
-    let listed: Vec<Value> = app.get(&users, &admin).await.json().await.unwrap();
+    let listed: Vec<User> = app.get_as(&users, &admin).await;
     assert_eq!(listed.len(), 6);
 }
 
@@ -213,7 +221,7 @@ async fn new_users_are_validated_and_nothing_is_written_on_error(backend: Backen
     for (body, needle) in cases {
         assert_error(app.post(&users, &admin, &body).await, 400, needle).await;
     }
-    let listed: Vec<Value> = app.get(&users, &admin).await.json().await.unwrap();
+    let listed: Vec<User> = app.get_as(&users, &admin).await;
     assert_eq!(listed.len(), 5, "no user was written");
 }
 
@@ -222,19 +230,18 @@ async fn deactivated_users_can_no_longer_sign_in_or_use_their_token(backend: Bac
     let users = format!("/api/v1/venues/{DEMO_VENUE}/users");
     let admin = app.token("admin").await;
     let waiter = app.token("waiter2").await;
-    let me: Value = app.get("/api/v1/auth/me", &waiter).await.json().await.unwrap();
-    let id = me["id"].as_str().unwrap();
+    let id = app.me(&waiter).await.id;
 
     assert_eq!(app.delete(&format!("{users}/{id}"), &admin).await.status(), StatusCode::NO_CONTENT);
     assert_error(app.get("/api/v1/auth/me", &waiter).await, 401, "deactivated").await;
     assert_error(app.login("waiter2@beerflow.demo", DEMO_PASSWORD).await, 401, "invalid email or password").await;
-    let listed: Vec<Value> = app.get(&users, &admin).await.json().await.unwrap();
-    assert!(listed.iter().any(|u| u["id"] == id && u["active"] == false), "history stays");
+    let listed: Vec<User> = app.get_as(&users, &admin).await;
+    assert!(listed.iter().any(|u| u.id == id && !u.active), "history stays");
 
     assert_error(app.delete(&format!("{users}/{}", uuid::Uuid::new_v4()), &admin).await, 404, "not found").await;
     assert_error(app.delete(&format!("{users}/nope"), &admin).await, 400, "invalid path").await;
-    let admin_id: Value = app.get("/api/v1/auth/me", &admin).await.json().await.unwrap();
-    let res = app.delete(&format!("{users}/{}", admin_id["id"].as_str().unwrap()), &admin).await;
+    let admin_id = app.me(&admin).await.id;
+    let res = app.delete(&format!("{users}/{admin_id}"), &admin).await;
     assert_error(res, 409, "your own account").await;
 }
 
@@ -294,8 +301,8 @@ async fn demo_data_is_loaded_once(backend: Backend) {
     app.seed_demo().await;
     app.seed_demo().await;
     let admin = app.token("admin").await;
-    let listed: Vec<Value> = app.get(&format!("/api/v1/venues/{DEMO_VENUE}/users"), &admin).await.json().await.unwrap();
-    let mut emails: Vec<&str> = listed.iter().map(|u| u["email"].as_str().unwrap()).collect();
+    let listed: Vec<User> = app.get_as(&format!("/api/v1/venues/{DEMO_VENUE}/users"), &admin).await;
+    let mut emails: Vec<&str> = listed.iter().map(|u| u.email.as_str()).collect();
     emails.sort();
     assert_eq!(
         emails,
@@ -329,12 +336,10 @@ async fn demo_data_is_loaded_once(backend: Backend) {
     .await;
     assert_eq!(consistent, 9);
     // Judged in the venue's time zone: one lot has expired, some expire within three days.
-    let summary: Value =
-        app.get(&format!("/api/v1/venues/{DEMO_VENUE}/stock/summary"), &admin).await.json().await.unwrap();
-    let expired: Vec<&str> =
-        summary["expired_lots"].as_array().unwrap().iter().map(|l| l["lot_code"].as_str().unwrap()).collect();
+    let summary = app.stock_summary(&admin, "").await;
+    let expired: Vec<&str> = summary.expired_lots.iter().map(|l| l.lot_code.as_str()).collect();
     assert_eq!(expired, ["CAES-0001"]);
-    assert!(summary["expiring_lots"].as_array().unwrap().len() >= 2, "{summary}");
+    assert!(summary.expiring_lots.len() >= 2, "{summary:?}");
 }
 
 /// A `COUNT(*)` in the backend's own SQL, straight from the database.
@@ -402,8 +407,8 @@ async fn browser_session_login_reaches_the_api_and_logout_ends_it(backend: Backe
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.contains("beerflow_session=") && cookie.contains("HttpOnly"), "{cookie}");
 
-    let me: Value = browser.get(app.url("/api/v1/auth/me")).send().await.unwrap().json().await.unwrap();
-    assert_eq!(me["role"], "kitchen");
+    let me: User = expect_as(browser.get(app.url("/api/v1/auth/me")).send().await.unwrap(), 200).await;
+    assert_eq!(me.role, Role::Kitchen);
     let kitchen = browser.get(app.url("/kitchen")).send().await.unwrap();
     assert_eq!(kitchen.status(), StatusCode::OK);
     let page = kitchen.text().await.unwrap();
@@ -418,6 +423,92 @@ async fn browser_session_login_reaches_the_api_and_logout_ends_it(backend: Backe
     assert!(res.status().is_redirection());
     assert_eq!(browser.get(app.url("/api/v1/auth/me")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert_eq!(browser.get(app.url("/kitchen")).send().await.unwrap().status(), StatusCode::FOUND);
+}
+
+/// A browser signed in as a demo user through the login form (its session cookie kept), whose
+/// requests are those of the page's own code: no `Accept: text/html`, so server functions answer
+/// with their result instead of redirecting back to the form.
+async fn signed_in_browser(app: &TestApp, who: &str) -> reqwest::Client {
+    let browser =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let html = browser.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let res = browser
+        .post(app.url(&form_action(&html, 0)))
+        .header("Accept", HTML)
+        .form(&[("email", format!("{who}@beerflow.demo").as_str()), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "login as {who}: {}", res.status());
+    browser
+}
+
+/// A server function's answer: its status and body.
+async fn call_server_fn<F: ServerFn>(app: &TestApp, browser: &reqwest::Client, form: &[(&str, &str)]) -> (u16, String) {
+    let res = browser.post(app.url(F::PATH)).form(form).send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// A server function's error body, typed as the UI reads it.
+fn ui_error(body: &str) -> app::error::UiError {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not a UiError: {e}: {body}"))
+}
+
+/// A refused server function says why with the REST API's status, not a blanket 500, and its body is
+/// the use case's own error, typed.
+async fn server_functions_answer_with_the_rest_apis_status_codes(backend: Backend) {
+    use app::api::{SaveKitchenSettings, SetOrderStatus};
+    use app::error::UiError;
+    let app = TestApp::spawn(backend).await;
+    let good = [("warn_minutes", "7"), ("late_minutes", "14")];
+
+    let anonymous = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let (status, body) = call_server_fn::<SaveKitchenSettings>(&app, &anonymous, &good).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(matches!(ui_error(&body), UiError::App(AppError::Unauthorized(_))), "{body}");
+
+    let waiter = signed_in_browser(&app, "waiter1").await;
+    let (status, body) = call_server_fn::<SaveKitchenSettings>(&app, &waiter, &good).await;
+    assert_eq!(status, 403, "{body}");
+    assert!(matches!(ui_error(&body), UiError::App(AppError::Forbidden(_))), "{body}");
+
+    let manager = signed_in_browser(&app, "manager").await;
+    let bad = [("warn_minutes", "0"), ("late_minutes", "14")];
+    let (status, body) = call_server_fn::<SaveKitchenSettings>(&app, &manager, &bad).await;
+    assert_eq!(status, 400, "{body}");
+    match ui_error(&body) {
+        UiError::App(AppError::BadRequest(message)) => assert!(message.contains("kds_warn_minutes"), "{message}"),
+        other => panic!("expected a bad request, got {other:?}"),
+    }
+    let (status, body) = call_server_fn::<SaveKitchenSettings>(&app, &manager, &good).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(serde_json::from_str::<(i32, i32)>(&body).unwrap(), (7, 14));
+    let token = app.token("manager").await;
+    let venue: Venue = app.get_as(&format!("/api/v1/venues/{DEMO_VENUE}"), &token).await;
+    assert_eq!((venue.kds_warn_minutes, venue.kds_late_minutes), (7, 14));
+
+    // An order the stock cannot cover: serving it from the waiter's screen is a 400 naming the dish.
+    let admin = app.token("admin").await;
+    let body = json!({"name": "Truffle risotto", "unit": "pz", "price": 24, "sku": "SF-TRUFFLE"});
+    let dish: Product = app.post_as(&venue_path("/products"), &admin, &body, 201).await;
+    let lot = json!({"product_id": dish.id, "lot_code": "TR-1", "qty_init": 1, "unit": "pz"});
+    let _: Lot = app.post_as(&venue_path("/lots"), &admin, &lot, 201).await;
+    let order = app.create_order(&admin, &json!({"items": [{"product_id": dish.id, "quantity": 2}]})).await;
+    for status in [OrderStatus::Confirmed, OrderStatus::Ready] {
+        app.move_order(&admin, order.id, status).await;
+    }
+    let order_id = order.id.to_string();
+    let serve = [("order_id", order_id.as_str()), ("status", "served")];
+    let (status, body) = call_server_fn::<SetOrderStatus>(&app, &waiter, &serve).await;
+    assert_eq!(status, 400, "{body}");
+    match ui_error(&body) {
+        UiError::App(AppError::InsufficientStock(list)) => {
+            assert_eq!(list.len(), 1, "{list:?}");
+            assert_eq!((list[0].product_id, list[0].product_name.as_str()), (dish.id, "Truffle risotto"));
+        }
+        other => panic!("expected a stock shortfall, got {other:?}"),
+    }
+    assert_eq!(app.order(&admin, order.id).await.status, OrderStatus::Ready, "nothing was served");
 }
 
 /// What a browser sends as `Accept` when it navigates or submits a plain form.

@@ -1,17 +1,24 @@
-//! Test harness: the real server on port 0 over a fresh database per test (a SQLite file in a
-//! temp dir, or a PostgreSQL database created for the test and dropped after it).
-
-#![allow(dead_code)]
+//! The harness: the real server on port 0 over a fresh database per test, and typed requests.
 
 use beerflow::{AppState, leptos_options, run};
-use beerflow_core::services::{Services, SharedServices};
-use reqwest::{Client, Response, StatusCode};
+use beerflow_core::domain::User;
+use beerflow_core::domain::event::EventRecord;
+use beerflow_core::domain::inventory::{Lot, Movement};
+use beerflow_core::domain::order::{Order, OrderStatus};
+use beerflow_core::domain::stock::StockSummary;
+use beerflow_core::domain::table::Table;
+use beerflow_core::domain::{Money, Qty};
+use beerflow_core::services::{LoginResponse, Services, SharedServices};
+use reqwest::{Client, Response};
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use tokio::sync::oneshot;
 use uuid::Uuid;
 
-pub const DEMO_VENUE: &str = "00000000-0000-0000-0000-000000000001";
+/// The demo venue and its table T1, as `spec/API.md` numbers them.
+pub const DEMO_VENUE: Uuid = Uuid::from_u128(1);
+pub const DEMO_T1: Uuid = Uuid::from_u128(0x700);
 pub const DEMO_PASSWORD: &str = "admin123!";
 pub const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
@@ -19,6 +26,28 @@ pub const PG_ADMIN_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 pub enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// Runs each listed async test fn once on SQLite and once on PostgreSQL.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            )*
+        }
+    };
 }
 
 /// A database that exists for one test.
@@ -167,12 +196,14 @@ impl TestApp {
             .expect("login request")
     }
 
-    /// A bearer token for a demo user (`admin`, `manager`, `waiter1`, `waiter2`, `chef`).
+    /// A demo user's login (`admin`, `manager`, `waiter1`, `waiter2`, `chef`).
+    pub async fn login_as(&self, who: &str) -> LoginResponse {
+        expect_as(self.login(&format!("{who}@beerflow.demo"), DEMO_PASSWORD).await, 200).await
+    }
+
+    /// A bearer token for a demo user.
     pub async fn token(&self, who: &str) -> String {
-        let res = self.login(&format!("{who}@beerflow.demo"), DEMO_PASSWORD).await;
-        assert_eq!(res.status(), StatusCode::OK, "login as {who}");
-        let body: Value = res.json().await.expect("login json");
-        body["access_token"].as_str().expect("access_token").to_owned()
+        self.login_as(who).await.access_token
     }
 
     pub async fn get(&self, path: &str, token: &str) -> Response {
@@ -183,8 +214,88 @@ impl TestApp {
         self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("POST")
     }
 
+    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.client.patch(self.url(path)).bearer_auth(token).json(body).send().await.expect("PATCH")
+    }
+
     pub async fn delete(&self, path: &str, token: &str) -> Response {
         self.client.delete(self.url(path)).bearer_auth(token).send().await.expect("DELETE")
+    }
+
+    /// A `200` of `GET path`, as `T`.
+    pub async fn get_as<T: DeserializeOwned>(&self, path: &str, token: &str) -> T {
+        expect_as(self.get(path, token).await, 200).await
+    }
+
+    /// The answer of `POST path`, which must have `status`, as `T`.
+    pub async fn post_as<T: DeserializeOwned>(&self, path: &str, token: &str, body: &Value, status: u16) -> T {
+        expect_as(self.post(path, token, body).await, status).await
+    }
+
+    /// A `200` of `PATCH path`, as `T`.
+    pub async fn patch_as<T: DeserializeOwned>(&self, path: &str, token: &str, body: &Value) -> T {
+        expect_as(self.patch(path, token, body).await, 200).await
+    }
+
+    /// The user behind a token.
+    pub async fn me(&self, token: &str) -> User {
+        self.get_as("/api/v1/auth/me", token).await
+    }
+
+    /// A new order of the demo venue (`201`).
+    pub async fn create_order(&self, token: &str, body: &Value) -> Order {
+        self.post_as(&venue_path("/orders"), token, body, 201).await
+    }
+
+    pub async fn order(&self, token: &str, id: Uuid) -> Order {
+        self.get_as(&venue_path(&format!("/orders/{id}")), token).await
+    }
+
+    /// `GET .../orders{query}`, e.g. `?status=ready`.
+    pub async fn orders(&self, token: &str, query: &str) -> Vec<Order> {
+        self.get_as(&venue_path(&format!("/orders{query}")), token).await
+    }
+
+    /// Asks for a status move by the contract's name of the status, whatever the answer.
+    pub async fn patch_status(&self, token: &str, id: Uuid, status: &str) -> Response {
+        self.patch(&venue_path(&format!("/orders/{id}/status")), token, &json!({"status": status})).await
+    }
+
+    /// A status move that must succeed.
+    pub async fn move_order(&self, token: &str, id: Uuid, status: OrderStatus) -> Order {
+        expect_as(self.patch_status(token, id, status.as_str()).await, 200).await
+    }
+
+    pub async fn table(&self, token: &str, id: Uuid) -> Table {
+        self.get_as(&venue_path(&format!("/tables/{id}")), token).await
+    }
+
+    pub async fn lot(&self, token: &str, id: Uuid) -> Lot {
+        self.get_as(&venue_path(&format!("/lots/{id}")), token).await
+    }
+
+    /// `GET .../lots{query}`.
+    pub async fn lots(&self, token: &str, query: &str) -> Vec<Lot> {
+        self.get_as(&venue_path(&format!("/lots{query}")), token).await
+    }
+
+    /// `GET .../stock/movements{query}`, newest first.
+    pub async fn movements(&self, token: &str, query: &str) -> Vec<Movement> {
+        self.get_as(&venue_path(&format!("/stock/movements{query}")), token).await
+    }
+
+    /// `GET .../stock/summary{query}`.
+    pub async fn stock_summary(&self, token: &str, query: &str) -> StockSummary {
+        self.get_as(&venue_path(&format!("/stock/summary{query}")), token).await
+    }
+
+    /// The demo venue's event log after `after`, read from the store.
+    pub async fn events(&self, after: i64) -> Vec<EventRecord> {
+        self.services.store.list_events(DEMO_VENUE, after, 10_000).await.expect("list events")
+    }
+
+    pub async fn latest_seq(&self) -> i64 {
+        self.services.store.latest_seq(DEMO_VENUE).await.expect("latest seq")
     }
 }
 
@@ -207,40 +318,17 @@ pub async fn assert_error(res: Response, status: u16, needle: &str) -> Value {
     body
 }
 
-/// Runs each listed async test fn once on SQLite and once on PostgreSQL.
-#[macro_export]
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name($crate::common::Backend::Sqlite).await
-                }
-            )*
-        }
-        mod postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    super::$name($crate::common::Backend::Postgres).await
-                }
-            )*
-        }
-    };
-}
-
 /// A path under the demo venue.
 pub fn venue_path(path: &str) -> String {
     format!("/api/v1/venues/{DEMO_VENUE}{path}")
 }
 
-/// The body of a `201`, failing with the body when the status differs.
+/// The JSON body of a `201`, failing with the body when the status differs.
 pub async fn expect_created(res: Response) -> Value {
     expect_status(res, 201).await
 }
 
-/// The body of a `200`, failing with the body when the status differs.
+/// The JSON body of a `200`, failing with the body when the status differs.
 pub async fn expect_ok(res: Response) -> Value {
     expect_status(res, 200).await
 }
@@ -252,8 +340,26 @@ pub async fn expect_status(res: Response, status: u16) -> Value {
     body
 }
 
-impl TestApp {
-    pub async fn patch(&self, path: &str, token: &str, body: &Value) -> Response {
-        self.client.patch(self.url(path)).bearer_auth(token).json(body).send().await.expect("PATCH")
-    }
+/// The body of a response that must have `status`, as `T`; fails showing the body otherwise.
+pub async fn expect_as<T: DeserializeOwned>(res: Response, status: u16) -> T {
+    let got = res.status().as_u16();
+    let path = res.url().path().to_owned();
+    let text = res.text().await.expect("response body");
+    assert_eq!(got, status, "{path}: {text}");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: not a {}: {e}: {text}", std::any::type_name::<T>()))
+}
+
+/// A JSON body already read (for its wire format), as `T`.
+pub fn typed<T: DeserializeOwned>(body: &Value) -> T {
+    T::deserialize(body).unwrap_or_else(|e| panic!("not a {}: {e}: {body}", std::any::type_name::<T>()))
+}
+
+/// An exact quantity written as a decimal, e.g. `qty(12.5)`.
+pub fn qty(v: f64) -> Qty {
+    Qty::from_f64(v).expect("a quantity of at most 3 decimals")
+}
+
+/// An exact amount written as a decimal, e.g. `money(19.63)`.
+pub fn money(v: f64) -> Money {
+    Money::from_f64(v).expect("an amount of at most 2 decimals")
 }

@@ -1,10 +1,6 @@
-//! The WebSocket feed against the real server, on SQLite and PostgreSQL: authentication before
-//! the upgrade, joining, live events in order, replay with `last_seq` with no gap or duplicate
-//! at the seam, venue isolation and bad frames.
+//! The WebSocket feed: auth before the upgrade, joining, live events in order, replay, isolation, bad frames.
 
-mod common;
-
-use common::{Backend, DEMO_VENUE, TestApp, expect_created as created, venue_path as v};
+use crate::helpers::{Backend, DEMO_T1, DEMO_VENUE, TestApp, venue_path};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -31,8 +27,7 @@ async fn postgres_events_reach_the_clients_of_every_instance() {
     join(&mut ws, None).await;
     let mut created_numbers = Vec::new();
     for _ in 0..10 {
-        let o = created(b.post(&v("/orders"), &waiter_on_b, &json!({})).await).await;
-        created_numbers.push(o["order_number"].clone());
+        created_numbers.push(json!(b.create_order(&waiter_on_b, &json!({})).await.order_number));
     }
     let mut seqs = Vec::new();
     let mut numbers = Vec::new();
@@ -47,7 +42,7 @@ async fn postgres_events_reach_the_clients_of_every_instance() {
     // Replay on A of what B wrote while the client was away.
     drop(ws);
     for _ in 0..5 {
-        created(b.post(&v("/orders"), &waiter_on_b, &json!({})).await).await;
+        b.create_order(&waiter_on_b, &json!({})).await;
     }
     let mut ws = connect(&a, &chef).await;
     join(&mut ws, Some(10)).await;
@@ -68,7 +63,8 @@ async fn send(ws: &mut Ws, event: &str, data: Value) {
     ws.send(Message::Text(json!({"event": event, "data": data}).to_string().into())).await.unwrap();
 }
 
-/// The next JSON frame (pings are skipped), or panic after 5 s.
+/// The next JSON frame (pings are skipped), or panic after 5 s. Frames are the wire contract
+/// itself, so the tests read them as JSON.
 async fn next(ws: &mut Ws) -> Value {
     loop {
         let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("a frame within 5 s");
@@ -110,7 +106,7 @@ async fn the_upgrade_needs_a_valid_login(backend: Backend) {
     let (mut ws, _) = tokio_tungstenite::connect_async(req).await.expect("bearer upgrade");
     let joined = join(&mut ws, None).await;
     assert_eq!(joined["data"]["role"], "kitchen");
-    assert_eq!(joined["data"]["venue_id"], DEMO_VENUE);
+    assert_eq!(joined["data"]["venue_id"], DEMO_VENUE.to_string());
     assert_eq!(joined["data"]["seq"], 0);
 }
 
@@ -120,17 +116,13 @@ async fn a_joined_client_receives_venue_events_live_and_in_order(backend: Backen
     let chef = app.token("chef").await;
     let mut kitchen = connect(&app, &chef).await;
     join(&mut kitchen, None).await;
-    let o = created(
-        app.post(&v("/orders"), &waiter, &json!({"table_id": "00000000-0000-0000-0000-000000000700", "covers": 2}))
-            .await,
-    )
-    .await;
+    let o = app.create_order(&waiter, &json!({"table_id": DEMO_T1, "covers": 2})).await;
     let first = next(&mut kitchen).await;
     assert_eq!(first["event"], "new_order", "{first}");
     assert_eq!(first["seq"], 1);
     assert!(first["ts"].is_string());
-    assert_eq!(first["data"]["order_id"], o["id"]);
-    assert_eq!(first["data"]["order_number"], o["order_number"]);
+    assert_eq!(first["data"]["order_id"], o.id.to_string());
+    assert_eq!(first["data"]["order_number"], o.order_number);
     assert_eq!(first["data"]["table_name"], "T1");
     assert_eq!(first["data"]["covers"], 2);
     let second = next(&mut kitchen).await;
@@ -142,7 +134,7 @@ async fn a_joined_client_receives_venue_events_live_and_in_order(backend: Backen
     // After leaving, nothing more arrives.
     send(&mut kitchen, "leave_venue", json!({"venue_id": DEMO_VENUE})).await;
     assert_eq!(next(&mut kitchen).await["event"], "left_venue");
-    created(app.post(&v("/orders"), &waiter, &json!({})).await).await;
+    app.create_order(&waiter, &json!({})).await;
     send(&mut kitchen, "ping", json!({})).await;
     assert_eq!(next(&mut kitchen).await["event"], "pong", "no venue event after leave_venue");
 }
@@ -154,7 +146,7 @@ async fn a_reconnect_with_last_seq_loses_nothing_while_orders_are_created(backen
     let mut ws = connect(&app, &chef).await;
     join(&mut ws, None).await;
     for _ in 0..3 {
-        created(app.post(&v("/orders"), &waiter, &json!({})).await).await;
+        app.create_order(&waiter, &json!({})).await;
     }
     let mut seen = Vec::new();
     for _ in 0..3 {
@@ -163,7 +155,7 @@ async fn a_reconnect_with_last_seq_loses_nothing_while_orders_are_created(backen
     drop(ws);
     // Orders keep coming while the kitchen is away and while it rejoins.
     let writer = {
-        let base = app.url(&v("/orders"));
+        let base = app.url(&venue_path("/orders"));
         let client = app.client.clone();
         let waiter = waiter.clone();
         tokio::spawn(async move {
@@ -220,7 +212,7 @@ async fn a_last_seq_older_than_the_kept_log_asks_for_a_resync(backend: Backend) 
     let waiter = app.token("waiter1").await;
     let chef = app.token("chef").await;
     for _ in 0..8 {
-        created(app.post(&v("/orders"), &waiter, &json!({})).await).await;
+        app.create_order(&waiter, &json!({})).await;
     }
     // Nothing is younger than the cut-off, so only the last 3 events stay.
     let future = chrono::Utc::now() + chrono::Duration::days(2);
@@ -239,6 +231,15 @@ async fn a_last_seq_older_than_the_kept_log_asks_for_a_resync(backend: Backend) 
     let resync = next(&mut ws).await;
     assert_eq!(resync["event"], "resync_required", "{resync}");
     assert_eq!(resync["data"], json!({"venue_id": DEMO_VENUE, "seq": 8}));
+    // A log pruned empty still asks a client behind it to reload; one that saw everything joins.
+    assert_eq!(app.services.store.prune_events(future, 0).await.unwrap(), 3);
+    join(&mut ws, Some(7)).await;
+    let resync = next(&mut ws).await;
+    assert_eq!(resync["event"], "resync_required", "{resync}");
+    assert_eq!(resync["data"], json!({"venue_id": DEMO_VENUE, "seq": 8}));
+    join(&mut ws, Some(8)).await;
+    app.create_order(&waiter, &json!({})).await;
+    assert_eq!(next(&mut ws).await["seq"], 9, "live events go on after an emptied log");
 }
 
 async fn a_client_that_stops_reading_is_cut_off_without_slowing_anyone(backend: Backend) {
@@ -266,7 +267,7 @@ async fn a_client_that_stops_reading_is_cut_off_without_slowing_anyone(backend: 
         }
         seqs
     });
-    let (path, empty) = (v("/orders"), json!({}));
+    let (path, empty) = (venue_path("/orders"), json!({}));
     for _ in 0..ORDERS / 10 {
         let all = futures::future::join_all((0..10).map(|_| app.post(&path, &waiter, &empty))).await;
         assert!(all.iter().all(|r| r.status().as_u16() == 201));

@@ -1,9 +1,7 @@
-//! The `beerflow` binary itself: accounts from the command line, serving, SIGTERM, and refusing
-//! to start on a broken migration.
+//! The `beerflow` binary itself: accounts from the command line, serving, SIGTERM, a broken migration.
 
-mod common;
-
-use common::{Backend, TestDb};
+use crate::helpers::{Backend, TestDb, expect_as};
+use beerflow_core::services::LoginResponse;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -57,10 +55,10 @@ async fn accounts_created_on_the_command_line_can_sign_in_and_sigterm_stops_the_
     std::thread::spawn(move || {
         let mut tx = Some(tx);
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(addr) = line.split("listening on http://").nth(1) {
-                if let Some(tx) = tx.take() {
-                    let _ = tx.send(addr.split_whitespace().next().unwrap_or_default().to_owned());
-                }
+            if let Some(addr) = line.split("listening on http://").nth(1)
+                && let Some(tx) = tx.take()
+            {
+                let _ = tx.send(addr.split_whitespace().next().unwrap_or_default().to_owned());
             }
         }
     });
@@ -73,9 +71,9 @@ async fn accounts_created_on_the_command_line_can_sign_in_and_sigterm_stops_the_
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), reqwest::StatusCode::OK);
-    let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body["user"]["venue_id"], venue.as_str());
+    let login: LoginResponse = expect_as(res, 200).await;
+    // Printed exactly as the API writes ids.
+    assert_eq!(login.user.venue_id.to_string(), venue);
     // Nothing is invented without --demo.
     let demo = client
         .post(format!("http://{addr}/api/v1/auth/login"))
