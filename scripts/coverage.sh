@@ -25,7 +25,7 @@ export CARGO_LLVM_COV_TARGET_DIR=$BEERFLOW_CACHE/llvm-cov-target
 IGNORE='(/tests/|/loadtest/|/xtask/|/benches/|/frontend/|\.cargo/registry)'
 cargo llvm-cov clean --workspace
 log "Rust tests, instrumented (SQLite and PostgreSQL)"
-cargo llvm-cov --no-report -p beerflow-core -p beerflow --tests
+cargo llvm-cov --no-report -p beerflow-core -p app -p beerflow --tests
 
 if [ "$BROWSER" = "--browser" ]; then
   ensure_npm
@@ -33,24 +33,29 @@ if [ "$BROWSER" = "--browser" ]; then
   log "building the site"
   cargo xtask site
   log "browser tests against the instrumented server"
-  # shellcheck disable=SC1090
-  source <(cargo llvm-cov show-env --export-prefix)
-  cargo build -p beerflow --bin beerflow
-  BIN=$(find "$CARGO_LLVM_COV_TARGET_DIR" -path '*/debug/beerflow' -type f | head -n1)
-  WORK=$(mktemp -d)
-  DB=beerflow_cov_$$
-  createdb -h 127.0.0.1 -U postgres "$DB"
-  "$BIN" serve --demo --addr 127.0.0.1:0 --database-url "sqlite://$WORK/cov.db" >"$WORK/sqlite.log" 2>&1 &
-  PIDS=($!)
-  "$BIN" serve --demo --addr 127.0.0.1:0 --database-url "postgres://postgres@127.0.0.1:5432/$DB" >"$WORK/pg.log" 2>&1 &
-  PIDS+=($!)
-  URL=$(server_address "$WORK/sqlite.log" "${PIDS[0]}")
-  PG_URL=$(server_address "$WORK/pg.log" "${PIDS[1]}")
-  (cd end2end && BEERFLOW_E2E_URL_SQLITE="$URL" BEERFLOW_E2E_URL_POSTGRES="$PG_URL" npx playwright test) || true
-  # A clean exit (SIGTERM shuts the server down gracefully) writes the profile.
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid"; wait "$pid" || true; done
-  dropdb -h 127.0.0.1 -U postgres --if-exists "$DB"
-  rm -rf "$WORK"
+  (
+    # In a subshell: the instrumented build goes to the coverage target directory, and its
+    # environment does not reach the report below.
+    export CARGO_TARGET_DIR=$CARGO_LLVM_COV_TARGET_DIR
+    # shellcheck disable=SC1090
+    source <(cargo llvm-cov show-env --sh 2>/dev/null)
+    cargo build -p beerflow --bin beerflow
+    BIN=$CARGO_TARGET_DIR/debug/beerflow
+    WORK=$(mktemp -d)
+    DB=beerflow_cov_$$
+    createdb -h 127.0.0.1 -U postgres "$DB"
+    "$BIN" serve --demo --addr 127.0.0.1:0 --database-url "sqlite://$WORK/cov.db" >"$WORK/sqlite.log" 2>&1 &
+    PIDS=($!)
+    "$BIN" serve --demo --addr 127.0.0.1:0 --database-url "postgres://postgres@127.0.0.1:5432/$DB" >"$WORK/pg.log" 2>&1 &
+    PIDS+=($!)
+    URL=$(server_address "$WORK/sqlite.log" "${PIDS[0]}")
+    PG_URL=$(server_address "$WORK/pg.log" "${PIDS[1]}")
+    (cd end2end && BEERFLOW_E2E_URL_SQLITE="$URL" BEERFLOW_E2E_URL_POSTGRES="$PG_URL" npx playwright test) || true
+    # A clean exit (SIGTERM shuts the server down gracefully) writes the profile.
+    for pid in "${PIDS[@]}"; do kill -TERM "$pid"; wait "$pid" || true; done
+    dropdb -h 127.0.0.1 -U postgres --if-exists "$DB"
+    rm -rf "$WORK"
+  )
 fi
 
 log "report"

@@ -16,14 +16,14 @@ cargo xtask site
 
 LOGS=$(mktemp -d)
 log "building the Rust tests and the server"
-cargo test -p beerflow-core -p beerflow --tests --no-run
+cargo test -p beerflow-core -p app -p beerflow --tests --no-run
 # The browser tests run the server binary `cargo test` built (the same compiled crates); a copy,
 # renamed into place, since a server left running from an interrupted run keeps the old file busy.
 E2E_BIN=$BEERFLOW_CACHE/e2e-beerflow
 cp "$CARGO_TARGET_DIR/debug/beerflow" "$E2E_BIN.tmp" && mv -f "$E2E_BIN.tmp" "$E2E_BIN"
 
 log "Rust tests (SQLite and PostgreSQL)"
-cargo test -p beerflow-core -p beerflow --tests 2>&1 | tee "$LOGS/cargo.log"
+cargo test -p beerflow-core -p app -p beerflow --tests 2>&1 | tee "$LOGS/cargo.log"
 RUST_PASSED=$(grep -o 'test result: ok\. [0-9]* passed' "$LOGS/cargo.log" | awk '{s += $4} END {print s + 0}')
 
 log "browser tests (Playwright, Chromium) on SQLite and PostgreSQL"

@@ -3,7 +3,6 @@
 
 use super::{Services, authorize};
 use crate::AppError;
-use crate::domain::event::EventRecord;
 use crate::domain::order::{AddItems, KitchenOrder, NewItem, NewOrder, Order, OrderStatus, StatusRequest, transition};
 use crate::domain::table::{LayoutRequest, NewTable, Table, TablePatch, TableStatus};
 use crate::domain::{Action, Qty, User, allowed};
@@ -313,17 +312,5 @@ impl Services {
                 KitchenOrder { order, elapsed_seconds }
             })
             .collect())
-    }
-
-    /// The venue's event log after `after_seq` (the real-time feed's source of truth).
-    pub async fn venue_events(
-        &self,
-        actor: &User,
-        venue_id: Uuid,
-        after_seq: i64,
-        limit: i64,
-    ) -> Result<Vec<EventRecord>, AppError> {
-        authorize(actor, venue_id, Action::OrdersRead)?;
-        self.store.list_events(venue_id, after_seq, limit).await
     }
 }
