@@ -133,10 +133,7 @@ pub async fn save_kitchen_settings(warn_minutes: i32, late_minutes: i32) -> Resu
 pub async fn set_order_status(order_id: Uuid, status: OrderStatus) -> Result<Order, UiError> {
     use beerflow_core::domain::order::StatusRequest;
     let (services, user) = ssr::context().await?;
-    services
-        .change_order_status(&user, user.venue_id, order_id, StatusRequest { status, reason: None })
-        .await
-        .map_err(UiError::from)
+    Ok(services.change_order_status(&user, user.venue_id, order_id, StatusRequest { status, reason: None }).await?)
 }
 
 /// The venue's tables, by area and name (the store's order).
@@ -144,10 +141,7 @@ pub async fn set_order_status(order_id: Uuid, status: OrderStatus) -> Result<Ord
 pub async fn floor() -> Result<Vec<Table>, UiError> {
     use beerflow_core::store::{Page, tables::TableFilter};
     let (services, user) = ssr::context().await?;
-    services
-        .list_tables(&user, user.venue_id, TableFilter::default(), Page { limit: 1000, offset: 0 })
-        .await
-        .map_err(UiError::from)
+    Ok(services.list_tables(&user, user.venue_id, TableFilter::default(), Page { limit: 1000, offset: 0 }).await?)
 }
 
 /// The active menu, by category, each dish marked when its stock cannot cover one more portion.
@@ -193,7 +187,7 @@ pub async fn open_orders(table_id: Option<Uuid>) -> Result<Vec<Order>, UiError> 
     let statuses = vec![Draft, Confirmed, Preparing, Ready, Served];
     let filter = OrderFilter { statuses, table_id, without_table: table_id.is_none(), since: None };
     // The store lists newest first.
-    services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await.map_err(UiError::from)
+    Ok(services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await?)
 }
 
 /// Sends an order to the kitchen in one tap: creates it and confirms it. `key` is the pad's
@@ -230,7 +224,7 @@ pub async fn send_order(table_id: Option<Uuid>, lines: Vec<PadLine>, key: String
         return Ok(order);
     }
     let confirm = StatusRequest { status: OrderStatus::Confirmed, reason: None };
-    services.change_order_status(&user, user.venue_id, order.id, confirm).await.map_err(UiError::from)
+    Ok(services.change_order_status(&user, user.venue_id, order.id, confirm).await?)
 }
 
 /// Orders ready to be served, oldest first: the waiter's "ready to serve" notice.
