@@ -52,7 +52,24 @@ fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl In
                             </section>
                         </Layout>
                     }),
-                    _ => EitherOf3::C(view! { <Redirect path="/login"/> }),
+                    Ok(None) => EitherOf3::C(Either::Left(view! { <Redirect path="/login"/> })),
+                    // Not a sign-out: the session could not be checked (the database is down,
+                    // say). Saying so keeps the user signed in for when it is back.
+                    Err(e) => EitherOf3::C(Either::Right({
+                        #[cfg(feature = "ssr")]
+                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                            response.set_status(axum::http::StatusCode::SERVICE_UNAVAILABLE);
+                        }
+                        view! {
+                        <main class="page">
+                            <section class="card" role="alert">
+                                <h1>"BeerFlow is not available right now"</h1>
+                                <p class="error">{e.to_string()}</p>
+                                <p>"Your work is safe. Reload the page in a moment."</p>
+                            </section>
+                        </main>
+                        }
+                    })),
                 }
             })}
         </Suspense>

@@ -133,18 +133,23 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
     let act_target = RwSignal::new(None::<Uuid>);
     let act_error =
         move || act.value().get().and_then(|r| r.err()).filter(|e| e.shortfalls().is_none()).map(|e| e.to_string());
-    let title = move || match table_id.get() {
-        None => "Takeaway".to_owned(),
-        Some(id) => tables
-            .get()
-            .and_then(|r| r.ok())
-            .and_then(|ts| ts.into_iter().find(|t| t.id == id).map(|t| format!("Table {}", t.name)))
-            .unwrap_or_else(|| "Table".into()),
+    // Awaited inside the boundary, so the server renders the table's name in the first paint.
+    let title = move || {
+        Suspend::new(async move {
+            match table_id.get() {
+                None => "Takeaway".to_owned(),
+                Some(id) => tables
+                    .await
+                    .ok()
+                    .and_then(|ts| ts.into_iter().find(|t| t.id == id).map(|t| format!("Table {}", t.name)))
+                    .unwrap_or_else(|| "Table".into()),
+            }
+        })
     };
     view! {
         <div class="screen-bar">
             <A href="/waiter" attr:class="back">"← Floor"</A>
-            <h1>{title}</h1>
+            <h1><Transition fallback=|| "Table">{title}</Transition></h1>
             <ConnectionBadge live/>
         </div>
         <div class="pad-layout">

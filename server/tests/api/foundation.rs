@@ -1,7 +1,8 @@
 //! The foundation: login, tokens, roles, venues and users, error bodies, limits, health, browser sessions.
 
 use crate::helpers::{
-    Backend, DEMO_PASSWORD, DEMO_VENUE, TestApp, TestDb, assert_error, expect_as, expect_created, typed, venue_path,
+    Backend, DEMO_PASSWORD, DEMO_VENUE, HTML, TestApp, TestDb, assert_error, expect_as, expect_created, form_action,
+    signed_in_browser, typed, venue_path,
 };
 use beerflow_core::AppError;
 use beerflow_core::domain::inventory::{Lot, Product};
@@ -16,6 +17,7 @@ on_both_backends!(
     every_demo_user_logs_in_and_gets_a_bearer_token,
     unknown_email_and_wrong_password_get_the_same_401,
     protected_endpoints_need_a_valid_token,
+    a_token_naming_another_venue_than_its_accounts_is_refused,
     repeated_failed_logins_are_throttled,
     a_user_reads_only_their_own_venue,
     managers_set_the_kitchen_age_thresholds,
@@ -26,8 +28,10 @@ on_both_backends!(
     health_reports_the_database,
     the_generated_jwt_secret_survives_a_restart,
     demo_data_is_loaded_once,
+    venues_are_created_with_a_name_and_an_iana_time_zone,
     pages_need_a_session_and_the_login_page_renders,
     browser_session_login_reaches_the_api_and_logout_ends_it,
+    a_browser_session_survives_a_restart_and_logging_out_deletes_it,
     server_functions_answer_with_the_rest_apis_status_codes,
 );
 
@@ -88,6 +92,22 @@ async fn protected_endpoints_need_a_valid_token(backend: Backend) {
 
     let res = app.get(&format!("/api/v1/venues/{DEMO_VENUE}/users"), "").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// A token we signed, for the right account, but naming a venue the account does not belong to
+/// (as after the account moved): refused as a whole, not read as the account's own venue.
+async fn a_token_naming_another_venue_than_its_accounts_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let waiter = app.login_as("waiter1").await;
+    let other = app.services.add_venue("The Anchor", "Europe/London").await.expect("a second venue");
+    let moved = User { venue_id: other.id, ..waiter.user.clone() };
+    let token = app.services.tokens.issue(&moved).expect("token");
+    assert_error(app.get("/api/v1/auth/me", &token).await, 401, "no longer matches the account").await;
+    for venue in [other.id, DEMO_VENUE] {
+        let res = app.get(&format!("/api/v1/venues/{venue}/orders"), &token).await;
+        assert_error(res, 401, "no longer matches the account").await;
+    }
+    assert_eq!(app.me(&waiter.access_token).await.id, waiter.user.id, "the account's own token still works");
 }
 
 async fn repeated_failed_logins_are_throttled(backend: Backend) {
@@ -342,6 +362,32 @@ async fn demo_data_is_loaded_once(backend: Backend) {
     assert!(summary.expiring_lots.len() >= 2, "{summary:?}");
 }
 
+/// `beerflow venue add`: the name is trimmed and required, the time zone must be an IANA one
+/// (the venue's "today" and "expired" are judged in it).
+async fn venues_are_created_with_a_name_and_an_iana_time_zone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let refused = |name: &'static str, timezone: &'static str, needle: &'static str| {
+        let services = app.services.clone();
+        async move {
+            match services.add_venue(name, timezone).await {
+                Err(AppError::BadRequest(message)) => assert!(message.starts_with(needle), "{message}"),
+                other => panic!("{name:?} in {timezone:?}: expected a bad request naming {needle}, got {other:?}"),
+            }
+        }
+    };
+    refused("  ", "Europe/Rome", "name").await;
+    refused("", "Mars/Olympus", "name").await;
+    refused("The Anchor", "Mars/Olympus", "timezone: `Mars/Olympus`").await;
+    refused("The Anchor", "", "timezone").await;
+    refused("The Anchor", "europe/rome ", "timezone").await;
+
+    let venue = app.services.add_venue("  The Anchor ", "Europe/London").await.expect("venue");
+    assert_eq!((venue.name.as_str(), venue.timezone.as_str()), ("The Anchor", "Europe/London"));
+    assert_eq!((venue.kds_warn_minutes, venue.kds_late_minutes), (10, 20), "the default thresholds");
+    let stored = app.services.store.get_venue(venue.id).await.unwrap().expect("stored");
+    assert_eq!((stored.name, stored.timezone), (venue.name, venue.timezone));
+}
+
 /// A `COUNT(*)` in the backend's own SQL, straight from the database.
 async fn count_rows(url: &str, backend: Backend, sqlite: &str, pg: &str) -> i64 {
     match backend {
@@ -425,14 +471,11 @@ async fn browser_session_login_reaches_the_api_and_logout_ends_it(backend: Backe
     assert_eq!(browser.get(app.url("/kitchen")).send().await.unwrap().status(), StatusCode::FOUND);
 }
 
-/// A browser signed in as a demo user through the login form (its session cookie kept), whose
-/// requests are those of the page's own code: no `Accept: text/html`, so server functions answer
-/// with their result instead of redirecting back to the form.
-async fn signed_in_browser(app: &TestApp, who: &str) -> reqwest::Client {
-    let browser =
-        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let html = browser.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-    let res = browser
+/// The `beerflow_session=…` cookie a login through the form sets.
+async fn session_cookie(app: &TestApp, who: &str) -> String {
+    let html = app.client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let res = app
+        .client
         .post(app.url(&form_action(&html, 0)))
         .header("Accept", HTML)
         .form(&[("email", format!("{who}@beerflow.demo").as_str()), ("password", DEMO_PASSWORD)])
@@ -440,7 +483,69 @@ async fn signed_in_browser(app: &TestApp, who: &str) -> reqwest::Client {
         .await
         .unwrap();
     assert!(res.status().is_redirection(), "login as {who}: {}", res.status());
-    browser
+    let cookie = res.headers()["set-cookie"].to_str().unwrap();
+    cookie.split(';').next().filter(|c| c.starts_with("beerflow_session=")).expect("the session cookie").to_owned()
+}
+
+/// Sessions live in the database: a restarted server (or another instance) knows them, and
+/// logging out deletes the session itself, so a copy of the cookie is worthless afterwards.
+async fn a_browser_session_survives_a_restart_and_logging_out_deletes_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let cookie = session_cookie(&app, "chef").await;
+    let me = |app: &TestApp| app.client.get(app.url("/api/v1/auth/me")).header("Cookie", &cookie).send();
+    let chef: User = expect_as(me(&app).await.unwrap(), 200).await;
+    assert_eq!(chef.role, Role::Kitchen);
+    let db = app.stop().await;
+
+    let app = TestApp::spawn_on(db, None).await;
+    let again: User = expect_as(me(&app).await.unwrap(), 200).await;
+    assert_eq!(again.id, chef.id);
+    let res = app.client.get(app.url("/kitchen")).header("Cookie", &cookie).header("Accept", HTML).send().await;
+    let page = res.unwrap().text().await.unwrap();
+    assert!(page.contains("Kitchen display") && page.contains("Charlie Chef"), "{page}");
+
+    let res = app
+        .client
+        .post(app.url(&form_action(&page, 0)))
+        .header("Cookie", &cookie)
+        .header("Accept", HTML)
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "{}", res.status());
+    assert_eq!(res.headers()["location"], "/login");
+    assert_error(me(&app).await.unwrap(), 401, "authentication required").await;
+    let res = app.client.get(app.url("/kitchen")).header("Cookie", &cookie).header("Accept", HTML).send().await;
+    assert_eq!(res.unwrap().headers()["location"], "/login");
+    let count = "SELECT COUNT(*) FROM sessions";
+    assert_eq!(count_rows(&app.db.url, backend, count, count).await, 0, "the session row is gone");
+}
+
+/// With the database gone, a browser session can be neither read nor deleted: the API answers
+/// 500 rather than a 401 that would tell the client it was signed out, and logging out fails
+/// rather than claiming a session ended that is still stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_session_the_database_cannot_reach_is_an_error_not_a_sign_out() {
+    let mut app = TestApp::spawn(Backend::Postgres).await;
+    let cookie = session_cookie(&app, "chef").await;
+    let page = app.client.get(app.url("/kitchen")).header("Cookie", &cookie).header("Accept", HTML).send().await;
+    let logout = form_action(&page.unwrap().text().await.unwrap(), 0);
+    app.db.drop_now().await;
+
+    let res = app.client.get(app.url("/api/v1/auth/me")).header("Cookie", &cookie).send().await.unwrap();
+    let body = assert_error(res, 500, "internal server error").await;
+    assert_eq!(body["error"], "internal_error");
+    let res = app.client.post(app.url(&logout)).header("Cookie", &cookie).header("Accept", HTML).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(res.headers().get("location").is_none(), "not sent on to the login page as if signed out");
+    // A page says the server is unavailable instead of asking a signed-in cook to sign in again.
+    let res =
+        app.client.get(app.url("/kitchen")).header("Cookie", &cookie).header("Accept", HTML).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(res.headers().get("location").is_none(), "not redirected to the login page");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("BeerFlow is not available right now"), "{html}");
+    assert!(!html.contains("Sign in"), "{html}");
 }
 
 /// A server function's answer: its status and body.
@@ -509,17 +614,4 @@ async fn server_functions_answer_with_the_rest_apis_status_codes(backend: Backen
         other => panic!("expected a stock shortfall, got {other:?}"),
     }
     assert_eq!(app.order(&admin, order.id).await.status, OrderStatus::Ready, "nothing was served");
-}
-
-/// What a browser sends as `Accept` when it navigates or submits a plain form.
-const HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-
-/// The `action` of the n-th form in a page.
-fn form_action(html: &str, n: usize) -> String {
-    html.match_indices("<form")
-        .nth(n)
-        .and_then(|(i, _)| html[i..].split("action=\"").nth(1))
-        .and_then(|rest| rest.split('"').next())
-        .map(str::to_owned)
-        .unwrap_or_else(|| panic!("no form #{n} in {html}"))
 }

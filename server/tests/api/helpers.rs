@@ -363,3 +363,34 @@ pub fn qty(v: f64) -> Qty {
 pub fn money(v: f64) -> Money {
     Money::from_f64(v).expect("an amount of at most 2 decimals")
 }
+
+/// A browser signed in as a demo user through the login form (its session cookie kept), whose
+/// requests are those of the page's own code: no `Accept: text/html`, so server functions answer
+/// with their result instead of redirecting back to the form.
+pub async fn signed_in_browser(app: &TestApp, who: &str) -> reqwest::Client {
+    let browser =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let html = browser.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let res = browser
+        .post(app.url(&form_action(&html, 0)))
+        .header("Accept", HTML)
+        .form(&[("email", format!("{who}@beerflow.demo").as_str()), ("password", DEMO_PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_redirection(), "login as {who}: {}", res.status());
+    browser
+}
+
+/// What a browser sends as `Accept` when it navigates or submits a plain form.
+pub const HTML: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
+/// The `action` of the n-th form in a page.
+pub fn form_action(html: &str, n: usize) -> String {
+    html.match_indices("<form")
+        .nth(n)
+        .and_then(|(i, _)| html[i..].split("action=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("no form #{n} in {html}"))
+}

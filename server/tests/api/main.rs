@@ -7,5 +7,6 @@ mod cli;
 mod foundation;
 mod inventory;
 mod orders;
+mod pages;
 mod realtime;
 mod store;

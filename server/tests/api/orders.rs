@@ -17,8 +17,11 @@ use uuid::Uuid;
 
 on_both_backends!(
     tables_are_managed_with_unique_names_and_an_all_or_nothing_layout,
+    a_tables_position_is_validated_stored_and_cleared,
+    a_layout_change_lists_one_to_a_thousand_valid_tables,
     table_status_follows_its_orders,
     orders_are_created_with_copied_prices_listed_and_deleted,
+    oversized_orders_quantities_and_modifiers_are_refused_and_write_nothing,
     every_status_move_follows_the_state_machine_and_the_role_table,
     each_move_stamps_its_time_once,
     order_numbers_stay_unique_under_concurrent_creation,
@@ -185,6 +188,77 @@ async fn tables_are_managed_with_unique_names_and_an_all_or_nothing_layout(backe
     assert_error(app.get(&v(&format!("/tables/{id}")), &manager).await, 404, "not found").await;
     assert_error(app.delete(&v(&format!("/tables/{id}")), &manager).await, 404, "not found").await;
     let _: Table = app.post_as(&v("/tables"), &manager, &json!({"name": "Garden A", "seats": 2}), 201).await;
+}
+
+async fn a_tables_position_is_validated_stored_and_cleared(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let manager = app.token("manager").await;
+    let path = v(&format!("/tables/{DEMO_T1}"));
+    let position = json!({"x": 12.5, "y": 30, "width": 100, "height": 60.5, "shape": "rect", "rotation": -90});
+    let moved: Table = app.patch_as(&path, &manager, &json!({"position_json": position})).await;
+    let stored = app.table(&manager, DEMO_T1).await;
+    assert_eq!(stored, moved);
+    let p = stored.position_json.clone().expect("position_json");
+    assert_eq!((p.x, p.y, p.width, p.height, p.rotation), (12.5, 30.0, Some(100.0), Some(60.5), Some(-90.0)));
+    assert_eq!(p.shape.as_deref(), Some("rect"));
+
+    let cases = [
+        (json!({"x": 1, "y": 1, "width": -1}), "position_json.width"),
+        (json!({"x": 1, "y": 1, "height": 0}), "position_json.height"),
+        (json!({"x": 2.0e6, "y": 1}), "position_json.x"),
+        (json!({"x": 1, "y": -2.0e6}), "position_json.y"),
+        (json!({"x": 1, "y": 1, "rotation": 1.0e7}), "position_json.rotation"),
+        (json!({"x": 1, "y": 1, "shape": " "}), "position_json.shape"),
+        (json!({"x": 1, "y": 1, "shape": "a".repeat(21)}), "position_json.shape"),
+        (json!({"x": 1}), "missing field `y`"),
+        (json!({"x": 1, "y": 1, "z": 1}), "unknown field `z`"),
+    ];
+    for (position, needle) in cases {
+        assert_error(app.patch(&path, &manager, &json!({"position_json": position})).await, 400, needle).await;
+    }
+    // A bad position refuses the whole patch, the valid name too.
+    let body = json!({"name": "T1 bis", "position_json": {"x": 1, "y": 1, "width": 0}});
+    assert_error(app.patch(&path, &manager, &body).await, 400, "position_json.width").await;
+    // JSON has no infinity: a number too large for a float is refused as it is read.
+    let res = app
+        .client
+        .patch(app.url(&path))
+        .bearer_auth(&manager)
+        .header("Content-Type", "application/json")
+        .body(r#"{"position_json": {"x": 1e999, "y": 1}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_error(res, 400, "position_json").await;
+    assert_eq!(app.table(&manager, DEMO_T1).await, stored, "refused patches changed nothing");
+
+    // `null` takes the table off the floor plan and keeps the rest.
+    let cleared: Table = app.patch_as(&path, &manager, &json!({"position_json": null})).await;
+    assert_eq!(cleared.position_json, None);
+    let after = app.table(&manager, DEMO_T1).await;
+    assert_eq!((after.position_json, after.name.as_str(), after.seats), (None, "T1", stored.seats));
+}
+
+async fn a_layout_change_lists_one_to_a_thousand_valid_tables(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let manager = app.token("manager").await;
+    let before: Vec<Table> = app.get_as(&v("/tables"), &manager).await;
+    let entry = |id: Uuid| json!({"id": id, "position_json": {"x": 1, "y": 1}});
+    let too_many: Vec<Value> = (0..1001).map(|_| entry(Uuid::new_v4())).collect();
+    let bad_width = json!({"id": Uuid::from_u128(0x701), "position_json": {"x": 1, "y": 1, "width": -4}});
+    let cases = [
+        (json!({"tables": []}), "tables: must list at least one table"),
+        (json!({"tables": too_many}), "at most 1000"),
+        (json!({"tables": [entry(DEMO_T1), bad_width]}), "tables[1].position_json.width"),
+    ];
+    for (body, needle) in cases {
+        assert_error(app.patch(&v("/tables/layout"), &manager, &body).await, 400, needle).await;
+    }
+    let after: Vec<Table> = app.get_as(&v("/tables"), &manager).await;
+    assert_eq!(after, before, "nothing moved");
+    // A thousand is fine as far as the count goes: the unknown ids are what is refused.
+    let thousand: Vec<Value> = (0..1000).map(|_| entry(Uuid::new_v4())).collect();
+    assert_error(app.patch(&v("/tables/layout"), &manager, &json!({"tables": thousand})).await, 404, "not found").await;
 }
 
 async fn table_status_follows_its_orders(backend: Backend) {
@@ -366,6 +440,47 @@ async fn orders_are_created_with_copied_prices_listed_and_deleted(backend: Backe
     app.move_order(&admin, o.id, OrderStatus::Cancelled).await;
     assert_eq!(app.delete(&v(&format!("/orders/{id}")), &admin).await.status(), 204);
     assert_error(app.delete(&v(&format!("/orders/{id}")), &admin).await, 404, "not found").await;
+}
+
+async fn oversized_orders_quantities_and_modifiers_are_refused_and_write_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let admin = app.token("admin").await;
+    let waiter = app.token("waiter1").await;
+    let dish = product(&app, &admin, "OS-1", 2.0, None).await;
+    let lines = |n: usize| -> Vec<Value> { (0..n).map(|_| item(&dish, 1.0)).collect() };
+    // The largest allowed: 200 lines, 10000 of a dish, 4096 bytes of modifiers.
+    let full = app.create_order(&waiter, &json!({"items": lines(200)})).await;
+    assert_eq!((full.items.len(), full.total), (200, money(400.0)));
+    // `{"note":"…"}` is 11 bytes around the note.
+    let modifiers = json!({"note": "x".repeat(4096 - 11)});
+    let big = json!({"items": [{"product_id": dish.id, "quantity": 10000, "modifiers": modifiers}]});
+    let big = app.create_order(&waiter, &big).await;
+    assert_eq!(big.items[0].quantity, qty(10000.0));
+    assert_eq!(big.items[0].modifiers.as_ref().map(|m| m["note"].as_str().unwrap().len()), Some(4085));
+
+    let before = app.orders(&admin, "?limit=1000").await.len();
+    let too_long = json!({"note": "x".repeat(4096 - 10)});
+    let cases = [
+        (json!({"items": lines(201)}), "items: at most 200 items per request"),
+        (json!({"items": [item(&dish, 10000.001)]}), "items[0].quantity: must be at most 10000"),
+        (json!({"items": [item(&dish, 1.0), item(&dish, 20000.0)]}), "items[1].quantity"),
+        (
+            json!({"items": [item(&dish, 1.0), {"product_id": dish.id, "quantity": 1, "modifiers": too_long}]}),
+            "items[1].modifiers: must be at most 4096 bytes",
+        ),
+    ];
+    for (body, needle) in &cases {
+        assert_error(app.post(&v("/orders"), &waiter, body).await, 400, needle).await;
+    }
+    assert_eq!(app.orders(&admin, "?limit=1000").await.len(), before, "no order was written");
+
+    // Adding to an order has the same limits, and a refused addition adds nothing.
+    let path = v(&format!("/orders/{}/items", big.id));
+    for (body, needle) in &cases {
+        assert_error(app.post(&path, &waiter, body).await, 400, needle).await;
+    }
+    let again = app.order(&admin, big.id).await;
+    assert_eq!((again.items.len(), again.total), (1, money(20000.0)));
 }
 
 async fn every_status_move_follows_the_state_machine_and_the_role_table(backend: Backend) {
