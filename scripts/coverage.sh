@@ -22,6 +22,9 @@ fi
 BROWSER=${1:-}
 # Instrumented crates get a target directory of their own, never mixed with the normal build.
 export CARGO_LLVM_COV_TARGET_DIR=$BEERFLOW_CACHE/llvm-cov-target
+# Both directories may hold another checkout's workspace crates (see claim_target_dir).
+claim_target_dir
+CARGO_TARGET_DIR=$CARGO_LLVM_COV_TARGET_DIR claim_target_dir
 IGNORE='(/tests/|/loadtest/|/xtask/|/benches/|/frontend/|\.cargo/registry)'
 cargo llvm-cov clean --workspace
 log "Rust tests, instrumented (SQLite and PostgreSQL)"
