@@ -2,7 +2,7 @@
 
 use crate::helpers::{
     Backend, DEMO_PASSWORD, DEMO_VENUE, HTML, TestApp, TestDb, assert_error, expect_as, expect_created, form_action,
-    signed_in_browser, typed, venue_path,
+    signed_in_browser, submit_login_form, typed, venue_path,
 };
 use beerflow_core::AppError;
 use beerflow_core::domain::inventory::{Lot, Product};
@@ -473,16 +473,7 @@ async fn browser_session_login_reaches_the_api_and_logout_ends_it(backend: Backe
 
 /// The `beerflow_session=…` cookie a login through the form sets.
 async fn session_cookie(app: &TestApp, who: &str) -> String {
-    let html = app.client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-    let res = app
-        .client
-        .post(app.url(&form_action(&html, 0)))
-        .header("Accept", HTML)
-        .form(&[("email", format!("{who}@beerflow.demo").as_str()), ("password", DEMO_PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_redirection(), "login as {who}: {}", res.status());
+    let res = submit_login_form(app, &app.client, who).await;
     let cookie = res.headers()["set-cookie"].to_str().unwrap();
     cookie.split(';').next().filter(|c| c.starts_with("beerflow_session=")).expect("the session cookie").to_owned()
 }

@@ -370,8 +370,15 @@ pub fn money(v: f64) -> Money {
 pub async fn signed_in_browser(app: &TestApp, who: &str) -> reqwest::Client {
     let browser =
         reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let html = browser.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
-    let res = browser
+    submit_login_form(app, &browser, who).await;
+    browser
+}
+
+/// Signs `client` in as a demo user through the login page's form, as a browser does; the
+/// answer is the redirect to the user's home, carrying the session cookie.
+pub async fn submit_login_form(app: &TestApp, client: &reqwest::Client, who: &str) -> reqwest::Response {
+    let html = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let res = client
         .post(app.url(&form_action(&html, 0)))
         .header("Accept", HTML)
         .form(&[("email", format!("{who}@beerflow.demo").as_str()), ("password", DEMO_PASSWORD)])
@@ -379,7 +386,7 @@ pub async fn signed_in_browser(app: &TestApp, who: &str) -> reqwest::Client {
         .await
         .unwrap();
     assert!(res.status().is_redirection(), "login as {who}: {}", res.status());
-    browser
+    res
 }
 
 /// What a browser sends as `Accept` when it navigates or submits a plain form.
