@@ -123,3 +123,17 @@ ensure_build_tools() {
   ensure_npm
   claim_target_dir
 }
+
+# The Python tools of the test command (schemathesis, an OpenAPI validator), from PyPI, in a
+# virtual environment under the cache; pinned in scripts/requirements-fuzz.txt.
+ensure_fuzz_tools() {
+  local venv=$BEERFLOW_CACHE/venv
+  local req=$BEERFLOW_ROOT/scripts/requirements-fuzz.txt
+  if [ ! -x "$venv/bin/schemathesis" ] || [ "$req" -nt "$venv/.installed" ]; then
+    log "installing schemathesis and openapi-spec-validator (PyPI) into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$req"
+    touch "$venv/.installed"
+  fi
+  export PATH="$venv/bin:$PATH"
+}

@@ -6,9 +6,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use uuid::Uuid;
 
 pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -84,46 +82,20 @@ impl TokenKeys {
     }
 }
 
-/// Counts failed logins per key (an e-mail, a client address) in a sliding window; a key with
-/// too many recent failures is refused (429) until the window has moved on.
-pub struct LoginThrottle {
-    max_failures: usize,
+/// The login throttle's rule: a key (an e-mail, or an address and an e-mail) with `failures`
+/// failed logins within `window` before `now`, the oldest at `oldest`, is refused while it has
+/// `max` or more; the answer is the seconds until the oldest leaves the window (at least 1).
+pub fn login_retry_after(
+    failures: u32,
+    oldest: Option<chrono::DateTime<chrono::Utc>>,
+    max: u32,
     window: Duration,
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
-impl LoginThrottle {
-    pub fn new(max_failures: usize, window: Duration) -> Self {
-        LoginThrottle { max_failures, window, failures: Mutex::new(HashMap::new()) }
-    }
-
-    /// Seconds until `key` may try again, if it is throttled now.
-    pub fn retry_after(&self, key: &str) -> Option<u64> {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let recent = map.get_mut(key)?;
-        recent.retain(|t| now.duration_since(*t) < self.window);
-        if recent.len() >= self.max_failures {
-            let oldest = recent[0];
-            Some(self.window.saturating_sub(now.duration_since(oldest)).as_secs().max(1))
-        } else {
-            None
-        }
-    }
-
-    pub fn record_failure(&self, key: &str) {
-        let now = Instant::now();
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        // Keep the map from growing without bound under a spray of distinct keys.
-        if map.len() > 10_000 {
-            map.retain(|_, v| v.last().is_some_and(|t| now.duration_since(*t) < self.window));
-        }
-        map.entry(key.to_owned()).or_default().push(now);
-    }
-
-    pub fn clear(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
-    }
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<u64> {
+    let oldest = oldest.filter(|_| failures >= max)?;
+    let window = chrono::Duration::from_std(window).ok()?;
+    let left = (oldest + window - now).num_milliseconds();
+    (left > 0).then(|| u64::try_from(left).map_or(1, |ms| ms.div_ceil(1000)).max(1))
 }
 
 #[cfg(test)]
@@ -165,15 +137,16 @@ mod tests {
     }
 
     #[test]
-    fn the_throttle_refuses_after_the_limit_and_clears_on_success() {
-        let throttle = LoginThrottle::new(3, Duration::from_secs(60));
-        for _ in 0..3 {
-            assert_eq!(throttle.retry_after("a@b.co"), None);
-            throttle.record_failure("a@b.co");
-        }
-        assert!(throttle.retry_after("a@b.co").is_some_and(|s| s > 0 && s <= 60));
-        assert_eq!(throttle.retry_after("c@d.co"), None);
-        throttle.clear("a@b.co");
-        assert_eq!(throttle.retry_after("a@b.co"), None);
+    fn a_key_is_refused_at_the_limit_until_its_oldest_failure_leaves_the_window() {
+        let now = chrono::Utc::now();
+        let window = Duration::from_secs(300);
+        let ago = |secs| Some(now - chrono::Duration::seconds(secs));
+        assert_eq!(login_retry_after(0, None, 5, window, now), None);
+        assert_eq!(login_retry_after(4, ago(10), 5, window, now), None);
+        assert_eq!(login_retry_after(5, ago(10), 5, window, now), Some(290));
+        assert_eq!(login_retry_after(9, ago(299), 5, window, now), Some(1));
+        assert_eq!(login_retry_after(5, ago(300), 5, window, now), None);
+        let nearly = Some(now - chrono::Duration::milliseconds(299_500));
+        assert_eq!(login_retry_after(5, nearly, 5, window, now), Some(1), "rounded up, never 0");
     }
 }

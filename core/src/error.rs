@@ -25,9 +25,12 @@ pub enum AppError {
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
-    PayloadTooLarge(String),
+    MethodNotAllowed(String),
     #[error("{0}")]
-    TooManyRequests(String),
+    PayloadTooLarge(String),
+    /// Too many failed logins: refused until `retry_after_secs` have passed (`Retry-After`).
+    #[error("too many failed logins: try again in {retry_after_secs} seconds")]
+    TooManyLogins { retry_after_secs: u64 },
     #[error("{0}")]
     Unavailable(String),
     /// Details are logged where they happen; the client only learns that something broke.
@@ -43,8 +46,9 @@ impl AppError {
             AppError::Forbidden(_) => 403,
             AppError::NotFound(_) => 404,
             AppError::Conflict(_) => 409,
+            AppError::MethodNotAllowed(_) => 405,
             AppError::PayloadTooLarge(_) => 413,
-            AppError::TooManyRequests(_) => 429,
+            AppError::TooManyLogins { .. } => 429,
             AppError::Unavailable(_) => 503,
             AppError::Internal => 500,
         }
@@ -58,8 +62,9 @@ impl AppError {
             AppError::Forbidden(_) => "forbidden",
             AppError::NotFound(_) => "not_found",
             AppError::Conflict(_) => "conflict",
+            AppError::MethodNotAllowed(_) => "method_not_allowed",
             AppError::PayloadTooLarge(_) => "payload_too_large",
-            AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::TooManyLogins { .. } => "too_many_requests",
             AppError::Unavailable(_) => "service_unavailable",
             AppError::Internal => "internal_error",
         }
@@ -96,6 +101,7 @@ impl AppError {
 
 /// The contract's error body: `{status_code, error, message}`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub status_code: u16,
     pub error: String,
@@ -113,7 +119,11 @@ impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         let status = axum::http::StatusCode::from_u16(self.status_code())
             .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-        (status, axum::Json(ErrorBody::from(&self))).into_response()
+        let mut response = (status, axum::Json(ErrorBody::from(&self))).into_response();
+        if let AppError::TooManyLogins { retry_after_secs } = self {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
+        }
+        response
     }
 }
 

@@ -45,6 +45,11 @@ pub struct ServeArgs {
     /// Create the demo venue, staff and data (once; safe to repeat).
     #[arg(long)]
     pub demo: bool,
+    /// The URL the site is reached at (e.g. `https://pub.example`), when it is not the listening
+    /// address: behind a proxy or on HTTPS. Cross-site writes are checked against its origin, and
+    /// over `https://` the session cookie is `Secure`.
+    #[arg(long, env = "BEERFLOW_PUBLIC_URL")]
+    pub public_url: Option<String>,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -131,6 +136,7 @@ async fn open(db: &DbArgs) -> Result<SharedServices, String> {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
+    let public_origin = args.public_url.as_deref().map(crate::public_origin).transpose()?;
     let services = open(&args.db).await?;
     if args.demo {
         services.seed_demo().await.map_err(|e| format!("loading demo data failed: {e}"))?;
@@ -139,7 +145,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let state = AppState { services, leptos_options: leptos_options(addr) };
+    let state = AppState { services, leptos_options: leptos_options(addr), public_origin };
     tracing::info!("BeerFlow ({}) listening on http://{addr}", state.services.store.backend());
     run(listener, state, shutdown_signal()).await.map_err(|e| format!("server error: {e}"))
 }

@@ -17,18 +17,41 @@ use std::marker::PhantomData;
 use tower_sessions::Session;
 use uuid::Uuid;
 
-/// A JSON body; every rejection becomes the contract's 400 (or 413 when too large).
+/// A JSON object body; every rejection becomes the contract's 400 (or 413 when too large). Every
+/// request body of the contract is an object: another JSON value is refused, even where serde
+/// would read an array as a struct's fields in order.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (parts, body) = req.into_parts();
+        // The body is already in memory (`guard::read_body`): this only collects it.
+        let bytes = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
+            .await
+            .map_err(|e| AppError::bad_request(format!("the request body could not be read: {e}")))?;
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
+        if is_json(&parts.headers) && first.is_some_and(|b| b != b'{') {
+            return Err(AppError::bad_request(
+                "invalid body: expected a JSON object, as every request body of the API is",
+            ));
+        }
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
+}
+
+/// `Content-Type: application/json` (or `application/<something>+json`), as axum's `Json` wants.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
 
 fn json_rejection(rejection: JsonRejection) -> AppError {
@@ -81,9 +104,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// `?limit=&offset=` of every list: limit 1..=1000 (default 100), offset >= 0.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// At most this many (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
+    /// Skip this many (default 0).
+    #[param(minimum = 0)]
     pub offset: Option<i64>,
 }
 

@@ -3,14 +3,17 @@
 
 pub mod cli;
 mod extract;
+pub mod guard;
 mod live;
 mod routes;
 mod session_store;
 
+pub use routes::openapi;
+
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
-use axum::response::IntoResponse;
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::serve::ListenerExt;
 use beerflow_core::services::SharedServices;
 use leptos::prelude::*;
@@ -29,6 +32,24 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub struct AppState {
     pub services: SharedServices,
     pub leptos_options: LeptosOptions,
+    /// The origin (`https://pub.example`) the site is served at, when it is behind a proxy or on
+    /// HTTPS (`--public-url`): cross-site checks compare with it, and over HTTPS the session
+    /// cookie is `Secure`. `None`: the origin of the request's own `Host`.
+    pub public_origin: Option<String>,
+}
+
+/// The origin of a public URL (`https://pub.example:8443/some/path` -> `https://pub.example:8443`);
+/// an error names what is wrong.
+pub fn public_origin(url: &str) -> Result<String, String> {
+    let (scheme, rest) = url.split_once("://").ok_or_else(|| format!("public URL `{url}`: expected http(s)://host"))?;
+    if !matches!(scheme, "http" | "https") {
+        return Err(format!("public URL `{url}`: the scheme must be http or https"));
+    }
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() || host.contains(['@', '?', '#', ' ']) {
+        return Err(format!("public URL `{url}`: expected http(s)://host[:port]"));
+    }
+    Ok(format!("{scheme}://{}", host.to_ascii_lowercase()))
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -47,53 +68,32 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
 
 pub fn router(state: AppState) -> Router {
     let services = state.services.clone();
+    let https = state.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"));
     let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(services.store.clone()))
-        .with_name("beerflow_session")
+        .with_name(guard::SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
-        .with_secure(false)
+        .with_secure(https)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
     let pages = generate_route_list(App);
     Router::new()
-        .nest("/api/v1", routes::api())
-        .route("/health", axum::routing::get(routes::health::health))
+        .nest(routes::API_BASE, routes::api())
+        .merge(routes::root())
         .leptos_routes_with_context(&state, pages, move || provide_context(services.clone()), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(server_fn_status))
+        .layer(from_fn(guard::server_fn_status))
+        .layer(from_fn(guard::page_redirects))
         .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), guard::same_origin_writes))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn(guard::read_body))
         .layer(live::socketio::layer(state.services.clone()))
+        .layer(from_fn(guard::security_headers))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
-}
-
-/// Server functions answer a failed use case with the REST API's status code (server_fn answers
-/// every error with 500): the status is read from the typed error in the body.
-async fn server_fn_status(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
-    use axum::http::StatusCode;
-    use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
-    let response = next.run(request).await;
-    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
-        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
-    {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            tracing::error!(error = %e, "reading a server function's error");
-            return (parts, axum::body::Body::empty()).into_response();
-        }
-    };
-    let error = app::error::UiError::de(bytes.clone());
-    if let Ok(status) = StatusCode::from_u16(error.status_code()) {
-        parts.status = status;
-    }
-    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.

@@ -26,6 +26,7 @@ impl LotStock {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Allocation {
     pub lot_id: Uuid,
     pub lot_code: String,

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 /// Units a product is counted in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Unit {
     /// Pieces (pezzi).
@@ -40,6 +41,7 @@ impl Unit {
 
 /// The kind of a stock movement; its sign follows from it (`IN` positive, `OUT` negative).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum MovementType {
     /// A lot received.
     #[serde(rename = "IN")]
@@ -83,6 +85,7 @@ impl MovementType {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReferenceType {
     LotReceipt,
@@ -118,7 +121,31 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// Dates from outside: exactly `YYYY-MM-DD` (chrono alone would also take `2026-1-1`).
+pub mod strict_date {
+    use chrono::NaiveDate;
+    use serde::{Deserialize, Deserializer, de::Error};
+
+    pub fn parse(text: &str) -> Result<NaiveDate, String> {
+        let shaped = text.len() == 10
+            && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        let date = shaped.then(|| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()).flatten();
+        date.ok_or_else(|| format!("`{text}` is not a date: expected YYYY-MM-DD"))
+    }
+
+    /// An optional date.
+    pub fn option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+        Option::<String>::deserialize(d)?.map(|s| parse(&s)).transpose().map_err(D::Error::custom)
+    }
+
+    /// A PATCH body's date: absent, `null`, or a date.
+    pub fn double_option<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<NaiveDate>>, D::Error> {
+        option(d).map(Some)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     pub id: Uuid,
     pub venue_id: Uuid,
@@ -132,6 +159,7 @@ pub struct Category {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewCategory {
     pub name: String,
@@ -141,6 +169,7 @@ pub struct NewCategory {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CategoryPatch {
     pub name: Option<String>,
@@ -150,6 +179,7 @@ pub struct CategoryPatch {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Supplier {
     pub id: Uuid,
     pub venue_id: Uuid,
@@ -164,6 +194,7 @@ pub struct Supplier {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewSupplier {
     pub name: String,
@@ -174,21 +205,27 @@ pub struct NewSupplier {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SupplierPatch {
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub contact_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub phone: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub notes: Option<Option<String>>,
     pub active: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Product {
     pub id: Uuid,
     pub venue_id: Uuid,
@@ -208,6 +245,7 @@ pub struct Product {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewProduct {
     pub name: String,
@@ -223,27 +261,34 @@ pub struct NewProduct {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ProductPatch {
     pub name: Option<String>,
     pub unit: Option<Unit>,
     pub price: Option<Money>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub sku: Option<Option<String>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Money>))]
     pub cost: Option<Option<Money>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
     pub category_id: Option<Option<Uuid>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
     pub supplier_id: Option<Option<Uuid>>,
     pub track_stock: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Qty>))]
     pub min_stock: Option<Option<Qty>>,
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
     pub active: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lot {
     pub id: Uuid,
     pub venue_id: Uuid,
@@ -263,6 +308,7 @@ pub struct Lot {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewLot {
     pub product_id: Uuid,
@@ -270,6 +316,7 @@ pub struct NewLot {
     pub qty_init: Qty,
     pub unit: Unit,
     pub cost_per_unit: Option<Money>,
+    #[serde(default, deserialize_with = "strict_date::option")]
     pub expiry_date: Option<NaiveDate>,
     pub storage_location: Option<String>,
     pub supplier_id: Option<Uuid>,
@@ -278,17 +325,22 @@ pub struct NewLot {
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LotPatch {
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub storage_location: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "strict_date::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<NaiveDate>))]
     pub expiry_date: Option<Option<NaiveDate>>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub notes: Option<Option<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AdjustRequest {
     /// Signed: positive adds stock, negative removes it; never 0.
@@ -298,6 +350,7 @@ pub struct AdjustRequest {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Movement {
     pub id: Uuid,
     pub lot_id: Uuid,
@@ -324,6 +377,7 @@ pub struct NewMovement {
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FefoRequest {
     pub product_id: Uuid,
@@ -331,6 +385,7 @@ pub struct FefoRequest {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FefoPreview {
     pub product_id: Uuid,
     pub quantity: Qty,
@@ -358,6 +413,22 @@ mod tests {
             assert_eq!(ReferenceType::parse(r.as_str()), Some(r));
         }
         assert_eq!(MovementType::Waste.reference_type(), ReferenceType::Waste);
+    }
+
+    #[test]
+    fn dates_are_exactly_year_month_day() {
+        assert_eq!(strict_date::parse("2026-01-09"), Ok(NaiveDate::from_ymd_opt(2026, 1, 9).unwrap()));
+        for bad in ["2026-1-1", "2026-01-1", "26-01-01", "2026/01/01", "2026-02-30", "2026-01-01T00:00", " 2026-01-01"]
+        {
+            assert!(strict_date::parse(bad).is_err(), "{bad:?}");
+        }
+        let lot = r#"{"product_id": "00000000-0000-0000-0000-000000000001", "lot_code": "L", "qty_init": 1,
+                      "unit": "pz", "expiry_date": "2026-1-1"}"#;
+        let e = serde_json::from_str::<NewLot>(lot).unwrap_err().to_string();
+        assert!(e.contains("expected YYYY-MM-DD"), "{e}");
+        let p: LotPatch = serde_json::from_str(r#"{"expiry_date": null}"#).unwrap();
+        assert_eq!(p.expiry_date, Some(None));
+        assert!(serde_json::from_str::<LotPatch>(r#"{"expiry_date": "2026-12-1"}"#).is_err());
     }
 
     #[test]

@@ -9,8 +9,10 @@ pub mod quantity;
 pub mod role;
 pub mod stock;
 pub mod table;
+pub mod text;
 pub mod user;
 pub mod venue;
+pub mod wire;
 
 pub use fefo::{Allocation, FefoPlan, LotStock, plan_fefo};
 pub use permission::{Action, allowed};

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     Draft,
@@ -113,6 +114,7 @@ pub fn line_total(quantity: Qty, unit_price: Money) -> Money {
 
 /// What one lot gave to an item when it was served.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ItemAllocation {
     pub lot_id: Uuid,
     pub lot_code: String,
@@ -175,6 +177,7 @@ pub fn share_among_lines(lines: &[Qty], plan: &[CostedAllocation], product_cost:
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderItem {
     pub id: Uuid,
     pub product_id: Uuid,
@@ -190,6 +193,7 @@ pub struct OrderItem {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Order {
     pub id: Uuid,
     pub venue_id: Uuid,
@@ -217,6 +221,7 @@ pub struct Order {
 
 /// One ticket of `GET .../orders/kitchen-display`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KitchenOrder {
     #[serde(flatten)]
     pub order: Order,
@@ -226,6 +231,7 @@ pub struct KitchenOrder {
 
 /// One line of a new order or of `POST .../items`.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewItem {
     pub product_id: Uuid,
@@ -238,6 +244,7 @@ pub struct NewItem {
 
 /// `POST /venues/{v}/orders`.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewOrder {
     #[serde(default)]
@@ -246,19 +253,22 @@ pub struct NewOrder {
     pub covers: Option<i32>,
     #[serde(default)]
     pub notes: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::wire::objects")]
     pub items: Vec<NewItem>,
 }
 
 /// `POST /venues/{v}/orders/{id}/items`.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AddItems {
+    #[serde(deserialize_with = "super::wire::objects")]
     pub items: Vec<NewItem>,
 }
 
 /// `PATCH /venues/{v}/orders/{id}/status`.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatusRequest {
     pub status: OrderStatus,

@@ -29,6 +29,7 @@ pub struct LotStockInfo {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProductSummary {
     pub product_id: Uuid,
     pub name: String,
@@ -47,6 +48,7 @@ pub struct ProductSummary {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SummaryLot {
     pub lot_id: Uuid,
     pub lot_code: String,
@@ -59,6 +61,7 @@ pub struct SummaryLot {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockSummary {
     pub status: String,
     pub generated_at: DateTime<Utc>,

@@ -1,11 +1,13 @@
 //! Dining tables and the floor plan.
 
 use super::inventory::double_option;
+use super::wire;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TableStatus {
     Free,
@@ -49,6 +51,7 @@ impl TableStatus {
 
 /// Where a table is drawn on the floor plan.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Position {
     pub x: f64,
@@ -76,16 +79,18 @@ impl Position {
                 return Err(format!("{field}.{name}: must be a positive number"));
             }
         }
-        if let Some(shape) = &self.shape
-            && (shape.trim().is_empty() || shape.chars().count() > 20)
-        {
-            return Err(format!("{field}.shape: must be 1 to 20 characters"));
+        if let Some(shape) = &self.shape {
+            super::text::check(&format!("{field}.shape"), shape, super::text::Lines::One)?;
+            if shape.trim().is_empty() || shape.chars().count() > 20 {
+                return Err(format!("{field}.shape: must be 1 to 20 characters"));
+            }
         }
         Ok(())
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Table {
     pub id: Uuid,
     pub venue_id: Uuid,
@@ -102,30 +107,35 @@ pub struct Table {
 
 /// `POST /venues/{v}/tables`.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewTable {
     pub name: String,
     pub seats: i32,
     #[serde(default)]
     pub area: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "wire::optional_object")]
     pub position_json: Option<Position>,
 }
 
 /// `PATCH /venues/{v}/tables/{id}`: absent fields stay, `null` clears area and position.
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TablePatch {
     pub name: Option<String>,
     pub seats: Option<i32>,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub area: Option<Option<String>>,
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "wire::double_optional_object")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Position>))]
     pub position_json: Option<Option<Position>>,
 }
 
 /// `PATCH /venues/{v}/tables/{id}/status`.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TableStatusRequest {
     pub status: TableStatus,
@@ -133,16 +143,21 @@ pub struct TableStatusRequest {
 
 /// One table of `PATCH /venues/{v}/tables/layout`.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LayoutEntry {
     pub id: Uuid,
+    #[serde(deserialize_with = "wire::object")]
     pub position_json: Position,
     #[serde(default, deserialize_with = "double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub area: Option<Option<String>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LayoutRequest {
+    #[serde(deserialize_with = "wire::objects")]
     pub tables: Vec<LayoutEntry>,
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     pub id: Uuid,
     pub venue_id: Uuid,
@@ -18,6 +19,7 @@ pub struct User {
 
 /// `POST /venues/{v}/users`.
 #[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NewUserRequest {
     pub email: String,
@@ -31,6 +33,7 @@ pub const MIN_PASSWORD_LEN: usize = 8;
 
 /// Lower-cased, trimmed e-mail if it looks like one; the error names the rule broken.
 pub fn normalize_email(raw: &str) -> Result<String, String> {
+    super::text::check("email", raw, super::text::Lines::One)?;
     let email = raw.trim().to_lowercase();
     let valid = email.len() <= 254
         && email.split_once('@').is_some_and(|(local, domain)| {

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Venue {
     pub id: Uuid,
     pub name: String,
@@ -19,6 +20,7 @@ pub struct Venue {
 
 /// `PATCH /venues/{v}`: the venue's settings (absent fields stay).
 #[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VenuePatch {
     #[serde(default)]

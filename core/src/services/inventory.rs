@@ -9,6 +9,7 @@ use crate::domain::inventory::{
     SupplierPatch,
 };
 use crate::domain::stock::{StockSummary, summarize};
+use crate::domain::text::{Lines, check as check_text, check_json};
 use crate::domain::{Action, Money, Qty, User, plan_fefo};
 use crate::store::Page;
 use crate::store::inventory::{LotFilter, MovementFilter, ProductFilter};
@@ -37,16 +38,63 @@ pub struct LotTrace {
 /// Largest `?days=` of the stock summary.
 pub const MAX_SUMMARY_DAYS: u32 = 365;
 
+/// A name, code or label: one line, trimmed, 1 to `max` characters, no control characters.
 pub(super) fn required_text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
+    text(field, value, max, Lines::One)
+}
+
+/// Like `required_text`, but absent or blank is `None`.
+pub(super) fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, AppError> {
+    value.filter(|v| !v.trim().is_empty()).map(|v| required_text(field, &v, max)).transpose()
+}
+
+/// Free text (a note, a reason): its line breaks and tabs are kept, other control characters not.
+pub(super) fn required_note(field: &str, value: &str, max: usize) -> Result<String, AppError> {
+    text(field, value, max, Lines::Many)
+}
+
+/// Like `required_note`, but absent or blank is `None`.
+pub(super) fn optional_note(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, AppError> {
+    value.filter(|v| !v.trim().is_empty()).map(|v| required_note(field, &v, max)).transpose()
+}
+
+fn text(field: &str, value: &str, max: usize, lines: Lines) -> Result<String, AppError> {
     let v = value.trim();
+    check_text(field, v, lines).map_err(AppError::BadRequest)?;
     if v.is_empty() || v.chars().count() > max {
         return Err(AppError::bad_request(format!("{field}: must be 1 to {max} characters")));
     }
     Ok(v.to_owned())
 }
 
-pub(super) fn optional_text(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, AppError> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty()).map(|v| required_text(field, &v, max)).transpose()
+/// Free-form JSON (a product's attributes, an order line's modifiers): no control character in
+/// any key or string, and at most `max_bytes` of JSON.
+pub(super) fn json_object(
+    field: &str,
+    value: &serde_json::Map<String, serde_json::Value>,
+    max_bytes: usize,
+) -> Result<(), AppError> {
+    let value = serde_json::Value::Object(value.clone());
+    check_json(field, &value).map_err(AppError::BadRequest)?;
+    if value.to_string().len() > max_bytes {
+        return Err(AppError::bad_request(format!("{field}: must be at most {max_bytes} bytes of JSON")));
+    }
+    Ok(())
+}
+
+/// Most JSON a product's `attributes` may hold, as for an order line's modifiers.
+pub const MAX_ATTRIBUTES_BYTES: usize = 4096;
+
+fn attributes(
+    value: serde_json::Map<String, serde_json::Value>,
+) -> Result<serde_json::Map<String, serde_json::Value>, AppError> {
+    json_object("attributes", &value, MAX_ATTRIBUTES_BYTES)?;
+    Ok(value)
+}
+
+/// A search or filter term from a query string: no control characters.
+pub(super) fn filter_text(field: &str, value: Option<&str>) -> Result<(), AppError> {
+    value.map_or(Ok(()), |v| check_text(field, v, Lines::One).map_err(AppError::BadRequest))
 }
 
 fn non_negative_money(field: &str, m: Money) -> Result<Money, AppError> {
@@ -160,7 +208,7 @@ impl Services {
             contact_name: optional_text("contact_name", req.contact_name, 100)?,
             email: optional_text("email", req.email, 254)?,
             phone: optional_text("phone", req.phone, 40)?,
-            notes: optional_text("notes", req.notes, 2000)?,
+            notes: optional_note("notes", req.notes, 2000)?,
             active: true,
             created_at: now,
             updated_at: now,
@@ -206,7 +254,7 @@ impl Services {
                 s.phone = optional_text("phone", v.clone(), 40)?;
             }
             if let Some(v) = &patch.notes {
-                s.notes = optional_text("notes", v.clone(), 2000)?;
+                s.notes = optional_note("notes", v.clone(), 2000)?;
             }
             if let Some(active) = patch.active {
                 s.active = active;
@@ -238,7 +286,7 @@ impl Services {
             cost: req.cost.map(|c| non_negative_money("cost", c)).transpose()?,
             track_stock: req.track_stock.unwrap_or(true),
             min_stock: req.min_stock.map(|q| non_negative_qty("min_stock", q)).transpose()?,
-            attributes: req.attributes.unwrap_or_default(),
+            attributes: attributes(req.attributes.unwrap_or_default())?,
             active: true,
             created_at: now,
             updated_at: now,
@@ -254,6 +302,7 @@ impl Services {
         page: Page,
     ) -> Result<Vec<Product>, AppError> {
         authorize(actor, venue_id, Action::InventoryRead)?;
+        filter_text("q", filter.q.as_deref())?;
         self.store.list_products(venue_id, &filter, page).await
     }
 
@@ -298,8 +347,8 @@ impl Services {
             if let Some(min) = patch.min_stock {
                 p.min_stock = min.map(|q| non_negative_qty("min_stock", q)).transpose()?;
             }
-            if let Some(attributes) = &patch.attributes {
-                p.attributes = attributes.clone();
+            if let Some(given) = &patch.attributes {
+                p.attributes = attributes(given.clone())?;
             }
             if let Some(active) = patch.active {
                 p.active = active;
@@ -336,7 +385,7 @@ impl Services {
             cost_per_unit: req.cost_per_unit.map(|c| non_negative_money("cost_per_unit", c)).transpose()?,
             expiry_date: req.expiry_date,
             storage_location: optional_text("storage_location", req.storage_location, 100)?,
-            notes: optional_text("notes", req.notes, 2000)?,
+            notes: optional_note("notes", req.notes, 2000)?,
             received_at: req.received_at.unwrap_or(now),
             created_at: now,
             updated_at: now,
@@ -379,7 +428,7 @@ impl Services {
                 l.expiry_date = v;
             }
             if let Some(v) = &patch.notes {
-                l.notes = optional_text("notes", v.clone(), 2000)?;
+                l.notes = optional_note("notes", v.clone(), 2000)?;
             }
             Ok(l)
         };
@@ -415,7 +464,7 @@ impl Services {
             quantity: req.quantity,
             movement_type: req.movement_type,
             reference_id: None,
-            reason: Some(required_text("reason", &req.reason, 500)?),
+            reason: Some(required_note("reason", &req.reason, 500)?),
             created_by: Some(actor.id),
         };
         self.store.adjust_lot(venue_id, id, &movement).await?.ok_or_else(|| not_found("lot", id))

@@ -2,7 +2,7 @@
 //! input, checks the actor's rights against the permission table and calls one store method.
 
 use crate::AppError;
-use crate::auth::{LoginThrottle, TokenKeys, dummy_hash, hash_password, verify_password};
+use crate::auth::{TokenKeys, dummy_hash, hash_password, login_retry_after, verify_password};
 use crate::domain::user::{MIN_PASSWORD_LEN, normalize_email};
 use crate::domain::{Action, NewUserRequest, Role, User, Venue, VenuePatch, allowed};
 use crate::store::{DynStore, NewUser, NewVenue, Page};
@@ -14,11 +14,15 @@ use uuid::Uuid;
 
 /// How long an access token lives.
 pub const TOKEN_TTL: Duration = Duration::from_secs(12 * 3600);
-/// Failed logins allowed per e-mail per window before 429.
-pub const LOGIN_MAX_FAILURES_PER_EMAIL: usize = 5;
-/// Failed logins allowed per client address per window: higher, because a venue's tablets
-/// usually share one address and one waiter's typos must not lock out the whole floor.
-pub const LOGIN_MAX_FAILURES_PER_CLIENT: usize = 20;
+/// Failed logins allowed per e-mail from one client address per window before 429. The
+/// address alone is never throttled: a venue's tablets usually share one address, and wrong
+/// passwords typed there for other people's e-mails must not lock the whole staff out.
+pub const LOGIN_MAX_FAILURES_PER_PAIR: u32 = 5;
+/// Failed logins allowed per e-mail from all addresses together per window.
+pub const LOGIN_MAX_FAILURES_PER_EMAIL: u32 = 20;
+/// Shortest JWT secret accepted (HS256 wants at least its 256 bits of key).
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+/// The throttle's sliding window.
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(300);
 
 pub type SharedServices = Arc<Services>;
@@ -26,8 +30,6 @@ pub type SharedServices = Arc<Services>;
 pub struct Services {
     pub store: DynStore,
     pub tokens: TokenKeys,
-    pub email_throttle: LoginThrottle,
-    pub client_throttle: LoginThrottle,
     /// The live event feed of this instance.
     pub hub: Arc<crate::realtime::Hub>,
     /// Open WebSocket connections of this instance.
@@ -53,9 +55,19 @@ pub struct LoginResponse {
 
 impl Services {
     /// Wires the use cases to a store. Without an explicit secret, the JWT secret is generated
-    /// once and kept in the database so tokens survive restarts and work on every instance.
+    /// once and kept in the database so tokens survive restarts and work on every instance; an
+    /// explicit secret shorter than `MIN_JWT_SECRET_BYTES` (or blank) is refused, since anyone who
+    /// guesses it can forge tokens.
     pub async fn new(store: DynStore, jwt_secret: Option<String>) -> Result<SharedServices, AppError> {
-        let secret = match jwt_secret.filter(|s| !s.is_empty()) {
+        let secret = match jwt_secret {
+            Some(s) if s.trim().len() < MIN_JWT_SECRET_BYTES => {
+                return Err(AppError::bad_request(format!(
+                    "the JWT secret (BEERFLOW_JWT_SECRET or --jwt-secret) must be at least {MIN_JWT_SECRET_BYTES} bytes (it has {}); \
+                     use a random value such as the output of `openssl rand -hex 32`, or leave it \
+                     unset to have one generated and kept in the database",
+                    s.trim().len()
+                )));
+            }
             Some(s) => s,
             None => {
                 let fresh: String = {
@@ -71,8 +83,6 @@ impl Services {
         Ok(Arc::new(Services {
             store,
             tokens: TokenKeys::new(secret.as_bytes(), TOKEN_TTL),
-            email_throttle: LoginThrottle::new(LOGIN_MAX_FAILURES_PER_EMAIL, LOGIN_WINDOW),
-            client_throttle: LoginThrottle::new(LOGIN_MAX_FAILURES_PER_CLIENT, LOGIN_WINDOW),
             hub,
             realtime_connections: std::sync::atomic::AtomicUsize::new(0),
             closing: tokio::sync::watch::channel(false).0,
@@ -80,15 +90,24 @@ impl Services {
     }
 
     /// Checks e-mail and password; the same 401 for an unknown e-mail, a wrong password and a
-    /// deactivated account. Too many recent failures for the e-mail or the client: 429.
+    /// deactivated account. Too many recent failures for the e-mail from this client, or for the
+    /// e-mail from anywhere: 429 (the throttle is kept in the database, so every instance
+    /// shares it and a restart does not clear it).
     pub async fn login(&self, req: &LoginRequest, client: Option<IpAddr>) -> Result<LoginResponse, AppError> {
+        crate::domain::text::check("email", &req.email, crate::domain::text::Lines::One)
+            .map_err(AppError::BadRequest)?;
         let email = req.email.trim().to_lowercase();
-        let client = client.map(|ip| ip.to_string());
-        let throttles: Vec<(&LoginThrottle, &str)> = std::iter::once((&self.email_throttle, email.as_str()))
-            .chain(client.as_deref().map(|ip| (&self.client_throttle, ip)))
-            .collect();
-        if let Some(secs) = throttles.iter().filter_map(|(t, key)| t.retry_after(key)).max() {
-            return Err(AppError::TooManyRequests(format!("too many failed logins: try again in {secs} seconds")));
+        let client = client.map_or_else(|| "-".to_owned(), |ip| ip.to_string());
+        let keys = [format!("pair:{client} {email}"), format!("email:{email}")];
+        let now = chrono::Utc::now();
+        let since = now - chrono::Duration::from_std(LOGIN_WINDOW).expect("a short window");
+        let mut retry_after = None;
+        for (key, max) in keys.iter().zip([LOGIN_MAX_FAILURES_PER_PAIR, LOGIN_MAX_FAILURES_PER_EMAIL]) {
+            let (failures, oldest) = self.store.login_failures(key, since).await?;
+            retry_after = retry_after.max(login_retry_after(failures, oldest, max, LOGIN_WINDOW, now));
+        }
+        if let Some(retry_after_secs) = retry_after {
+            return Err(AppError::TooManyLogins { retry_after_secs });
         }
         let found = self.store.find_user_for_login(&email).await?;
         let password = req.password.clone();
@@ -106,7 +125,9 @@ impl Services {
         .map_err(|e| AppError::internal(format!("password check: {e}")))?;
         match user {
             Some(user) if ok => {
-                self.email_throttle.clear(&email);
+                for key in &keys {
+                    self.store.clear_login_failures(key).await?;
+                }
                 let access_token = self.tokens.issue(&user)?;
                 Ok(LoginResponse {
                     access_token,
@@ -116,7 +137,7 @@ impl Services {
                 })
             }
             _ => {
-                throttles.iter().for_each(|(t, key)| t.record_failure(key));
+                self.store.record_login_failure(&keys, chrono::Utc::now(), since).await?;
                 Err(AppError::Unauthorized("invalid email or password".into()))
             }
         }
@@ -188,10 +209,8 @@ impl Services {
         password: &str,
     ) -> Result<User, AppError> {
         let email = normalize_email(email).map_err(AppError::BadRequest)?;
-        let name = name.trim();
-        if name.is_empty() || name.chars().count() > 100 {
-            return Err(AppError::bad_request("name: must be 1 to 100 characters"));
-        }
+        let name = inventory::required_text("name", name, 100)?;
+        let name = name.as_str();
         if password.chars().count() < MIN_PASSWORD_LEN {
             return Err(AppError::bad_request(format!("password: must be at least {MIN_PASSWORD_LEN} characters")));
         }
@@ -217,10 +236,8 @@ impl Services {
 
     /// Creates a venue: the `beerflow venue add` command.
     pub async fn add_venue(&self, name: &str, timezone: &str) -> Result<Venue, AppError> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(AppError::bad_request("name: must not be empty"));
-        }
+        let name = inventory::required_text("name", name, 200)?;
+        let name = name.as_str();
         if timezone.parse::<chrono_tz::Tz>().is_err() {
             return Err(AppError::bad_request(format!(
                 "timezone: `{timezone}` is not an IANA time zone (e.g. Europe/Rome)"

@@ -17,10 +17,17 @@ pub const MAX_ITEMS_PER_REQUEST: usize = 200;
 /// Longest `Idempotency-Key` accepted.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 200;
 
-use super::inventory::{not_found, optional_text, required_text as text};
+use super::inventory::{filter_text, json_object, not_found, optional_note, optional_text, required_text as text};
+
+/// Most JSON one order line's `modifiers` may hold.
+pub const MAX_MODIFIERS_BYTES: usize = 4096;
 
 fn optional(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
     optional_text(field, value.map(str::to_owned), max)
+}
+
+fn note(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, AppError> {
+    optional_note(field, value.map(str::to_owned), max)
 }
 
 fn seats(value: i32) -> Result<i32, AppError> {
@@ -44,18 +51,14 @@ fn items(field: &str, items: &[NewItem]) -> Result<Vec<ItemDraft>, AppError> {
             if item.quantity > Qty::whole(10_000) {
                 return Err(AppError::bad_request(format!("{field}[{i}].quantity: must be at most 10000")));
             }
-            if let Some(m) = &item.modifiers
-                && serde_json::Value::Object(m.clone()).to_string().len() > 4096
-            {
-                return Err(AppError::bad_request(format!(
-                    "{field}[{i}].modifiers: must be at most 4096 bytes of JSON"
-                )));
+            if let Some(m) = &item.modifiers {
+                json_object(&format!("{field}[{i}].modifiers"), m, MAX_MODIFIERS_BYTES)?;
             }
             Ok(ItemDraft {
                 id: Uuid::new_v4(),
                 product_id: item.product_id,
                 quantity: item.quantity,
-                notes: optional(&format!("{field}[{i}].notes"), item.notes.as_deref(), 500)?,
+                notes: note(&format!("{field}[{i}].notes"), item.notes.as_deref(), 500)?,
                 modifiers: item.modifiers.clone(),
             })
         })
@@ -94,6 +97,7 @@ impl Services {
         page: Page,
     ) -> Result<Vec<Table>, AppError> {
         authorize(actor, venue_id, Action::TablesRead)?;
+        filter_text("area", filter.area.as_deref())?;
         self.store.list_tables(venue_id, &filter, page).await
     }
 
@@ -210,7 +214,7 @@ impl Services {
             venue_id,
             table_id: req.table_id,
             covers: req.covers,
-            notes: optional("notes", req.notes.as_deref(), 1000)?,
+            notes: note("notes", req.notes.as_deref(), 1000)?,
             items: items("items", &req.items)?,
             created_by: actor.id,
             idempotency_key,
@@ -268,7 +272,7 @@ impl Services {
         req: StatusRequest,
     ) -> Result<Order, AppError> {
         authorize(actor, venue_id, Action::OrdersRead)?;
-        let reason = optional("reason", req.reason.as_deref(), 500)?;
+        let reason = note("reason", req.reason.as_deref(), 500)?;
         let to = req.status;
         let today = if to == OrderStatus::Served { Some(self.venue_today(venue_id).await?) } else { None };
         let role = actor.role;

@@ -44,6 +44,19 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn session_load(&self, id: &str, now: DateTime<Utc>) -> Result<Option<String>, AppError>;
     async fn session_save(&self, id: &str, data: &str, expiry: DateTime<Utc>) -> Result<(), AppError>;
     async fn session_delete(&self, id: &str) -> Result<(), AppError>;
+
+    /// The failed logins of `key` after `since`: how many, and when the oldest of them was.
+    async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<(u32, Option<DateTime<Utc>>), AppError>;
+    /// Records a failed login under each of `keys` at `at`, and forgets every failure before
+    /// `forget_before`, in one transaction.
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<(), AppError>;
+    /// Forgets the failed logins of `key` (after a successful login).
+    async fn clear_login_failures(&self, key: &str) -> Result<(), AppError>;
 }
 
 pub(crate) const VENUE_COLUMNS: &str = "id, name, timezone, kds_warn_minutes, kds_late_minutes, created_at";

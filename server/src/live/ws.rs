@@ -10,7 +10,7 @@ use crate::extract::AuthUser;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::HeaderMap;
-use axum::http::header::{AUTHORIZATION, HOST, ORIGIN};
+use axum::http::header::{AUTHORIZATION, ORIGIN};
 use axum::http::request::Parts;
 use axum::response::Response;
 use beerflow_core::AppError;
@@ -33,20 +33,14 @@ async fn authenticate(state: &AppState, parts: &mut Parts, token: Option<&str>) 
     if parts.headers.get(AUTHORIZATION).is_none() {
         // The session cookie: only from pages of this server (a cross-site page could otherwise
         // open a socket with the user's cookie).
-        same_origin(&parts.headers)?;
+        same_origin(state, &parts.headers)?;
     }
     AuthUser::from_request_parts(parts, state).await.map(|AuthUser(user)| user)
 }
 
-fn same_origin(headers: &HeaderMap) -> Result<(), AppError> {
-    let origin = headers.get(ORIGIN).and_then(|o| o.to_str().ok());
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok());
-    match (origin, host) {
-        (Some(origin), Some(host))
-            if origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host) =>
-        {
-            Ok(())
-        }
+fn same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
+    match headers.get(ORIGIN).and_then(|o| o.to_str().ok()) {
+        Some(origin) if crate::guard::is_own_origin(state, headers, origin) => Ok(()),
         _ => Err(AppError::Unauthorized(
             "authentication required: send ?token=, `Authorization: Bearer`, or the session cookie from this site"
                 .into(),
@@ -54,6 +48,23 @@ fn same_origin(headers: &HeaderMap) -> Result<(), AppError> {
     }
 }
 
+/// Opens the real-time feed: a WebSocket, one JSON text frame per message.
+///
+/// Authenticated before the upgrade: `?token=`, `Authorization: Bearer` or the session cookie
+/// (from BeerFlow's own pages).
+#[utoipa::path(
+    get,
+    path = "/ws",
+    tag = "live",
+    params(("token" = Option<String>, Query, description = "An access token, for clients that cannot send headers.")),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 101, description = "Switched to the WebSocket protocol."),
+        (status = 400, description = "Not a WebSocket upgrade request, or a malformed query.", body = beerflow_core::error::ErrorBody),
+        crate::routes::doc::Unauthorized,
+        crate::routes::doc::Unavailable,
+    )
+)]
 pub async fn ws(State(state): State<AppState>, request: axum::extract::Request) -> Result<Response, AppError> {
     let (mut parts, _body) = request.into_parts();
     let Query(q) = Query::<WsQuery>::from_request_parts(&mut parts, &state)

@@ -9,6 +9,98 @@ use serde_json::{Value, json};
 /// A ticket waiting longer than this in `confirmed` or `preparing` counts as stuck.
 pub const STUCK_AFTER_MINUTES: i64 = 30;
 
+// The body of `GET /health` for the OpenAPI document (the handler writes it with `json!`).
+/// The server's health.
+#[derive(utoipa::ToSchema)]
+#[schema(as = Health)]
+#[allow(dead_code)]
+struct HealthDoc {
+    /// `ok` while the database answers, else `error`.
+    status: Overall,
+    details: HealthDetails,
+}
+
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum Overall {
+    Ok,
+    Error,
+}
+
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[allow(dead_code)]
+enum PartStatus {
+    Up,
+    Down,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct HealthDetails {
+    database: DatabaseHealth,
+    websocket: WebsocketHealth,
+    /// Only while the database answers.
+    #[schema(nullable = false)]
+    kitchen: Option<KitchenHealth>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct DatabaseHealth {
+    status: PartStatus,
+    /// `sqlite` or `postgres`.
+    backend: String,
+    /// Why it is down.
+    #[schema(nullable = false)]
+    message: Option<String>,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct WebsocketHealth {
+    status: PartStatus,
+    /// Open real-time connections of this instance.
+    total_connections: u64,
+    /// Venues with a live feed subscriber.
+    connected_venues: u64,
+    /// Subscribers of the venues' feeds.
+    joined_clients: u64,
+}
+
+/// The kitchen's load, or (`down`) why it could not be read.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct KitchenHealth {
+    status: PartStatus,
+    /// Orders confirmed, preparing or ready.
+    #[schema(nullable = false)]
+    active_kitchen_orders: Option<i64>,
+    /// Confirmed or preparing for longer than `stuck_after_minutes`.
+    #[schema(nullable = false)]
+    stuck_orders: Option<i64>,
+    #[schema(nullable = false)]
+    stuck_after_minutes: Option<i64>,
+    /// From preparing to ready over the last 24 hours; `null` without data.
+    average_preparation_minutes: Option<f64>,
+    /// Why it is down.
+    #[schema(nullable = false)]
+    message: Option<String>,
+}
+
+/// The server's health: the database, the WebSocket hub and the kitchen's load.
+///
+/// No authentication.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "meta",
+    responses(
+        (status = 200, description = "The database answers.", body = HealthDoc),
+        (status = 503, description = "The database does not answer (`status: \"error\"`).", body = HealthDoc),
+    )
+)]
 pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
     let store = &state.services.store;
     let ping = tokio::time::timeout(std::time::Duration::from_secs(3), store.ping()).await;

@@ -1,6 +1,7 @@
 //! The REST API of `spec/API.md`, under `/api/v1`.
 
 pub mod auth;
+pub mod doc;
 pub mod health;
 pub mod inventory;
 pub mod orders;
@@ -8,51 +9,77 @@ pub mod venues;
 
 use crate::AppState;
 use axum::Router;
-use axum::routing::{delete, get, patch, post};
 use beerflow_core::AppError;
 use inventory as inv;
 use orders as ord;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
+/// Where the REST API is mounted.
+pub const API_BASE: &str = "/api/v1";
+
+/// The routes of the REST API (under `API_BASE`), each registered with its handler's
+/// `#[utoipa::path]`, so the document lists exactly what is served. One `routes!` per path: it
+/// takes the handlers of one path, each with its method.
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::me))
+        .routes(routes!(crate::live::ws::ws))
+        .routes(routes!(doc::openapi_json))
+        .routes(routes!(venues::get_venue, venues::update_venue))
+        .routes(routes!(venues::list_users, venues::create_user))
+        .routes(routes!(venues::deactivate_user))
+        .routes(routes!(inv::list_categories, inv::create_category))
+        .routes(routes!(inv::get_category, inv::update_category, inv::delete_category))
+        .routes(routes!(inv::list_suppliers, inv::create_supplier))
+        .routes(routes!(inv::get_supplier, inv::update_supplier, inv::delete_supplier))
+        .routes(routes!(inv::list_products, inv::create_product))
+        .routes(routes!(inv::get_product, inv::update_product, inv::delete_product))
+        .routes(routes!(inv::list_lots, inv::receive_lot))
+        .routes(routes!(inv::get_lot, inv::update_lot))
+        .routes(routes!(inv::adjust_lot))
+        .routes(routes!(inv::trace_lot))
+        .routes(routes!(inv::list_movements))
+        .routes(routes!(inv::fefo_preview))
+        .routes(routes!(inv::stock_summary))
+        .routes(routes!(ord::list_tables, ord::create_table))
+        .routes(routes!(ord::update_layout))
+        .routes(routes!(ord::get_table, ord::update_table, ord::delete_table))
+        .routes(routes!(ord::set_table_status))
+        .routes(routes!(ord::list_orders, ord::create_order))
+        .routes(routes!(ord::kitchen_display))
+        .routes(routes!(ord::get_order, ord::delete_order))
+        .routes(routes!(ord::add_items))
+        .routes(routes!(ord::change_status))
+}
+
+/// The documented routes outside `API_BASE`: the health check.
+fn root_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(health::health))
+}
+
+/// The REST API, to nest under `API_BASE`; an unknown path or method gets the contract's error body.
 pub fn api() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(auth::login))
-        .route("/auth/me", get(auth::me))
-        .route("/ws", get(crate::live::ws::ws))
-        .route("/venues/{venue_id}", get(venues::get_venue).patch(venues::update_venue))
-        .route("/venues/{venue_id}/users", get(venues::list_users).post(venues::create_user))
-        .route("/venues/{venue_id}/users/{user_id}", delete(venues::deactivate_user))
-        .route("/venues/{venue_id}/product-categories", get(inv::list_categories).post(inv::create_category))
-        .route(
-            "/venues/{venue_id}/product-categories/{id}",
-            get(inv::get_category).patch(inv::update_category).delete(inv::delete_category),
-        )
-        .route("/venues/{venue_id}/suppliers", get(inv::list_suppliers).post(inv::create_supplier))
-        .route(
-            "/venues/{venue_id}/suppliers/{id}",
-            get(inv::get_supplier).patch(inv::update_supplier).delete(inv::delete_supplier),
-        )
-        .route("/venues/{venue_id}/products", get(inv::list_products).post(inv::create_product))
-        .route(
-            "/venues/{venue_id}/products/{id}",
-            get(inv::get_product).patch(inv::update_product).delete(inv::delete_product),
-        )
-        .route("/venues/{venue_id}/lots", get(inv::list_lots).post(inv::receive_lot))
-        .route("/venues/{venue_id}/lots/{id}", get(inv::get_lot).patch(inv::update_lot))
-        .route("/venues/{venue_id}/lots/{id}/adjust", post(inv::adjust_lot))
-        .route("/venues/{venue_id}/lots/{id}/trace", get(inv::trace_lot))
-        .route("/venues/{venue_id}/stock/movements", get(inv::list_movements))
-        .route("/venues/{venue_id}/stock/fefo-allocation", post(inv::fefo_preview))
-        .route("/venues/{venue_id}/stock/summary", get(inv::stock_summary))
-        .route("/venues/{venue_id}/tables", get(ord::list_tables).post(ord::create_table))
-        .route("/venues/{venue_id}/tables/layout", patch(ord::update_layout))
-        .route("/venues/{venue_id}/tables/{id}", get(ord::get_table).patch(ord::update_table).delete(ord::delete_table))
-        .route("/venues/{venue_id}/tables/{id}/status", patch(ord::set_table_status))
-        .route("/venues/{venue_id}/orders", get(ord::list_orders).post(ord::create_order))
-        .route("/venues/{venue_id}/orders/kitchen-display", get(ord::kitchen_display))
-        .route("/venues/{venue_id}/orders/{id}", get(ord::get_order).delete(ord::delete_order))
-        .route("/venues/{venue_id}/orders/{id}/items", post(ord::add_items))
-        .route("/venues/{venue_id}/orders/{id}/status", patch(ord::change_status))
-        .fallback(not_found)
+    let (router, _) = api_routes().split_for_parts();
+    router.fallback(not_found).method_not_allowed_fallback(crate::guard::method_not_allowed)
+}
+
+/// `GET /health`.
+pub fn root() -> Router<AppState> {
+    root_routes().split_for_parts().0
+}
+
+/// The OpenAPI 3.1 document of everything `api()` and `root()` serve, paths as clients write
+/// them (`/api/v1/...`), as `GET /api/v1/openapi.json` answers it.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut document = OpenApiRouter::with_openapi(doc::ApiDoc::openapi())
+        .nest(API_BASE, api_routes())
+        .merge(root_routes())
+        .into_openapi();
+    doc::require_written_fields(&mut document);
+    document
 }
 
 async fn not_found(uri: axum::http::Uri) -> AppError {

@@ -1,5 +1,6 @@
 //! Tables and orders endpoints, the kitchen display.
 
+use super::doc;
 use crate::AppState;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, Authorized, page, perm};
 use axum::Json;
@@ -12,21 +13,42 @@ use beerflow_core::store::orders::OrderFilter;
 use beerflow_core::store::tables::TableFilter;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 type Created<T> = Result<(StatusCode, Json<T>), AppError>;
 type Answer<T> = Result<Json<T>, AppError>;
 
 /// `?area=&status=&limit=&offset=`
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct TableQuery {
+    /// Only the tables of this area.
     area: Option<String>,
+    /// Only the tables in this status.
     status: Option<TableStatus>,
+    /// At most this many (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     limit: Option<i64>,
+    /// Skip this many (default 0).
+    #[param(minimum = 0)]
     offset: Option<i64>,
 }
 
+/// Creates a table (`free`).
+#[utoipa::path(
+    post,
+    path = "/venues/{venue_id}/tables",
+    tag = "tables",
+    params(doc::VenuePath),
+    request_body = NewTable,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 201, description = "The new table.", body = Table),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
 pub async fn create_table(
     State(s): State<AppState>,
     auth: Authorized<perm::TablesWrite>,
@@ -36,6 +58,18 @@ pub async fn create_table(
     Ok((StatusCode::CREATED, Json(t)))
 }
 
+/// Lists the tables.
+#[utoipa::path(
+    get,
+    path = "/venues/{venue_id}/tables",
+    tag = "tables",
+    params(doc::VenuePath, TableQuery),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The tables.", body = Vec<Table>),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::Unavailable,
+    )
+)]
 pub async fn list_tables(
     State(s): State<AppState>,
     auth: Authorized<perm::TablesRead>,
@@ -45,6 +79,18 @@ pub async fn list_tables(
     Ok(Json(s.services.list_tables(&auth.user, auth.venue_id, filter, page(q.limit, q.offset)?).await?))
 }
 
+/// One table.
+#[utoipa::path(
+    get,
+    path = "/venues/{venue_id}/tables/{id}",
+    tag = "tables",
+    params(doc::VenueItemPath),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The table.", body = Table),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Unavailable,
+    )
+)]
 pub async fn get_table(
     State(s): State<AppState>,
     auth: Authorized<perm::TablesRead>,
@@ -53,6 +99,19 @@ pub async fn get_table(
     Ok(Json(s.services.get_table(&auth.user, auth.venue_id, id).await?))
 }
 
+/// Changes a table: absent fields stay, `null` clears area and position.
+#[utoipa::path(
+    patch,
+    path = "/venues/{venue_id}/tables/{id}",
+    tag = "tables",
+    params(doc::VenueItemPath),
+    request_body = TablePatch,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The updated table.", body = Table),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
 pub async fn update_table(
     State(s): State<AppState>,
     auth: Authorized<perm::TablesWrite>,
@@ -62,6 +121,18 @@ pub async fn update_table(
     Ok(Json(s.services.update_table(&auth.user, auth.venue_id, id, patch).await?))
 }
 
+/// Deletes a table (409 while it has open orders).
+#[utoipa::path(
+    delete,
+    path = "/venues/{venue_id}/tables/{id}",
+    tag = "tables",
+    params(doc::VenueItemPath),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::Unavailable,
+    )
+)]
 pub async fn delete_table(
     State(s): State<AppState>,
     auth: Authorized<perm::TablesWrite>,
@@ -71,6 +142,19 @@ pub async fn delete_table(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Sets a table's status (`free` and `out_of_service` only without open orders).
+#[utoipa::path(
+    patch,
+    path = "/venues/{venue_id}/tables/{id}/status",
+    tag = "tables",
+    params(doc::VenueItemPath),
+    request_body = TableStatusRequest,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The table.", body = Table),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
 pub async fn set_table_status(
     State(s): State<AppState>,
     auth: Authorized<perm::TablesSetStatus>,
@@ -80,6 +164,19 @@ pub async fn set_table_status(
     Ok(Json(s.services.set_table_status(&auth.user, auth.venue_id, id, req.status).await?))
 }
 
+/// Moves tables on the floor plan, all or nothing.
+#[utoipa::path(
+    patch,
+    path = "/venues/{venue_id}/tables/layout",
+    tag = "tables",
+    params(doc::VenuePath),
+    request_body = LayoutRequest,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The updated tables.", body = Vec<Table>),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
 pub async fn update_layout(
     State(s): State<AppState>,
     auth: Authorized<perm::TablesWrite>,
@@ -88,7 +185,22 @@ pub async fn update_layout(
     Ok(Json(s.services.update_layout(&auth.user, auth.venue_id, req).await?))
 }
 
+/// Creates an order (`draft`).
+///
 /// `201` with a new order, `200` with the earlier one when the `Idempotency-Key` was seen.
+#[utoipa::path(
+    post,
+    path = "/venues/{venue_id}/orders",
+    tag = "orders",
+    params(doc::VenuePath, ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "Makes retries safe: the same key from the same user answers the same order (200) instead of creating a second one.")),
+    request_body = NewOrder,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 201, description = "The new order.", body = Order),
+        (status = 200, description = "The order created earlier with this `Idempotency-Key`.", body = Order),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
 pub async fn create_order(
     State(s): State<AppState>,
     auth: Authorized<perm::OrdersTake>,
@@ -146,6 +258,18 @@ fn order_filter(raw: Option<&str>) -> Result<(OrderFilter, Option<i64>, Option<i
     Ok((filter, limit, offset))
 }
 
+/// Lists orders, newest first.
+#[utoipa::path(
+    get,
+    path = "/venues/{venue_id}/orders",
+    tag = "orders",
+    params(doc::VenuePath, ("status" = Option<Vec<OrderStatus>>, Query, description = "Only these statuses: repeatable, or comma separated."), ("table_id" = Option<Uuid>, Query, description = "Only the orders of this table."), ("since" = Option<DateTime<Utc>>, Query, description = "Only orders created at or after this RFC 3339 time."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "At most this many (default 100)."), ("offset" = Option<i64>, Query, minimum = 0, description = "Skip this many (default 0).")),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The orders.", body = Vec<Order>),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::Unavailable,
+    )
+)]
 pub async fn list_orders(
     State(s): State<AppState>,
     auth: Authorized<perm::OrdersRead>,
@@ -155,6 +279,18 @@ pub async fn list_orders(
     Ok(Json(s.services.list_orders(&auth.user, auth.venue_id, filter, page(limit, offset)?).await?))
 }
 
+/// One order.
+#[utoipa::path(
+    get,
+    path = "/venues/{venue_id}/orders/{id}",
+    tag = "orders",
+    params(doc::VenueItemPath),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The order.", body = Order),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Unavailable,
+    )
+)]
 pub async fn get_order(
     State(s): State<AppState>,
     auth: Authorized<perm::OrdersRead>,
@@ -163,6 +299,18 @@ pub async fn get_order(
     Ok(Json(s.services.get_order(&auth.user, auth.venue_id, id).await?))
 }
 
+/// Deletes a `draft` or `cancelled` order (409 otherwise).
+#[utoipa::path(
+    delete,
+    path = "/venues/{venue_id}/orders/{id}",
+    tag = "orders",
+    params(doc::VenueItemPath),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 204, description = "Deleted."),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::Unavailable,
+    )
+)]
 pub async fn delete_order(
     State(s): State<AppState>,
     auth: Authorized<perm::OrdersTake>,
@@ -172,6 +320,19 @@ pub async fn delete_order(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Adds items to an order while it is `draft`, `confirmed` or `preparing`.
+#[utoipa::path(
+    post,
+    path = "/venues/{venue_id}/orders/{id}/items",
+    tag = "orders",
+    params(doc::VenueItemPath),
+    request_body = AddItems,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The order.", body = Order),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
 pub async fn add_items(
     State(s): State<AppState>,
     auth: Authorized<perm::OrdersTake>,
@@ -181,7 +342,21 @@ pub async fn add_items(
     Ok(Json(s.services.add_items(&auth.user, auth.venue_id, id, req).await?))
 }
 
+/// Moves an order to another status; serving deducts its stock by FEFO (400 `insufficient` when it cannot).
+///
 /// Who may make which move is decided per move by the permission table.
+#[utoipa::path(
+    patch,
+    path = "/venues/{venue_id}/orders/{id}/status",
+    tag = "orders",
+    params(doc::VenueItemPath),
+    request_body = StatusRequest,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The order.", body = Order),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
 pub async fn change_status(
     State(s): State<AppState>,
     auth: Authorized<perm::OrdersRead>,
@@ -191,6 +366,18 @@ pub async fn change_status(
     Ok(Json(s.services.change_order_status(&auth.user, auth.venue_id, id, req).await?))
 }
 
+/// The kitchen display: orders `confirmed`, `preparing` and `ready`, oldest first.
+#[utoipa::path(
+    get,
+    path = "/venues/{venue_id}/orders/kitchen-display",
+    tag = "orders",
+    params(doc::VenuePath),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The tickets.", body = Vec<KitchenOrder>),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::Unavailable,
+    )
+)]
 pub async fn kitchen_display(
     State(s): State<AppState>,
     auth: Authorized<perm::OrdersRead>,

@@ -151,15 +151,33 @@ impl TestApp {
         app
     }
 
+    /// The server with the demo data, served as if at `public_url` (`--public-url`).
+    pub async fn spawn_public(backend: Backend, public_url: &str) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let origin = beerflow::public_origin(public_url).expect("public URL");
+        let app = TestApp::start(TestDb::new(backend).await, None, Some(origin), listener).await;
+        app.seed_demo().await;
+        app
+    }
+
     pub async fn spawn_with_listener(
         db: TestDb,
         jwt_secret: Option<&str>,
         listener: tokio::net::TcpListener,
     ) -> TestApp {
+        TestApp::start(db, jwt_secret, None, listener).await
+    }
+
+    async fn start(
+        db: TestDb,
+        jwt_secret: Option<&str>,
+        public_origin: Option<String>,
+        listener: tokio::net::TcpListener,
+    ) -> TestApp {
         let store = beerflow_core::store::connect(&db.url).await.expect("connect store");
         let services = Services::new(store, jwt_secret.map(str::to_owned)).await.expect("services");
         let addr = listener.local_addr().expect("addr");
-        let state = AppState { services: services.clone(), leptos_options: leptos_options(addr) };
+        let state = AppState { services: services.clone(), leptos_options: leptos_options(addr), public_origin };
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(run(listener, state, async move {
             let _ = rx.await;
@@ -356,12 +374,12 @@ pub fn typed<T: DeserializeOwned>(body: &Value) -> T {
 
 /// An exact quantity written as a decimal, e.g. `qty(12.5)`.
 pub fn qty(v: f64) -> Qty {
-    Qty::from_f64(v).expect("a quantity of at most 3 decimals")
+    Qty::parse(&v.to_string()).expect("a quantity of at most 3 decimals")
 }
 
 /// An exact amount written as a decimal, e.g. `money(19.63)`.
 pub fn money(v: f64) -> Money {
-    Money::from_f64(v).expect("an amount of at most 2 decimals")
+    Money::parse(&v.to_string()).expect("an amount of at most 2 decimals")
 }
 
 /// A browser signed in as a demo user through the login form (its session cookie kept), whose

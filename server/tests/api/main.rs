@@ -5,7 +5,9 @@ mod helpers;
 
 mod cli;
 mod foundation;
+mod hardening;
 mod inventory;
+mod openapi;
 mod orders;
 mod pages;
 mod realtime;

@@ -234,4 +234,45 @@ impl AccountStore for This {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn login_failures(&self, key: &str, since: DateTime<Utc>) -> Result<(u32, Option<DateTime<Utc>>), AppError> {
+        let (count, oldest): (i64, Option<DateTime<Utc>>) = sqlx::query_as(sql!(
+            PG,
+            "SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE key = $1 AND failed_at > $2"
+        ))
+        .bind(key)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((u32::try_from(count).unwrap_or(u32::MAX), oldest))
+    }
+
+    async fn record_login_failure(
+        &self,
+        keys: &[String],
+        at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(sql!(PG, "DELETE FROM login_failures WHERE failed_at < $1"))
+            .bind(forget_before)
+            .execute(&mut *tx)
+            .await?;
+        for key in keys {
+            sqlx::query(sql!(PG, "INSERT INTO login_failures (key, failed_at) VALUES ($1, $2)"))
+                .bind(key)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<(), AppError> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(sql!(PG, "DELETE FROM login_failures WHERE key = $1")).bind(key).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(())
+    }
 }
