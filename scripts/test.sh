@@ -57,6 +57,11 @@ cd "$BEERFLOW_ROOT"
 # any failed request, so this is a smoke test of the tool and of the API under concurrency.
 log "load tool smoke run (4 clients, 40 order flows)"
 cargo run -q -p beerflow-load -- --base-url "$URL" --clients 4 --orders 40 --active 3
+# The schema-driven fuzzer over the OpenAPI document, on both servers, as an admin and a waiter.
+log "API fuzzing (schemathesis) on SQLite and PostgreSQL"
+bash scripts/fuzz.sh "$URL" sqlite 2>&1 | tee "$LOGS/fuzz.log"
+bash scripts/fuzz.sh "$PG_URL" postgres 2>&1 | tee -a "$LOGS/fuzz.log"
 echo
-echo "Rust: $RUST_PASSED passed; browser: ${E2E_PASSED:-0} passed; load smoke run: ok"
+grep '^fuzz ' "$LOGS/fuzz.log"
+echo "Rust: $RUST_PASSED passed; browser: ${E2E_PASSED:-0} passed; load smoke run: ok; fuzzing: 0 failures"
 echo "beerflow: $((RUST_PASSED + ${E2E_PASSED:-0})) passed, 0 failed"

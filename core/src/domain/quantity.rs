@@ -119,7 +119,9 @@ macro_rules! fixed_point {
                 utoipa::openapi::ObjectBuilder::new()
                     .schema_type(utoipa::openapi::schema::Type::Number)
                     .description(Some(concat!(
-                        "A JSON number with at most ", $decimals, " decimals, kept exact: more decimals are refused, never rounded."
+                        "A JSON number with at most ",
+                        $decimals,
+                        " decimals, kept exact: more decimals are refused, never rounded."
                     )))
                     .into()
             }

@@ -60,7 +60,10 @@ fn same_origin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 101, description = "Switched to the WebSocket protocol."),
-        (status = 400, description = "Not a WebSocket upgrade request, or a malformed query.", body = beerflow_core::error::ErrorBody),
+        (
+            status = 400, description = "Not a WebSocket upgrade request, or a malformed query.",
+            body = beerflow_core::error::ErrorBody
+        ),
         crate::routes::doc::Unauthorized,
         crate::routes::doc::Unavailable,
     )

@@ -111,7 +111,8 @@ pub async fn get_category(
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The updated category.", body = Category),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn update_category(
@@ -216,7 +217,8 @@ pub async fn get_supplier(
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The updated supplier.", body = Supplier),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn update_supplier(
@@ -277,7 +279,8 @@ pub struct ProductQuery {
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 201, description = "The new product.", body = Product),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn create_product(
@@ -341,7 +344,8 @@ pub async fn get_product(
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The updated product.", body = Product),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn update_product(
@@ -403,7 +407,8 @@ pub struct LotQuery {
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 201, description = "The new lot.", body = Lot),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn receive_lot(State(s): State<AppState>, auth: Write, ApiJson(req): ApiJson<NewLot>) -> Created<Lot> {
@@ -466,7 +471,9 @@ pub async fn update_lot(
     Ok(Json(s.services.update_lot(&auth.user, auth.venue_id, id, patch).await?))
 }
 
-/// Adjusts a lot's stock after a count (`ADJUST`, either sign) or records waste (`WASTE`, negative); a lot never goes below 0.
+/// Corrects a lot's stock after a count (`ADJUST`) or records waste (`WASTE`).
+///
+/// `quantity` is signed (waste is negative) and never 0; a lot never goes below 0.
 #[utoipa::path(
     post,
     path = "/venues/{venue_id}/lots/{id}/adjust",

@@ -109,7 +109,8 @@ pub async fn get_table(
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The updated table.", body = Table),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn update_table(
@@ -152,7 +153,8 @@ pub async fn delete_table(
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The table.", body = Table),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn set_table_status(
@@ -174,7 +176,8 @@ pub async fn set_table_status(
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The updated tables.", body = Vec<Table>),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn update_layout(
@@ -192,13 +195,21 @@ pub async fn update_layout(
     post,
     path = "/venues/{venue_id}/orders",
     tag = "orders",
-    params(doc::VenuePath, ("Idempotency-Key" = Option<String>, Header, nullable = false, description = "Makes retries safe: the same key from the same user answers the same order (200) instead of creating a second one.")),
+    params(
+        doc::VenuePath,
+        (
+            "Idempotency-Key" = Option<String>, Header, nullable = false,
+            description = "Makes retries safe: the same key from the same user answers the same order (200) \
+                           instead of creating a second one."
+        ),
+    ),
     request_body = NewOrder,
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 201, description = "The new order.", body = Order),
         (status = 200, description = "The order created earlier with this `Idempotency-Key`.", body = Order),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn create_order(
@@ -263,7 +274,20 @@ fn order_filter(raw: Option<&str>) -> Result<(OrderFilter, Option<i64>, Option<i
     get,
     path = "/venues/{venue_id}/orders",
     tag = "orders",
-    params(doc::VenuePath, ("status" = Option<Vec<OrderStatus>>, Query, description = "Only these statuses: repeatable, or comma separated."), ("table_id" = Option<Uuid>, Query, description = "Only the orders of this table."), ("since" = Option<DateTime<Utc>>, Query, description = "Only orders created at or after this RFC 3339 time."), ("limit" = Option<i64>, Query, minimum = 1, maximum = 1000, description = "At most this many (default 100)."), ("offset" = Option<i64>, Query, minimum = 0, description = "Skip this many (default 0).")),
+    params(
+        doc::VenuePath,
+        (
+            "status" = Option<Vec<OrderStatus>>, Query,
+            description = "Only these statuses: repeatable, or comma separated."
+        ),
+        ("table_id" = Option<Uuid>, Query, description = "Only the orders of this table."),
+        ("since" = Option<DateTime<Utc>>, Query, description = "Only orders created at or after this RFC 3339 time."),
+        (
+            "limit" = Option<i64>, Query, minimum = 1, maximum = 1000,
+            description = "At most this many (default 100)."
+        ),
+        ("offset" = Option<i64>, Query, minimum = 0, description = "Skip this many (default 0)."),
+    ),
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The orders.", body = Vec<Order>),
@@ -330,7 +354,8 @@ pub async fn delete_order(
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The order.", body = Order),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn add_items(
@@ -354,7 +379,8 @@ pub async fn add_items(
     security(("bearer" = []), ("session" = [])),
     responses(
         (status = 200, description = "The order.", body = Order),
-        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
 )]
 pub async fn change_status(
