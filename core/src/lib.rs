@@ -3,8 +3,6 @@
 
 pub mod domain;
 pub mod error;
-#[cfg(feature = "openapi")]
-pub mod openapi;
 
 #[cfg(feature = "ssr")]
 pub mod auth;

@@ -19,16 +19,21 @@ use uuid::Uuid;
 
 /// One movement of a lot's trace; order movements also name the order and its table.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TraceEntry {
     #[serde(flatten)]
     pub movement: Movement,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub order_id: Option<Uuid>,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub order_number: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(required = true))]
     pub table_name: Option<String>,
 }
 
 /// `GET .../lots/{id}/trace`: where a lot came from and everything that happened to it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LotTrace {
     pub lot: Lot,
     pub product_name: String,

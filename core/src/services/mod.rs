@@ -38,7 +38,9 @@ pub struct Services {
     pub closing: tokio::sync::watch::Sender<bool>,
 }
 
+/// `POST /auth/login`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     pub email: String,
@@ -46,9 +48,13 @@ pub struct LoginRequest {
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
+    /// Send it as `Authorization: Bearer <access_token>`.
     pub access_token: String,
+    /// Always `Bearer`.
     pub token_type: String,
+    /// Seconds the token stays valid.
     pub expires_in: u64,
     pub user: User,
 }
