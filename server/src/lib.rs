@@ -83,6 +83,7 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
+        .nest_service("/pkg", pkg_service(&state.leptos_options))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(guard::server_fn_status))
         .layer(from_fn(guard::page_redirects))
@@ -93,7 +94,24 @@ pub fn router(state: AppState) -> Router {
         .layer(live::socketio::layer(state.services.clone()))
         .layer(from_fn(guard::security_headers))
         .layer(TraceLayer::new_for_http())
+        // Pages, JSON and the rest compressed when the client accepts it (a response that is
+        // already compressed, like the bundle's precompressed files, is left as it is).
+        .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
+}
+
+/// The bundle (`/pkg`: WASM, JS, CSS): the precompressed `.br` or `.gz` copy `cargo xtask site`
+/// writes when the client accepts it, else the file itself. The names are not hashed yet, so a
+/// browser must revalidate (`no-cache`: a `304` from `Last-Modified`, a few hundred bytes, until
+/// the bundle changes) rather than keep a copy it never checks.
+fn pkg_service(options: &LeptosOptions) -> axum::routing::MethodRouter {
+    use axum::http::{HeaderValue, header::CACHE_CONTROL};
+    use tower_http::services::ServeDir;
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    axum::routing::get_service(files)
+        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.

@@ -109,6 +109,12 @@ fn build_site(release: bool) -> Result<()> {
         copy(&root.join("style/main.css"), &pkg.join(format!("{OUTPUT_NAME}.css")))?;
         copy_dir(&root.join("public"), &site)
     })?;
+    step("precompressed copies (brotli, gzip)", || {
+        for ext in ["wasm", "js", "css"] {
+            precompress(&pkg.join(format!("{OUTPUT_NAME}.{ext}")), release)?;
+        }
+        Ok(())
+    })?;
     eprintln!("    xtask site ready in {}", site.display());
     Ok(())
 }
@@ -138,6 +144,30 @@ fn wasm_opt(wasm: &Path) -> Result<()> {
     let mut cmd = Command::new(&program);
     cmd.args(["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int"]).arg(wasm).arg("-o").arg(wasm);
     run(&mut cmd, "wasm-opt (npm's binaryen: `npm ci` in end2end/, then put node_modules/.bin on PATH)")
+}
+
+/// Writes `file.br` and `file.gz` beside `file`: the server sends them to clients that accept
+/// them, so a phone downloads the bundle compressed without the server compressing it per
+/// request. A release build takes the best (slowest) settings; a debug build quick ones.
+fn precompress(file: &Path, release: bool) -> Result<()> {
+    use std::io::Write;
+    let fail = |what: &str, e: std::io::Error| format!("{what} {}: {e}", file.display());
+    let data = std::fs::read(file).map_err(|e| fail("reading", e))?;
+    let with_ext = |ext: &str| {
+        let mut name = file.as_os_str().to_owned();
+        name.push(ext);
+        PathBuf::from(name)
+    };
+    let quality = if release { 11 } else { 5 };
+    let params = brotli::enc::BrotliEncoderParams { quality, lgwin: 22, ..Default::default() };
+    let mut br = Vec::with_capacity(data.len() / 3);
+    brotli::BrotliCompress(&mut data.as_slice(), &mut br, &params).map_err(|e| fail("brotli", e))?;
+    std::fs::write(with_ext(".br"), br).map_err(|e| fail("writing the .br of", e))?;
+    let level = if release { flate2::Compression::best() } else { flate2::Compression::fast() };
+    let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 3), level);
+    gz.write_all(&data).map_err(|e| fail("gzip", e))?;
+    let gz = gz.finish().map_err(|e| fail("gzip", e))?;
+    std::fs::write(with_ext(".gz"), gz).map_err(|e| fail("writing the .gz of", e))
 }
 
 fn copy(from: &Path, to: &Path) -> Result<()> {

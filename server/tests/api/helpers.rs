@@ -155,7 +155,16 @@ impl TestApp {
     pub async fn spawn_public(backend: Backend, public_url: &str) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let origin = beerflow::public_origin(public_url).expect("public URL");
-        let app = TestApp::start(TestDb::new(backend).await, None, Some(origin), listener).await;
+        let app = TestApp::start(TestDb::new(backend).await, None, Some(origin), None, listener).await;
+        app.seed_demo().await;
+        app
+    }
+
+    /// The server with the demo data, serving the site (the bundle under `pkg/`) from `site_root`.
+    pub async fn spawn_with_site(backend: Backend, site_root: &std::path::Path) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let site = Some(site_root.to_string_lossy().into_owned());
+        let app = TestApp::start(TestDb::new(backend).await, None, None, site, listener).await;
         app.seed_demo().await;
         app
     }
@@ -165,19 +174,24 @@ impl TestApp {
         jwt_secret: Option<&str>,
         listener: tokio::net::TcpListener,
     ) -> TestApp {
-        TestApp::start(db, jwt_secret, None, listener).await
+        TestApp::start(db, jwt_secret, None, None, listener).await
     }
 
     async fn start(
         db: TestDb,
         jwt_secret: Option<&str>,
         public_origin: Option<String>,
+        site_root: Option<String>,
         listener: tokio::net::TcpListener,
     ) -> TestApp {
         let store = beerflow_core::store::connect(&db.url).await.expect("connect store");
         let services = Services::new(store, jwt_secret.map(str::to_owned)).await.expect("services");
         let addr = listener.local_addr().expect("addr");
-        let state = AppState { services: services.clone(), leptos_options: leptos_options(addr), public_origin };
+        let mut options = leptos_options(addr);
+        if let Some(site_root) = site_root {
+            options.site_root = site_root.into();
+        }
+        let state = AppState { services: services.clone(), leptos_options: options, public_origin };
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(run(listener, state, async move {
             let _ = rx.await;
