@@ -87,14 +87,17 @@ pub fn transition(from: OrderStatus, to: OrderStatus) -> Option<Action> {
             Draft | Confirmed | Served | Completed => None,
         },
         Preparing => match to {
-            Ready => Some(Action::OrdersPrepare),
+            // Confirmed: the recall of a started ticket.
+            Ready | Confirmed => Some(Action::OrdersPrepare),
             Cancelled => Some(Action::OrdersCancelStarted),
-            Draft | Confirmed | Preparing | Served | Completed => None,
+            Draft | Preparing | Served | Completed => None,
         },
         Ready => match to {
             Served => Some(Action::OrdersTake),
+            // Preparing: the recall of a bumped ticket.
+            Preparing => Some(Action::OrdersPrepare),
             Cancelled => Some(Action::OrdersCancelStarted),
-            Draft | Confirmed | Preparing | Ready | Completed => None,
+            Draft | Confirmed | Ready | Completed => None,
         },
         Served => match to {
             Completed => Some(Action::OrdersTake),
@@ -283,7 +286,7 @@ mod tests {
     use OrderStatus::*;
 
     /// The contract's table of allowed moves, transcribed.
-    const MOVES: [(OrderStatus, OrderStatus); 10] = [
+    const MOVES: [(OrderStatus, OrderStatus); 12] = [
         (Draft, Confirmed),
         (Draft, Cancelled),
         (Confirmed, Preparing),
@@ -291,15 +294,17 @@ mod tests {
         (Confirmed, Cancelled),
         (Preparing, Ready),
         (Preparing, Cancelled),
+        (Preparing, Confirmed),
         (Ready, Served),
         (Ready, Cancelled),
+        (Ready, Preparing),
         (Served, Completed),
     ];
 
     /// Who may make each move, from the contract's role table: (admin, manager, waiter, kitchen).
     fn roles_for(from: OrderStatus, to: OrderStatus) -> [bool; 4] {
         match (from, to) {
-            (_, Preparing) | (_, Ready) => [true, true, false, true],
+            (_, Preparing) | (_, Ready) | (Preparing, Confirmed) => [true, true, false, true],
             (Preparing | Ready, Cancelled) => [true, true, false, false],
             _ => [true, true, true, false],
         }

@@ -145,6 +145,23 @@ macro_rules! status_update {
 }
 pub(crate) use status_update;
 
+/// A recall: the status goes back a step, stamping the state it returns to if it never was
+/// (`$to`), and clearing the time stamp of the state it leaves (`$left`).
+macro_rules! recall_update {
+    ($to:literal, $left:literal) => {
+        concat!(
+            "UPDATE orders SET status = $1, updated_at = $2, ",
+            $to,
+            " = COALESCE(",
+            $to,
+            ", $2), ",
+            $left,
+            " = NULL, @mc(cost_of_goods) = @mv($3), cancel_reason = $4 WHERE id = $5"
+        )
+    };
+}
+pub(crate) use recall_update;
+
 #[derive(FromRow)]
 pub(crate) struct OrderRow {
     id: Uuid,

@@ -24,6 +24,7 @@ on_both_backends!(
     oversized_orders_quantities_and_modifiers_are_refused_and_write_nothing,
     every_status_move_follows_the_state_machine_and_the_role_table,
     each_move_stamps_its_time_once,
+    a_recall_takes_a_ticket_back_a_step_and_clears_the_stamp_it_leaves,
     order_numbers_stay_unique_under_concurrent_creation,
     an_idempotency_key_makes_retries_return_the_same_order,
     serving_deducts_stock_by_fefo_and_reports_cost_of_goods,
@@ -513,14 +514,16 @@ async fn every_status_move_follows_the_state_machine_and_the_role_table(backend:
         (Confirmed, Cancelled),
         (Preparing, Ready),
         (Preparing, Cancelled),
+        (Preparing, Confirmed),
         (Ready, Served),
         (Ready, Cancelled),
+        (Ready, Preparing),
         (Served, Completed),
     ]
     .into_iter()
     .collect();
     let may = |role: Role, from: OrderStatus, to: OrderStatus| match (from, to) {
-        (_, Preparing) | (_, Ready) => role != Role::Waiter,
+        (_, Preparing) | (_, Ready) | (Preparing, Confirmed) => role != Role::Waiter,
         (Preparing | Ready, Cancelled) => role == Role::Admin || role == Role::Manager,
         _ => role != Role::Kitchen,
     };
@@ -552,6 +555,54 @@ async fn every_status_move_follows_the_state_machine_and_the_role_table(backend:
         }
     }
     assert_eq!(checked, 7 * 7 * 4);
+}
+
+async fn a_recall_takes_a_ticket_back_a_step_and_clears_the_stamp_it_leaves(backend: Backend) {
+    use OrderStatus::*;
+    let app = TestApp::spawn(backend).await;
+    let admin = app.token("admin").await;
+    let chef = app.token("chef").await;
+    let waiter = app.token("waiter1").await;
+    let dish = product(&app, &admin, "RC-1", 3.0, None).await;
+    receive(&app, &admin, &dish, "RC-LOT", 100.0, 1.0, None).await;
+    let order = app.create_order(&waiter, &json!({"items": [item(&dish, 1.0)]})).await;
+    let ready = advance(&app, &admin, &order, Ready).await;
+    let started = ready.kitchen_started_at.expect("started");
+    assert!(ready.ready_at.is_some());
+    let seq = app.latest_seq().await;
+
+    // A waiter may not recall; the ticket stays as it was.
+    assert_error(app.patch_status(&waiter, order.id, "preparing").await, 403, "").await;
+    assert_eq!(app.order(&admin, order.id).await.status, Ready);
+
+    // Bumped by mistake: back to preparing, the ready stamp cleared, the start kept.
+    let back = app.move_order(&chef, order.id, Preparing).await;
+    assert_eq!((back.status, back.ready_at, back.kitchen_started_at), (Preparing, None, Some(started)));
+    // Started by mistake: back to confirmed, the start cleared.
+    let back = app.move_order(&chef, order.id, Confirmed).await;
+    assert_eq!((back.status, back.kitchen_started_at), (Confirmed, None));
+    assert_eq!(back.confirmed_at, ready.confirmed_at, "the confirmation keeps its time");
+    assert_eq!(app.order(&admin, order.id).await, back, "as stored");
+    // Forward again: each state is stamped anew.
+    let again = app.move_order(&chef, order.id, Preparing).await;
+    assert!(again.kitchen_started_at.is_some_and(|t| t > started));
+    let again = app.move_order(&chef, order.id, Ready).await;
+    assert!(again.ready_at.is_some_and(|t| t > ready.ready_at.unwrap()));
+
+    // Every move is in the venue's feed, the recalls with where they came from.
+    let moves: Vec<(String, String)> = app
+        .events(seq)
+        .await
+        .into_iter()
+        .filter(|e| e.event == "order_status_changed" && e.data["order_id"] == json!(order.id))
+        .map(|e| (e.data["from_status"].as_str().unwrap().to_owned(), e.data["status"].as_str().unwrap().to_owned()))
+        .collect();
+    let expected =
+        [("ready", "preparing"), ("preparing", "confirmed"), ("confirmed", "preparing"), ("preparing", "ready")];
+    assert_eq!(moves, expected.map(|(a, b)| (a.to_owned(), b.to_owned())));
+    // The kitchen display lists it once, ready.
+    let board: Vec<Order> = app.get_as(&v("/orders/kitchen-display"), &chef).await;
+    assert_eq!(board.iter().filter(|o| o.id == order.id).map(|o| o.status).collect::<Vec<_>>(), [Ready]);
 }
 
 /// An order's time stamps by their names in the contract.

@@ -14,7 +14,7 @@ use crate::domain::{LotStock, Money, Qty, plan_fefo};
 use crate::store::inventory::parse_unit;
 use crate::store::orders::{
     ITEM_COLUMNS, ITEM_FROM, ItemDraft, ItemRow, KitchenStats, ORDER_COLUMNS, ORDER_FROM, OrderDraft, OrderFilter,
-    OrderRef, OrderRow, OrderStore, StatusChange, assemble, status_update,
+    OrderRef, OrderRow, OrderStore, StatusChange, assemble, recall_update, status_update,
 };
 use crate::store::sql::{Unique, placeholders, render, sql};
 use crate::store::{Page, now_micros};
@@ -39,6 +39,22 @@ struct ProductInfo {
 type LotLine = (Uuid, String, i64, Option<i64>, Option<NaiveDate>, DateTime<Utc>, DateTime<Utc>);
 
 impl This {
+    /// The update of a forward move to `to`, and the time stamp it sets (once).
+    fn status_stamp(
+        order: &mut Order,
+        to: OrderStatus,
+    ) -> Result<(&'static str, &mut Option<DateTime<Utc>>), AppError> {
+        Ok(match to {
+            OrderStatus::Confirmed => (sql!(PG, status_update!("confirmed_at")), &mut order.confirmed_at),
+            OrderStatus::Preparing => (sql!(PG, status_update!("kitchen_started_at")), &mut order.kitchen_started_at),
+            OrderStatus::Ready => (sql!(PG, status_update!("ready_at")), &mut order.ready_at),
+            OrderStatus::Served => (sql!(PG, status_update!("served_at")), &mut order.served_at),
+            OrderStatus::Completed => (sql!(PG, status_update!("completed_at")), &mut order.completed_at),
+            OrderStatus::Cancelled => (sql!(PG, status_update!("cancelled_at")), &mut order.cancelled_at),
+            OrderStatus::Draft => return Err(AppError::internal("a status check let an order go back to draft")),
+        })
+    }
+
     async fn product_info(conn: &mut Conn, venue_id: Uuid, id: Uuid) -> Result<Option<ProductInfo>, AppError> {
         let row: Option<(String, String, i64, Option<i64>, bool, Option<i64>, bool, Option<String>)> =
             sqlx::query_as(sql!(
@@ -542,15 +558,18 @@ impl OrderStore for This {
             status: change.to,
             changed_by: change.actor.id,
         }];
-        // Each move stamps its own time, once: a set timestamp is never overwritten.
-        let (query, stamp) = match change.to {
-            OrderStatus::Confirmed => (sql!(PG, status_update!("confirmed_at")), &mut order.confirmed_at),
-            OrderStatus::Preparing => (sql!(PG, status_update!("kitchen_started_at")), &mut order.kitchen_started_at),
-            OrderStatus::Ready => (sql!(PG, status_update!("ready_at")), &mut order.ready_at),
-            OrderStatus::Served => (sql!(PG, status_update!("served_at")), &mut order.served_at),
-            OrderStatus::Completed => (sql!(PG, status_update!("completed_at")), &mut order.completed_at),
-            OrderStatus::Cancelled => (sql!(PG, status_update!("cancelled_at")), &mut order.cancelled_at),
-            OrderStatus::Draft => return Err(AppError::internal("a status check let an order go back to draft")),
+        // Each move stamps its own time, once: a set timestamp is never overwritten; a recall
+        // clears the stamp of the state it leaves.
+        let (query, stamp) = match (from, change.to) {
+            (OrderStatus::Preparing, OrderStatus::Confirmed) => {
+                order.kitchen_started_at = None;
+                (sql!(PG, recall_update!("confirmed_at", "kitchen_started_at")), &mut order.confirmed_at)
+            }
+            (OrderStatus::Ready, OrderStatus::Preparing) => {
+                order.ready_at = None;
+                (sql!(PG, recall_update!("kitchen_started_at", "ready_at")), &mut order.kitchen_started_at)
+            }
+            _ => Self::status_stamp(&mut order, change.to)?,
         };
         stamp.get_or_insert(now);
         if change.to == OrderStatus::Served {
