@@ -115,14 +115,23 @@ impl From<&AppError> for ErrorBody {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// The headers the error's answer carries besides its body (`Retry-After` for a throttled
+    /// login), for the REST API and the server functions alike.
+    pub fn add_headers(&self, headers: &mut axum::http::HeaderMap) {
+        if let AppError::TooManyLogins { retry_after_secs } = self {
+            headers.insert(axum::http::header::RETRY_AFTER, (*retry_after_secs).into());
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl axum::response::IntoResponse for AppError {
     fn into_response(self) -> axum::response::Response {
         let status = axum::http::StatusCode::from_u16(self.status_code())
             .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(ErrorBody::from(&self))).into_response();
-        if let AppError::TooManyLogins { retry_after_secs } = self {
-            response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after_secs.into());
-        }
+        self.add_headers(response.headers_mut());
         response
     }
 }

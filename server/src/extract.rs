@@ -25,27 +25,27 @@ pub struct ApiJson<T>(pub T);
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let (parts, body) = req.into_parts();
+    async fn from_request(req: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        if !is_json(req.headers()) {
+            return Err(AppError::bad_request(MISSING_JSON_CONTENT_TYPE));
+        }
         // The body is already in memory (`guard::read_body`): this only collects it.
-        let bytes = axum::body::to_bytes(body, crate::MAX_BODY_BYTES)
+        let bytes = axum::body::to_bytes(req.into_body(), crate::MAX_BODY_BYTES)
             .await
             .map_err(|e| AppError::bad_request(format!("the request body could not be read: {e}")))?;
-        let first = bytes.iter().find(|b| !b.is_ascii_whitespace()).copied();
-        if is_json(&parts.headers) && first.is_some_and(|b| b != b'{') {
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()).is_some_and(|&b| b != b'{') {
             return Err(AppError::bad_request(
                 "invalid body: expected a JSON object, as every request body of the API is",
             ));
         }
-        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(json_rejection(rejection)),
-        }
+        axum::Json::<T>::from_bytes(&bytes).map(|axum::Json(v)| ApiJson(v)).map_err(json_rejection)
     }
 }
 
-/// `Content-Type: application/json` (or `application/<something>+json`), as axum's `Json` wants.
+const MISSING_JSON_CONTENT_TYPE: &str = "expected a JSON body with `Content-Type: application/json`";
+
+/// `Content-Type: application/json` (or `application/<something>+json`), as axum's `Json` wants
+/// (its own check is private; the body is parsed with `Json::from_bytes`).
 fn is_json(headers: &axum::http::HeaderMap) -> bool {
     let Some(value) = headers.get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
@@ -67,9 +67,7 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
             "malformed JSON: {}",
             e.body_text().trim_start_matches("Failed to parse the request body as JSON: ")
         ),
-        JsonRejection::MissingJsonContentType(_) => {
-            "expected a JSON body with `Content-Type: application/json`".to_owned()
-        }
+        JsonRejection::MissingJsonContentType(_) => MISSING_JSON_CONTENT_TYPE.to_owned(),
         other => other.body_text(),
     };
     AppError::BadRequest(message)

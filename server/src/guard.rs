@@ -141,8 +141,8 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     if let Ok(status) = StatusCode::from_u16(error.status_code()) {
         parts.status = status;
     }
-    if let app::error::UiError::App(AppError::TooManyLogins { retry_after_secs }) = error {
-        parts.headers.insert(header::RETRY_AFTER, retry_after_secs.into());
+    if let app::error::UiError::App(error) = &error {
+        error.add_headers(&mut parts.headers);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
