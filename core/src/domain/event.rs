@@ -24,6 +24,18 @@ pub enum AlertPriority {
     High,
 }
 
+/// What an `order_updated` event reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderChange {
+    ItemsAdded,
+    ItemDone,
+    ItemUndone,
+    ItemVoided,
+    Moved,
+    Details,
+}
+
 /// A venue event as the contract names it: `{"event": "...", "data": {...}}`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", content = "data", rename_all = "snake_case")]
@@ -43,6 +55,11 @@ pub enum VenueEvent {
         order_number: String,
         item_count: usize,
         total: Money,
+        /// Extension: what changed (`items_added`, `item_done`, `item_undone`, `item_voided`,
+        /// `moved`, `details`), and the order's table after the change.
+        change: OrderChange,
+        table_id: Option<Uuid>,
+        table_name: Option<String>,
     },
     OrderStatusChanged {
         order_id: Uuid,

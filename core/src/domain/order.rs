@@ -193,6 +193,20 @@ pub struct OrderItem {
     pub station: Option<String>,
     pub allocated_lot_id: Option<Uuid>,
     pub allocations: Vec<ItemAllocation>,
+    /// Extension: when the line was added (lines added after `confirmed_at` are additions).
+    pub created_at: DateTime<Utc>,
+    /// Extension: when the kitchen marked the line done (item-level bump).
+    pub done_at: Option<DateTime<Utc>>,
+    /// Extension: when the line was voided; a voided line stays on the order, out of its total
+    /// and of what serving deducts.
+    pub voided_at: Option<DateTime<Utc>>,
+    pub void_reason: Option<String>,
+}
+
+impl OrderItem {
+    pub fn is_voided(&self) -> bool {
+        self.voided_at.is_some()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -277,6 +291,71 @@ pub struct StatusRequest {
     pub status: OrderStatus,
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// `PATCH /venues/{v}/orders/{id}` (extension): move the order to another table (or to
+/// takeaway with `null`), set its covers or its notes.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OrderPatch {
+    #[serde(default, deserialize_with = "super::inventory::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Uuid>))]
+    pub table_id: Option<Option<Uuid>>,
+    #[serde(default, deserialize_with = "super::inventory::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<i32>))]
+    pub covers: Option<Option<i32>>,
+    #[serde(default, deserialize_with = "super::inventory::double_option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub notes: Option<Option<String>>,
+}
+
+/// `PATCH /venues/{v}/orders/{id}/items/{item_id}` (extension): the kitchen marks a line done
+/// (or not done again).
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ItemDone {
+    pub done: bool,
+}
+
+/// `POST /venues/{v}/orders/{id}/items/{item_id}/void` (extension).
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct VoidRequest {
+    pub reason: String,
+}
+
+/// Who may void a line of an order in `status` (as who may cancel it), or `None` when its
+/// lines can no longer be voided (served, completed, cancelled).
+pub fn void_action(status: OrderStatus) -> Option<Action> {
+    match status {
+        OrderStatus::Draft | OrderStatus::Confirmed => Some(Action::OrdersCancelUnstarted),
+        OrderStatus::Preparing | OrderStatus::Ready => Some(Action::OrdersCancelStarted),
+        OrderStatus::Served | OrderStatus::Completed | OrderStatus::Cancelled => None,
+    }
+}
+
+/// Where an order's status goes when the kitchen's marks on its lines change: to `ready` when
+/// every line still on it is done, to `preparing` when some are done (or a ready order has a
+/// line that is not done any more); `None` leaves it.
+pub fn status_after_line_marks(status: OrderStatus, items: &[OrderItem]) -> Option<OrderStatus> {
+    let live: Vec<&OrderItem> = items.iter().filter(|i| !i.is_voided()).collect();
+    let done = live.iter().filter(|i| i.done_at.is_some()).count();
+    let all = !live.is_empty() && done == live.len();
+    match status {
+        OrderStatus::Confirmed if all => Some(OrderStatus::Ready),
+        OrderStatus::Confirmed if done > 0 => Some(OrderStatus::Preparing),
+        OrderStatus::Preparing if all => Some(OrderStatus::Ready),
+        OrderStatus::Ready if !all => Some(OrderStatus::Preparing),
+        _ => None,
+    }
+}
+
+/// The order's total: its lines that are not voided.
+pub fn order_total(items: &[OrderItem]) -> Money {
+    items.iter().filter(|i| !i.is_voided()).fold(Money::ZERO, |sum, i| sum + line_total(i.quantity, i.unit_price))
 }
 
 #[cfg(test)]

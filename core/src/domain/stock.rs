@@ -89,6 +89,52 @@ impl std::fmt::Display for Shortfall {
     }
 }
 
+/// What a stock-tracked product can still be promised: usable stock (lots not expired on the
+/// venue's date) minus what open kitchen orders (confirmed, preparing, ready: not yet served)
+/// will draw at serve. `available` is negative when more was promised than there is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Promise {
+    pub product_id: Uuid,
+    pub name: String,
+    pub unit: Unit,
+    pub usable: Qty,
+    pub promised: Qty,
+    pub available: Qty,
+}
+
+/// Available to promise, per stock-tracked product (the products' order).
+pub fn available_to_promise(
+    products: &[ProductStockInfo],
+    lots: &[LotStockInfo],
+    open_lines: &[(Uuid, Qty)],
+    today: NaiveDate,
+) -> Vec<Promise> {
+    let mut usable: HashMap<Uuid, Qty> = HashMap::new();
+    for l in lots.iter().filter(|l| l.expiry_date.is_none_or(|d| d >= today)) {
+        *usable.entry(l.product_id).or_default() += l.qty_current;
+    }
+    let mut promised: HashMap<Uuid, Qty> = HashMap::new();
+    for (product, qty) in open_lines {
+        *promised.entry(*product).or_default() += *qty;
+    }
+    products
+        .iter()
+        .map(|p| {
+            let usable = usable.get(&p.product_id).copied().unwrap_or_default();
+            let promised = promised.get(&p.product_id).copied().unwrap_or_default();
+            Promise {
+                product_id: p.product_id,
+                name: p.name.clone(),
+                unit: p.unit,
+                usable,
+                promised,
+                available: usable - promised,
+            }
+        })
+        .collect()
+}
+
 /// Below its minimum: less on hand than the product's `min_stock` (never without one).
 pub fn is_below_minimum(on_hand: Qty, min_stock: Option<Qty>) -> bool {
     min_stock.is_some_and(|min| on_hand < min)
@@ -183,6 +229,40 @@ pub fn summarize(
         products,
         expiring_lots,
         expired_lots,
+    }
+}
+
+#[cfg(test)]
+mod promise_tests {
+    use super::*;
+
+    #[test]
+    fn open_orders_and_expired_lots_reduce_what_can_be_promised() {
+        let salad = Uuid::from_u128(1);
+        let beer = Uuid::from_u128(2);
+        let today = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let product =
+            |id, name: &str| ProductStockInfo { product_id: id, name: name.into(), unit: Unit::Pz, min_stock: None };
+        let lot = |id: u128, product, qty, expiry: Option<NaiveDate>| LotStockInfo {
+            lot_id: Uuid::from_u128(id),
+            lot_code: format!("L{id}"),
+            product_id: product,
+            qty_current: Qty::whole(qty),
+            expiry_date: expiry,
+            storage_location: None,
+        };
+        let lots = [
+            lot(10, salad, 8, Some(today)),
+            lot(11, salad, 4, None),
+            lot(12, salad, 5, today.pred_opt()),
+            lot(13, beer, 3, None),
+        ];
+        let open = [(salad, Qty::whole(10)), (salad, Qty::whole(1)), (beer, Qty::whole(5))];
+        let got = available_to_promise(&[product(salad, "Caesar salad"), product(beer, "Lager")], &lots, &open, today);
+        // 8 + 4 usable (the lot that expired yesterday is not), 11 promised.
+        assert_eq!((got[0].usable, got[0].promised, got[0].available), (Qty::whole(12), Qty::whole(11), Qty::whole(1)));
+        // Oversold: negative.
+        assert_eq!(got[1].available, Qty::whole(-2));
     }
 }
 

@@ -3,12 +3,16 @@
 
 use super::{Services, authorize};
 use crate::AppError;
-use crate::domain::order::{AddItems, KitchenOrder, NewItem, NewOrder, Order, OrderStatus, StatusRequest, transition};
+use crate::domain::order::{
+    AddItems, ItemDone, KitchenOrder, NewItem, NewOrder, Order, OrderPatch, OrderStatus, StatusRequest, VoidRequest,
+    transition, void_action,
+};
+use crate::domain::stock::{Promise, available_to_promise};
 use crate::domain::table::{LayoutRequest, NewTable, Table, TablePatch, TableStatus};
 use crate::domain::{Action, Qty, User, allowed};
 use crate::store::Page;
 use crate::store::now_micros;
-use crate::store::orders::{ItemDraft, OrderDraft, OrderFilter, StatusChange};
+use crate::store::orders::{EditKind, ItemDraft, OrderDraft, OrderEdit, OrderFilter, StatusChange};
 use crate::store::tables::{LayoutChange, TableFilter};
 use uuid::Uuid;
 
@@ -303,18 +307,134 @@ impl Services {
         Ok(order)
     }
 
+    /// The kitchen marks a line done (or not done again); the order follows: started with its
+    /// first done line, ready when every line still on it is done (one touch stays one touch).
+    pub async fn set_item_done(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        id: Uuid,
+        item_id: Uuid,
+        req: ItemDone,
+    ) -> Result<Order, AppError> {
+        authorize(actor, venue_id, Action::OrdersPrepare)?;
+        let check = |order: &Order| -> Result<(), AppError> {
+            if !OrderStatus::KITCHEN.contains(&order.status) {
+                return Err(AppError::conflict(format!(
+                    "status: order {} is {}: only tickets in the kitchen (confirmed, preparing, ready) have lines to mark",
+                    order.order_number, order.status
+                )));
+            }
+            Ok(())
+        };
+        let edit = OrderEdit { actor, check: &check, kind: EditKind::ItemDone { item_id, done: req.done } };
+        self.edit(venue_id, id, &edit).await
+    }
+
+    /// Voids a line with a reason: it stays on the ticket, struck through, and leaves the total
+    /// and what serving deducts. Who may void is who may cancel the order in its status.
+    pub async fn void_item(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        id: Uuid,
+        item_id: Uuid,
+        req: VoidRequest,
+    ) -> Result<Order, AppError> {
+        authorize(actor, venue_id, Action::OrdersRead)?;
+        let reason = note("reason", Some(&req.reason), 500)?
+            .ok_or_else(|| AppError::bad_request("reason: say why the line is voided"))?;
+        let role = actor.role;
+        let check = move |order: &Order| -> Result<(), AppError> {
+            let Some(action) = void_action(order.status) else {
+                return Err(AppError::conflict(format!(
+                    "status: order {} is {}: its lines can no longer be voided",
+                    order.order_number, order.status
+                )));
+            };
+            if !allowed(role, action) {
+                return Err(AppError::forbidden(format!(
+                    "role {role} may not void a line of an order that is {}: a manager can",
+                    order.status
+                )));
+            }
+            Ok(())
+        };
+        let edit = OrderEdit { actor, check: &check, kind: EditKind::VoidItem { item_id, reason } };
+        self.edit(venue_id, id, &edit).await
+    }
+
+    /// Moves an open order to another table (or to takeaway), sets its covers or notes.
+    pub async fn update_order(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        id: Uuid,
+        patch: OrderPatch,
+    ) -> Result<Order, AppError> {
+        authorize(actor, venue_id, Action::OrdersTake)?;
+        if let Some(Some(c)) = patch.covers
+            && !(1..=500).contains(&c)
+        {
+            return Err(AppError::bad_request("covers: must be between 1 and 500"));
+        }
+        let notes = match patch.notes {
+            Some(n) => Some(note("notes", n.as_deref(), 1000)?),
+            None => None,
+        };
+        let check = |order: &Order| -> Result<(), AppError> {
+            if !order.status.is_open() {
+                return Err(AppError::conflict(format!(
+                    "status: order {} is {}: only open orders can be changed",
+                    order.order_number, order.status
+                )));
+            }
+            Ok(())
+        };
+        let kind = EditKind::Details { table_id: patch.table_id, covers: patch.covers, notes };
+        self.edit(venue_id, id, &OrderEdit { actor, check: &check, kind }).await
+    }
+
+    async fn edit(&self, venue_id: Uuid, id: Uuid, edit: &OrderEdit<'_>) -> Result<Order, AppError> {
+        let order = self.store.edit_order(venue_id, id, edit).await?.ok_or_else(|| not_found("order", id))?;
+        self.hub.venue_changed(venue_id);
+        Ok(order)
+    }
+
+    /// One kitchen ticket (whatever its status, so that a screen sees a cancellation), with how
+    /// long it has waited.
+    pub async fn kitchen_ticket(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<KitchenOrder, AppError> {
+        let order = self.get_order(actor, venue_id, id).await?;
+        Ok(kitchen_order(order, chrono::Utc::now()))
+    }
+
+    /// How many portions of each stock-tracked dish can still be promised: usable stock minus
+    /// what the venue's open kitchen orders will draw at serve.
+    pub async fn available_to_promise(&self, actor: &User, venue_id: Uuid) -> Result<Vec<Promise>, AppError> {
+        authorize(actor, venue_id, Action::InventoryRead)?;
+        let today = self.venue_today(venue_id).await?;
+        let (products, lots) = self.store.stock_snapshot(venue_id).await?;
+        let open = self.store.kitchen_orders(venue_id).await?;
+        let lines: Vec<(Uuid, Qty)> = open
+            .iter()
+            .flat_map(|o| o.items.iter())
+            .filter(|i| !i.is_voided())
+            .map(|i| (i.product_id, i.quantity))
+            .collect();
+        Ok(available_to_promise(&products, &lots, &lines, today))
+    }
+
     /// Open kitchen tickets, oldest first, with how long each has waited.
     pub async fn kitchen_display(&self, actor: &User, venue_id: Uuid) -> Result<Vec<KitchenOrder>, AppError> {
         authorize(actor, venue_id, Action::OrdersRead)?;
         let now = chrono::Utc::now();
         let orders = self.store.kitchen_orders(venue_id).await?;
-        Ok(orders
-            .into_iter()
-            .map(|order| {
-                let since = order.confirmed_at.unwrap_or(order.created_at);
-                let elapsed_seconds = (now - since).num_seconds().max(0);
-                KitchenOrder { order, elapsed_seconds }
-            })
-            .collect())
+        Ok(orders.into_iter().map(|order| kitchen_order(order, now)).collect())
     }
+}
+
+fn kitchen_order(order: Order, now: chrono::DateTime<chrono::Utc>) -> KitchenOrder {
+    let since = order.confirmed_at.unwrap_or(order.created_at);
+    let elapsed_seconds = (now - since).num_seconds().max(0);
+    KitchenOrder { order, elapsed_seconds }
 }

@@ -63,6 +63,25 @@ pub struct StatusChange<'a> {
     pub check: &'a (dyn Fn(&Order) -> Result<(), AppError> + Send + Sync),
 }
 
+/// A correction of an open order, asked for by `actor`; `check` decides on the locked order
+/// whether it may happen (permission table, business rules).
+pub struct OrderEdit<'a> {
+    pub actor: &'a User,
+    pub check: &'a (dyn Fn(&Order) -> Result<(), AppError> + Send + Sync),
+    pub kind: EditKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum EditKind {
+    /// The kitchen marks a line done, or not done again; the order's status follows
+    /// (`domain::order::status_after_line_marks`).
+    ItemDone { item_id: Uuid, done: bool },
+    /// A line leaves the order (total, stock at serve) but stays on it, struck through.
+    VoidItem { item_id: Uuid, reason: String },
+    /// Another table (`Some(None)`: takeaway), covers, notes.
+    Details { table_id: Option<Option<Uuid>>, covers: Option<Option<i32>>, notes: Option<Option<String>> },
+}
+
 /// `details.kitchen` of `/health`.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct KitchenStats {
@@ -106,6 +125,8 @@ pub trait OrderStore: Send + Sync + 'static {
         id: Uuid,
         change: &StatusChange<'_>,
     ) -> Result<Option<Order>, AppError>;
+    /// Corrects an open order in one transaction (events included).
+    async fn edit_order(&self, venue_id: Uuid, id: Uuid, edit: &OrderEdit<'_>) -> Result<Option<Order>, AppError>;
     /// Confirmed, preparing and ready orders, oldest first.
     async fn kitchen_orders(&self, venue_id: Uuid) -> Result<Vec<Order>, AppError>;
     /// Order number and table of the given orders, for a lot's trace.
@@ -126,7 +147,8 @@ pub(crate) const ORDER_COLUMNS: &str = "o.id, o.venue_id, o.order_number, o.tabl
 pub(crate) const ORDER_FROM: &str = "orders o LEFT JOIN dining_tables t ON t.id = o.table_id";
 pub(crate) const ITEM_COLUMNS: &str = "i.id, i.order_id, i.product_id, i.product_name, \
      @q(i.quantity) AS quantity_milli, @m(i.unit_price) AS unit_price_cents, i.notes, \
-     @jsoncol(i.modifiers) AS modifiers, c.station, i.allocated_lot_id, @jsoncol(i.allocations) AS allocations";
+     @jsoncol(i.modifiers) AS modifiers, c.station, i.allocated_lot_id, @jsoncol(i.allocations) AS allocations, \
+     i.created_at, i.done_at, i.voided_at, i.void_reason";
 pub(crate) const ITEM_FROM: &str = "order_items i JOIN products p ON p.id = i.product_id \
      LEFT JOIN product_categories c ON c.id = p.category_id";
 
@@ -231,6 +253,10 @@ pub(crate) struct ItemRow {
     station: Option<String>,
     allocated_lot_id: Option<Uuid>,
     allocations: String,
+    created_at: DateTime<Utc>,
+    done_at: Option<DateTime<Utc>>,
+    voided_at: Option<DateTime<Utc>>,
+    void_reason: Option<String>,
 }
 
 impl ItemRow {
@@ -258,6 +284,10 @@ impl TryFrom<ItemRow> for OrderItem {
             allocated_lot_id: r.allocated_lot_id,
             allocations: serde_json::from_str::<Vec<ItemAllocation>>(&r.allocations)
                 .map_err(|_| corrupt("item allocations"))?,
+            created_at: r.created_at,
+            done_at: r.done_at,
+            voided_at: r.voided_at,
+            void_reason: r.void_reason,
         })
     }
 }

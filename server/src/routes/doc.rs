@@ -73,6 +73,7 @@ const WRITTEN_WHOLE: &[&str] = &[
     "Movement",
     "Order",
     "OrderItem",
+    "Promise",
     "Product",
     "ProductSummary",
     "StockSummary",

@@ -12,7 +12,7 @@ use beerflow_core::domain::inventory::{
     AdjustRequest, Category, CategoryPatch, FefoPreview, FefoRequest, Lot, LotPatch, Movement, NewCategory, NewLot,
     NewProduct, NewSupplier, Product, ProductPatch, ReferenceType, Supplier, SupplierPatch,
 };
-use beerflow_core::domain::stock::StockSummary;
+use beerflow_core::domain::stock::{Promise, StockSummary};
 use beerflow_core::services::LotTrace;
 use beerflow_core::store::inventory::{LotFilter, MovementFilter, ProductFilter};
 use chrono::NaiveDate;
@@ -609,4 +609,23 @@ pub async fn stock_summary(
     ApiQuery(q): ApiQuery<SummaryQuery>,
 ) -> Answer<StockSummary> {
     Ok(Json(s.services.stock_summary(&auth.user, auth.venue_id, q.days).await?))
+}
+
+/// Extension: available to promise. For each active stock-tracked product, the usable stock
+/// (lots not expired on the venue's date), what the venue's open kitchen orders (confirmed,
+/// preparing, ready, voided lines excepted) will draw at serve, and what is left to promise
+/// (negative when more was promised than there is). The waiter's pad marks a dish sold out at 0.
+#[utoipa::path(
+    get,
+    path = "/venues/{venue_id}/stock/available",
+    tag = "inventory",
+    params(doc::VenuePath),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "Per product.", body = Vec<Promise>),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::Unavailable,
+    )
+)]
+pub async fn available_to_promise(State(s): State<AppState>, auth: Read) -> Answer<Vec<Promise>> {
+    Ok(Json(s.services.available_to_promise(&auth.user, auth.venue_id).await?))
 }

@@ -44,14 +44,17 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(inv::list_movements))
         .routes(routes!(inv::fefo_preview))
         .routes(routes!(inv::stock_summary))
+        .routes(routes!(inv::available_to_promise))
         .routes(routes!(ord::list_tables, ord::create_table))
         .routes(routes!(ord::update_layout))
         .routes(routes!(ord::get_table, ord::update_table, ord::delete_table))
         .routes(routes!(ord::set_table_status))
         .routes(routes!(ord::list_orders, ord::create_order))
         .routes(routes!(ord::kitchen_display))
-        .routes(routes!(ord::get_order, ord::delete_order))
+        .routes(routes!(ord::get_order, ord::update_order, ord::delete_order))
         .routes(routes!(ord::add_items))
+        .routes(routes!(ord::set_item_done))
+        .routes(routes!(ord::void_item))
         .routes(routes!(ord::change_status))
 }
 

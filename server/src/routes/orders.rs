@@ -7,7 +7,9 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use beerflow_core::AppError;
-use beerflow_core::domain::order::{AddItems, KitchenOrder, NewOrder, Order, OrderStatus, StatusRequest};
+use beerflow_core::domain::order::{
+    AddItems, ItemDone, KitchenOrder, NewOrder, Order, OrderPatch, OrderStatus, StatusRequest, VoidRequest,
+};
 use beerflow_core::domain::table::{LayoutRequest, NewTable, Table, TablePatch, TableStatus, TableStatusRequest};
 use beerflow_core::store::orders::OrderFilter;
 use beerflow_core::store::tables::TableFilter;
@@ -365,6 +367,96 @@ pub async fn add_items(
     ApiJson(req): ApiJson<AddItems>,
 ) -> Answer<Order> {
     Ok(Json(s.services.add_items(&auth.user, auth.venue_id, id, req).await?))
+}
+
+/// Extension: moves an open order to another table (`table_id: null`: takeaway), sets its
+/// covers or notes. The table it leaves is freed (or set to cleaning if the order was served
+/// there) when it has no other open order; the new one becomes occupied.
+#[utoipa::path(
+    patch,
+    path = "/venues/{venue_id}/orders/{id}",
+    tag = "orders",
+    params(doc::VenueItemPath),
+    request_body = OrderPatch,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The order.", body = Order),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
+pub async fn update_order(
+    State(s): State<AppState>,
+    auth: Authorized<perm::OrdersTake>,
+    ApiPath((_, id)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(req): ApiJson<OrderPatch>,
+) -> Answer<Order> {
+    Ok(Json(s.services.update_order(&auth.user, auth.venue_id, id, req).await?))
+}
+
+/// `/venues/{venue_id}/orders/{id}/items/{item_id}...`
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct OrderLinePath {
+    /// The venue's id (the user's own venue).
+    venue_id: Uuid,
+    /// The order's id, in this venue.
+    id: Uuid,
+    /// The line's id, in this order.
+    item_id: Uuid,
+}
+
+/// Extension (item-level bump): the kitchen marks one line done (`{"done": true}`) or not done
+/// again. The order follows: its first done line starts it (`preparing`), and it is `ready` when
+/// every line still on it is done; a line marked not done on a ready order takes it back to
+/// `preparing`. For the roles that may move orders to preparing and ready.
+#[utoipa::path(
+    patch,
+    path = "/venues/{venue_id}/orders/{id}/items/{item_id}",
+    tag = "orders",
+    params(OrderLinePath),
+    request_body = ItemDone,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The order.", body = Order),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
+pub async fn set_item_done(
+    State(s): State<AppState>,
+    auth: Authorized<perm::OrdersPrepare>,
+    ApiPath((_, id, item_id)): ApiPath<(Uuid, Uuid, Uuid)>,
+    ApiJson(req): ApiJson<ItemDone>,
+) -> Answer<Order> {
+    Ok(Json(s.services.set_item_done(&auth.user, auth.venue_id, id, item_id, req).await?))
+}
+
+/// Extension: voids one line with a reason. The line stays on the order (struck through on the
+/// kitchen display) with `voided_at` and `void_reason`, and leaves the total and what serving
+/// deducts. Who may void is who may cancel the order in its status (draft or confirmed: waiters
+/// too; preparing or ready: managers and admins); the last line cannot be voided (cancel the order).
+#[utoipa::path(
+    post,
+    path = "/venues/{venue_id}/orders/{id}/items/{item_id}/void",
+    tag = "orders",
+    params(OrderLinePath),
+    request_body = VoidRequest,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The order.", body = Order),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
+        doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
+pub async fn void_item(
+    State(s): State<AppState>,
+    auth: Authorized<perm::OrdersRead>,
+    ApiPath((_, id, item_id)): ApiPath<(Uuid, Uuid, Uuid)>,
+    ApiJson(req): ApiJson<VoidRequest>,
+) -> Answer<Order> {
+    Ok(Json(s.services.void_item(&auth.user, auth.venue_id, id, item_id, req).await?))
 }
 
 /// Moves an order to another status; serving deducts its stock by FEFO (400 `insufficient` when it cannot).

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod cli;
+mod corrections;
 mod delivery;
 mod foundation;
 mod hardening;

@@ -3,18 +3,19 @@
 
 use super::{Conn, PG, This};
 use crate::AppError;
-use crate::domain::event::{StockAlertKind, VenueEvent};
+use crate::domain::event::{OrderChange, StockAlertKind, VenueEvent};
 use crate::domain::inventory::Unit;
 use crate::domain::order::{
-    CostedAllocation, ItemAllocation, LineShare, Order, OrderItem, OrderStatus, line_total, share_among_lines,
+    CostedAllocation, ItemAllocation, LineShare, Order, OrderItem, OrderStatus, line_total, order_total,
+    share_among_lines, status_after_line_marks,
 };
 use crate::domain::stock::{Shortfall, low_stock_after};
 use crate::domain::table::TableStatus;
 use crate::domain::{LotStock, Money, Qty, plan_fefo};
 use crate::store::inventory::parse_unit;
 use crate::store::orders::{
-    ITEM_COLUMNS, ITEM_FROM, ItemDraft, ItemRow, KitchenStats, ORDER_COLUMNS, ORDER_FROM, OrderDraft, OrderFilter,
-    OrderRef, OrderRow, OrderStore, StatusChange, assemble, recall_update, status_update,
+    EditKind, ITEM_COLUMNS, ITEM_FROM, ItemDraft, ItemRow, KitchenStats, ORDER_COLUMNS, ORDER_FROM, OrderDraft,
+    OrderEdit, OrderFilter, OrderRef, OrderRow, OrderStore, StatusChange, assemble, recall_update, status_update,
 };
 use crate::store::sql::{Unique, placeholders, render, sql};
 use crate::store::{Page, now_micros};
@@ -55,6 +56,95 @@ impl This {
         })
     }
 
+    /// Writes the order's move to `to` (its stamp set once; a recall clears the stamp of the
+    /// state it leaves), with the order's cost of goods and cancel reason as they are now.
+    async fn put_status(
+        conn: &mut Conn,
+        order: &mut Order,
+        to: OrderStatus,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        let (query, stamp) = match (order.status, to) {
+            (OrderStatus::Preparing, OrderStatus::Confirmed) => {
+                order.kitchen_started_at = None;
+                (sql!(PG, recall_update!("confirmed_at", "kitchen_started_at")), &mut order.confirmed_at)
+            }
+            (OrderStatus::Ready, OrderStatus::Preparing) => {
+                order.ready_at = None;
+                (sql!(PG, recall_update!("kitchen_started_at", "ready_at")), &mut order.kitchen_started_at)
+            }
+            _ => Self::status_stamp(order, to)?,
+        };
+        stamp.get_or_insert(now);
+        order.status = to;
+        order.updated_at = now;
+        sqlx::query(query)
+            .bind(to.as_str())
+            .bind(now)
+            .bind(order.cost_of_goods.map(|c| c.raw()))
+            .bind(&order.cancel_reason)
+            .bind(order.id)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    fn status_changed(order: &Order, to: OrderStatus, actor: Uuid) -> VenueEvent {
+        VenueEvent::OrderStatusChanged {
+            order_id: order.id,
+            order_number: order.order_number.clone(),
+            table_id: order.table_id,
+            table_name: order.table_name.clone(),
+            from_status: order.status,
+            status: to,
+            changed_by: actor,
+        }
+    }
+
+    fn order_updated(order: &Order, change: OrderChange) -> VenueEvent {
+        VenueEvent::OrderUpdated {
+            order_id: order.id,
+            order_number: order.order_number.clone(),
+            item_count: order.items.len(),
+            total: order.total,
+            change,
+            table_id: order.table_id,
+            table_name: order.table_name.clone(),
+        }
+    }
+
+    /// The order's line `item_id` that is still on it (404 if it has no such line, 409 if voided).
+    fn live_line(order: &mut Order, item_id: Uuid) -> Result<&mut OrderItem, AppError> {
+        let number = order.order_number.clone();
+        let item = order
+            .items
+            .iter_mut()
+            .find(|i| i.id == item_id)
+            .ok_or_else(|| AppError::not_found(format!("item_id: order {number} has no line {item_id}")))?;
+        if item.is_voided() {
+            return Err(AppError::conflict(format!(
+                "item_id: the line `{}` of order {number} is voided",
+                item.product_name
+            )));
+        }
+        Ok(item)
+    }
+
+    /// Moves the order to the status its lines' marks call for, if any.
+    async fn follow_line_marks(
+        conn: &mut Conn,
+        order: &mut Order,
+        actor: Uuid,
+        now: DateTime<Utc>,
+        events: &mut Vec<VenueEvent>,
+    ) -> Result<(), AppError> {
+        if let Some(to) = status_after_line_marks(order.status, &order.items) {
+            events.push(Self::status_changed(order, to, actor));
+            Self::put_status(conn, order, to, now).await?;
+        }
+        Ok(())
+    }
+
     async fn product_info(conn: &mut Conn, venue_id: Uuid, id: Uuid) -> Result<Option<ProductInfo>, AppError> {
         let row: Option<(String, String, i64, Option<i64>, bool, Option<i64>, bool, Option<String>)> =
             sqlx::query_as(sql!(
@@ -83,7 +173,12 @@ impl This {
     }
 
     /// Reads the products of new lines (404 / 409 naming the line) into the items to write.
-    async fn resolve_items(conn: &mut Conn, venue_id: Uuid, items: &[ItemDraft]) -> Result<Vec<OrderItem>, AppError> {
+    async fn resolve_items(
+        conn: &mut Conn,
+        venue_id: Uuid,
+        items: &[ItemDraft],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<OrderItem>, AppError> {
         let mut resolved = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let Some(p) = Self::product_info(conn, venue_id, item.product_id).await? else {
@@ -106,6 +201,10 @@ impl This {
                 station: p.station,
                 allocated_lot_id: None,
                 allocations: Vec::new(),
+                created_at: now,
+                done_at: None,
+                voided_at: None,
+                void_reason: None,
             });
         }
         Ok(resolved)
@@ -221,7 +320,8 @@ impl This {
         events: &mut Vec<VenueEvent>,
     ) -> Result<Money, AppError> {
         let venue_id = order.venue_id;
-        let mut products: Vec<Uuid> = order.items.iter().map(|i| i.product_id).collect();
+        // Voided lines are not served: they take nothing.
+        let mut products: Vec<Uuid> = order.items.iter().filter(|i| !i.is_voided()).map(|i| i.product_id).collect();
         products.sort();
         products.dedup();
         let mut shortfalls = Vec::new();
@@ -234,7 +334,8 @@ impl This {
                 plans.push((product_id, info, Vec::new()));
                 continue;
             }
-            let requested: Qty = order.items.iter().filter(|i| i.product_id == product_id).map(|i| i.quantity).sum();
+            let requested: Qty =
+                order.items.iter().filter(|i| i.product_id == product_id && !i.is_voided()).map(|i| i.quantity).sum();
             let lots: Vec<LotLine> = sqlx::query_as(sql!(
                 PG,
                 "SELECT id, lot_code, @q(qty_current), @m(cost_per_unit), expiry_date, received_at, created_at \
@@ -317,7 +418,8 @@ impl This {
                 .execute(&mut *conn)
                 .await?;
             }
-            let lines: Vec<&mut OrderItem> = order.items.iter_mut().filter(|i| i.product_id == *product_id).collect();
+            let lines: Vec<&mut OrderItem> =
+                order.items.iter_mut().filter(|i| i.product_id == *product_id && !i.is_voided()).collect();
             let quantities: Vec<Qty> = lines.iter().map(|i| i.quantity).collect();
             let shares: Vec<LineShare> = if info.track_stock {
                 share_among_lines(&quantities, plan, info.cost)
@@ -368,7 +470,7 @@ impl OrderStore for This {
             Self::put_table_status(&mut tx, &table, TableStatus::Occupied, d.now, &mut table_events).await?;
             table_name = Some(table.name);
         }
-        let items = Self::resolve_items(&mut tx, d.venue_id, &d.items).await?;
+        let items = Self::resolve_items(&mut tx, d.venue_id, &d.items, d.now).await?;
         let total = items.iter().fold(Money::ZERO, |sum, i| sum + line_total(i.quantity, i.unit_price));
         // Numbers come from the venue's counter, never from the orders that exist: a deleted
         // order's number is never handed out again.
@@ -459,7 +561,7 @@ impl OrderStore for This {
                 order.order_number, order.status
             )));
         }
-        let new = Self::resolve_items(&mut tx, venue_id, items).await?;
+        let new = Self::resolve_items(&mut tx, venue_id, items, now).await?;
         Self::write_items(&mut tx, venue_id, id, order.items.len(), &new, now).await?;
         let added = new.iter().fold(Money::ZERO, |sum, i| sum + line_total(i.quantity, i.unit_price));
         sqlx::query(sql!(PG, "UPDATE orders SET @mc(total) = @mc(total) + @mv($1), updated_at = $2 WHERE id = $3"))
@@ -471,12 +573,7 @@ impl OrderStore for This {
         order.items.extend(new);
         order.total += added;
         order.updated_at = now;
-        let event = VenueEvent::OrderUpdated {
-            order_id: id,
-            order_number: order.order_number.clone(),
-            item_count: order.items.len(),
-            total: order.total,
-        };
+        let event = Self::order_updated(&order, OrderChange::ItemsAdded);
         Self::append_events(&mut tx, venue_id, &[event], now).await?;
         tx.commit().await?;
         Ok(Some(order))
@@ -547,31 +644,8 @@ impl OrderStore for This {
         let mut tx = self.begin_write().await?;
         let Some(mut order) = Self::load_order(&mut tx, venue_id, id, true).await? else { return Ok(None) };
         (change.check)(&order)?;
-        let from = order.status;
         let now = now_micros();
-        let mut events = vec![VenueEvent::OrderStatusChanged {
-            order_id: order.id,
-            order_number: order.order_number.clone(),
-            table_id: order.table_id,
-            table_name: order.table_name.clone(),
-            from_status: from,
-            status: change.to,
-            changed_by: change.actor.id,
-        }];
-        // Each move stamps its own time, once: a set timestamp is never overwritten; a recall
-        // clears the stamp of the state it leaves.
-        let (query, stamp) = match (from, change.to) {
-            (OrderStatus::Preparing, OrderStatus::Confirmed) => {
-                order.kitchen_started_at = None;
-                (sql!(PG, recall_update!("confirmed_at", "kitchen_started_at")), &mut order.confirmed_at)
-            }
-            (OrderStatus::Ready, OrderStatus::Preparing) => {
-                order.ready_at = None;
-                (sql!(PG, recall_update!("kitchen_started_at", "ready_at")), &mut order.kitchen_started_at)
-            }
-            _ => Self::status_stamp(&mut order, change.to)?,
-        };
-        stamp.get_or_insert(now);
+        let mut events = vec![Self::status_changed(&order, change.to, change.actor.id)];
         if change.to == OrderStatus::Served {
             let today = change.today.ok_or_else(|| AppError::internal("a serve without the venue's date"))?;
             let cost = Self::serve_stock(&mut tx, &mut order, change.actor.id, today, now, &mut events).await?;
@@ -580,16 +654,9 @@ impl OrderStore for This {
         if change.to == OrderStatus::Cancelled && change.reason.is_some() {
             order.cancel_reason = change.reason.clone();
         }
-        order.status = change.to;
-        order.updated_at = now;
-        sqlx::query(query)
-            .bind(change.to.as_str())
-            .bind(now)
-            .bind(order.cost_of_goods.map(|c| c.raw()))
-            .bind(&order.cancel_reason)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        // Each move stamps its own time, once: a set timestamp is never overwritten; a recall
+        // clears the stamp of the state it leaves.
+        Self::put_status(&mut tx, &mut order, change.to, now).await?;
         match change.to {
             OrderStatus::Completed => {
                 Self::release_table(&mut tx, venue_id, order.table_id, true, now, &mut events).await?
@@ -599,6 +666,119 @@ impl OrderStore for This {
             }
             _ => {}
         }
+        Self::append_events(&mut tx, venue_id, &events, now).await?;
+        tx.commit().await?;
+        Ok(Some(order))
+    }
+
+    async fn edit_order(&self, venue_id: Uuid, id: Uuid, edit: &OrderEdit<'_>) -> Result<Option<Order>, AppError> {
+        let mut tx = self.begin_write().await?;
+        let Some(mut order) = Self::load_order(&mut tx, venue_id, id, true).await? else { return Ok(None) };
+        (edit.check)(&order)?;
+        let now = now_micros();
+        let actor = edit.actor.id;
+        let mut events = Vec::new();
+        let change = match &edit.kind {
+            EditKind::ItemDone { item_id, done } => {
+                let item = Self::live_line(&mut order, *item_id)?;
+                item.done_at = if *done { item.done_at.or(Some(now)) } else { None };
+                sqlx::query(sql!(PG, "UPDATE order_items SET done_at = $1 WHERE id = $2"))
+                    .bind(item.done_at)
+                    .bind(item.id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::follow_line_marks(&mut tx, &mut order, actor, now, &mut events).await?;
+                if *done { OrderChange::ItemDone } else { OrderChange::ItemUndone }
+            }
+            EditKind::VoidItem { item_id, reason } => {
+                let item = Self::live_line(&mut order, *item_id)?;
+                item.voided_at = Some(now);
+                item.void_reason = Some(reason.clone());
+                let item_id = item.id;
+                if order.items.iter().all(OrderItem::is_voided) {
+                    return Err(AppError::conflict(format!(
+                        "item_id: this is the last line of order {}: cancel the order instead",
+                        order.order_number
+                    )));
+                }
+                sqlx::query(sql!(
+                    PG,
+                    "UPDATE order_items SET voided_at = $1, void_reason = $2, voided_by = $3 WHERE id = $4"
+                ))
+                .bind(now)
+                .bind(reason)
+                .bind(actor)
+                .bind(item_id)
+                .execute(&mut *tx)
+                .await?;
+                order.total = order_total(&order.items);
+                // The line left was the last the kitchen had to finish.
+                if order.status == OrderStatus::Preparing {
+                    Self::follow_line_marks(&mut tx, &mut order, actor, now, &mut events).await?;
+                }
+                OrderChange::ItemVoided
+            }
+            EditKind::Details { table_id, covers, notes } => {
+                let mut change = OrderChange::Details;
+                if let Some(to) = *table_id
+                    && to != order.table_id
+                {
+                    // Lock both tables in id order (the store's lock order).
+                    let mut ids: Vec<Uuid> = [order.table_id, to].into_iter().flatten().collect();
+                    ids.sort();
+                    for t in &ids {
+                        Self::table_locked(&mut tx, venue_id, *t).await?;
+                    }
+                    let from = order.table_id;
+                    order.table_name = match to {
+                        Some(t) => {
+                            let Some(table) = Self::table_locked(&mut tx, venue_id, t).await? else {
+                                return Err(AppError::not_found(format!("table_id: table {t} not found")));
+                            };
+                            if table.status == TableStatus::OutOfService {
+                                return Err(AppError::conflict(format!(
+                                    "table_id: table `{}` is out of service",
+                                    table.name
+                                )));
+                            }
+                            Self::put_table_status(&mut tx, &table, TableStatus::Occupied, now, &mut events).await?;
+                            Some(table.name)
+                        }
+                        None => None,
+                    };
+                    order.table_id = to;
+                    sqlx::query(sql!(PG, "UPDATE orders SET table_id = $1 WHERE id = $2"))
+                        .bind(to)
+                        .bind(order.id)
+                        .execute(&mut *tx)
+                        .await?;
+                    // The table it left: cleaned if the order was eaten there, free if nobody ate.
+                    let eaten = order.served_at.is_some();
+                    Self::release_table(&mut tx, venue_id, from, eaten, now, &mut events).await?;
+                    change = OrderChange::Moved;
+                }
+                if let Some(c) = covers {
+                    order.covers = *c;
+                }
+                if let Some(n) = notes {
+                    order.notes = n.clone();
+                }
+                change
+            }
+        };
+        order.updated_at = now;
+        sqlx::query(sql!(
+            PG,
+            "UPDATE orders SET @mc(total) = @mv($1), covers = $2, notes = $3, updated_at = $4 WHERE id = $5"
+        ))
+        .bind(order.total.raw())
+        .bind(order.covers)
+        .bind(&order.notes)
+        .bind(now)
+        .bind(order.id)
+        .execute(&mut *tx)
+        .await?;
+        events.insert(0, Self::order_updated(&order, change));
         Self::append_events(&mut tx, venue_id, &events, now).await?;
         tx.commit().await?;
         Ok(Some(order))

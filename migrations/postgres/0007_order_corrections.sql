@@ -1,0 +1,7 @@
+-- Corrections during a service (issue 13): a cook marks a line done (item-level bump); a line
+-- is voided with a reason (it stays on the ticket, struck through, and leaves the total and
+-- the stock deducted at serve).
+ALTER TABLE order_items ADD COLUMN done_at TIMESTAMPTZ;
+ALTER TABLE order_items ADD COLUMN voided_at TIMESTAMPTZ;
+ALTER TABLE order_items ADD COLUMN void_reason TEXT;
+ALTER TABLE order_items ADD COLUMN voided_by UUID REFERENCES users(id);
