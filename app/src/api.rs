@@ -4,7 +4,7 @@
 
 use crate::error::UiError;
 use beerflow_core::domain::order::{KitchenOrder, Order, OrderStatus};
-use beerflow_core::domain::table::Table;
+use beerflow_core::domain::table::{Table, TableStatus};
 use beerflow_core::domain::{Role, User};
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -80,7 +80,12 @@ pub struct MenuProduct {
     pub name: String,
     pub category: String,
     pub price: String,
-    /// Tracked stock cannot cover one more portion.
+    /// The price in cents, for the pad's totals.
+    pub price_cents: i64,
+    /// For stock-tracked dishes, the whole portions that can still be promised (usable stock
+    /// minus what open orders will draw at serve); `None` for dishes without stock tracking.
+    pub available: Option<i64>,
+    /// Nothing left to promise.
     pub sold_out: bool,
 }
 
@@ -144,10 +149,10 @@ pub async fn floor() -> Result<Vec<Table>, UiError> {
     Ok(services.list_tables(&user, user.venue_id, TableFilter::default(), Page { limit: 1000, offset: 0 }).await?)
 }
 
-/// The active menu, by category, each dish marked when its stock cannot cover one more portion.
+/// The active menu, by category, each stock-tracked dish with the portions that can still be
+/// promised (sold out at zero).
 #[server]
 pub async fn menu() -> Result<Vec<MenuProduct>, UiError> {
-    use beerflow_core::domain::quantity::Qty;
     use beerflow_core::store::{Page, inventory::ProductFilter};
     use std::collections::HashMap;
     let (services, user) = ssr::context().await?;
@@ -155,21 +160,25 @@ pub async fn menu() -> Result<Vec<MenuProduct>, UiError> {
     let categories = services.list_categories(&user, user.venue_id, Some(true), page).await?;
     let filter = ProductFilter { active: Some(true), ..Default::default() };
     let products = services.list_products(&user, user.venue_id, filter, page).await?;
-    let stock = services.stock_summary(&user, user.venue_id, None).await?;
-    let on_hand: HashMap<Uuid, Qty> = stock.products.iter().map(|p| (p.product_id, p.qty_on_hand)).collect();
+    let promise = services.available_to_promise(&user, user.venue_id).await?;
+    // Whole portions (a fraction of a portion cannot be served).
+    let portions: HashMap<Uuid, i64> =
+        promise.iter().map(|p| (p.product_id, p.available.raw().div_euclid(1000))).collect();
     let category: HashMap<Uuid, (i32, &str)> =
         categories.iter().map(|c| (c.id, (c.sort_order, c.name.as_str()))).collect();
     let mut menu: Vec<(i32, MenuProduct)> = products
         .iter()
         .map(|p| {
             let (order, name) = p.category_id.and_then(|id| category.get(&id).copied()).unwrap_or((i32::MAX, "Other"));
-            let sold_out = p.track_stock && on_hand.get(&p.id).copied().unwrap_or(Qty::ZERO) < Qty::whole(1);
+            let available = p.track_stock.then(|| portions.get(&p.id).copied().unwrap_or(0));
             let item = MenuProduct {
                 id: p.id,
                 name: p.name.clone(),
                 category: name.to_owned(),
                 price: format!("{:.2}", p.price.to_f64()),
-                sold_out,
+                price_cents: p.price.raw(),
+                available,
+                sold_out: available.is_some_and(|n| n <= 0),
             };
             (order, item)
         })
@@ -190,18 +199,20 @@ pub async fn open_orders(table_id: Option<Uuid>) -> Result<Vec<Order>, UiError> 
     Ok(services.list_orders(&user, user.venue_id, filter, Page { limit: 200, offset: 0 }).await?)
 }
 
-/// Sends an order to the kitchen in one tap: creates it and confirms it. `key` is the pad's
-/// idempotency key: the same tap retried (bad Wi-Fi, a double tap) finds the order it already
-/// made instead of making a second one, and confirms it if the first try stopped half-way.
+/// Sends the pad's lines in one tap: added to the table's order still in the kitchen's hands
+/// (confirmed or preparing), else a new order, confirmed. `key` is the tap's idempotency key:
+/// the same tap retried (bad Wi-Fi, a double tap, the offline queue after a reload) finds what
+/// it did instead of doing it twice.
 #[server(input = Json)]
-pub async fn send_order(table_id: Option<Uuid>, lines: Vec<PadLine>, key: String) -> Result<Order, UiError> {
-    use beerflow_core::AppError;
-    use beerflow_core::domain::order::{NewItem, NewOrder, StatusRequest};
+pub async fn send_order(
+    table_id: Option<Uuid>,
+    lines: Vec<PadLine>,
+    key: String,
+    covers: Option<i32>,
+) -> Result<Order, UiError> {
+    use beerflow_core::domain::order::NewItem;
     use beerflow_core::domain::quantity::Qty;
     let (services, user) = ssr::context().await?;
-    if lines.is_empty() {
-        return Err(AppError::bad_request("lines: the order is empty: add at least one dish").into());
-    }
     let items = lines
         .into_iter()
         .map(|l| {
@@ -218,13 +229,59 @@ pub async fn send_order(table_id: Option<Uuid>, lines: Vec<PadLine>, key: String
             }
         })
         .collect();
-    let req = NewOrder { table_id, covers: None, notes: None, items };
-    let (order, _) = services.create_order(&user, user.venue_id, req, Some(key)).await?;
-    if order.status != OrderStatus::Draft {
-        return Ok(order);
+    Ok(services.send_lines(&user, user.venue_id, table_id, items, covers, key).await?)
+}
+
+/// One ticket as the kitchen display shows it (whatever its status: a cancellation is shown).
+#[server]
+pub async fn kitchen_ticket(order_id: Uuid) -> Result<KitchenOrder, UiError> {
+    let (services, user) = ssr::context().await?;
+    Ok(services.kitchen_ticket(&user, user.venue_id, order_id).await?)
+}
+
+/// The kitchen marks one line done, or not done again.
+#[server]
+pub async fn set_line_done(order_id: Uuid, item_id: Uuid, done: bool) -> Result<Order, UiError> {
+    use beerflow_core::domain::order::ItemDone;
+    let (services, user) = ssr::context().await?;
+    Ok(services.set_item_done(&user, user.venue_id, order_id, item_id, ItemDone { done }).await?)
+}
+
+/// Voids a line of an order, with a reason.
+#[server]
+pub async fn void_line(order_id: Uuid, item_id: Uuid, reason: String) -> Result<Order, UiError> {
+    use beerflow_core::domain::order::VoidRequest;
+    let (services, user) = ssr::context().await?;
+    Ok(services.void_item(&user, user.venue_id, order_id, item_id, VoidRequest { reason }).await?)
+}
+
+/// Cancels an order, with a reason.
+#[server]
+pub async fn cancel_order(order_id: Uuid, reason: String) -> Result<Order, UiError> {
+    use beerflow_core::AppError;
+    use beerflow_core::domain::order::StatusRequest;
+    let (services, user) = ssr::context().await?;
+    if reason.trim().is_empty() {
+        return Err(AppError::bad_request("reason: say why the order is cancelled").into());
     }
-    let confirm = StatusRequest { status: OrderStatus::Confirmed, reason: None };
-    Ok(services.change_order_status(&user, user.venue_id, order.id, confirm).await?)
+    let req = StatusRequest { status: OrderStatus::Cancelled, reason: Some(reason) };
+    Ok(services.change_order_status(&user, user.venue_id, order_id, req).await?)
+}
+
+/// Moves an order to another table (`None`: takeaway) and/or sets its covers.
+#[server(input = Json)]
+pub async fn edit_order(order_id: Uuid, table_id: Option<Option<Uuid>>, covers: Option<i32>) -> Result<Order, UiError> {
+    use beerflow_core::domain::order::OrderPatch;
+    let (services, user) = ssr::context().await?;
+    let patch = OrderPatch { table_id, covers: covers.map(Some), notes: None };
+    Ok(services.update_order(&user, user.venue_id, order_id, patch).await?)
+}
+
+/// Sets a table's status (a cleaned table back to free, say).
+#[server(input = Json)]
+pub async fn set_table_status(table_id: Uuid, status: TableStatus) -> Result<Table, UiError> {
+    let (services, user) = ssr::context().await?;
+    Ok(services.set_table_status(&user, user.venue_id, table_id, status).await?)
 }
 
 /// Orders ready to be served, oldest first: the waiter's "ready to serve" notice.

@@ -1,39 +1,271 @@
-//! The kitchen display: a wall screen read from two metres. Tickets appear by themselves, oldest
-//! first, in three lanes (new, cooking, ready), each with its number, table, age (amber and red
-//! after the venue's thresholds, by default 10 and 20 minutes), items with quantities, notes and modifiers, allergies in red; one
-//! touch to start and to mark ready; the last bumped ticket can be recalled; the all-day counts
-//! say how many of each dish are still to cook; a station filter (kitchen, bar); an optional beep
-//! on new tickets; the connection indicator. It refetches its tickets after every venue event and
-//! every reconnect, so nothing piles up however long it runs.
+//! The kitchen display: a wall screen read from two metres during a rush.
+//!
+//! - Tickets flow across the whole width, oldest first, in as many columns as the screen holds
+//!   (CSS multi-column, each ticket sized to its content); each ticket says where it is (new,
+//!   cooking, ready, cancelled). When more exist than fit, the header says "+N more" and large
+//!   buttons (or a bump bar's arrow / Page keys) turn the page: the page never scrolls.
+//! - One touch starts a ticket and one marks it ready; a touch on a line marks that line done
+//!   (crossed out, still there), and the ticket is ready when all its lines are. Recall takes
+//!   the last bumped tickets back a step, one per touch, and marks them "Recalled".
+//! - Voided lines stay on the ticket struck through with their reason; a cancelled ticket stays,
+//!   marked, until the cook clears it; lines added after the ticket was sent are marked "Added".
+//! - The board applies each venue event to the one ticket it names (it fetches that ticket
+//!   alone); it reloads everything only when the feed (re)joins or asks for a resync.
+//! - A tap that fails (the Wi-Fi is down) leaves the board as it was and says so on that ticket;
+//!   errors are cleared when the feed is back.
+//! - Station filter, sound, zoom and whether ready tickets are shown persist on the screen.
 
-use crate::api::{SessionUser, SetOrderStatus, kitchen_board};
+use crate::api::{SessionUser, kitchen_board, kitchen_ticket, set_line_done, set_order_status};
+use crate::error::UiError;
 use crate::live::{ConnectionBadge, Live, now_ms, use_live};
-use beerflow_core::domain::order::{KitchenOrder, OrderItem, OrderStatus};
+use crate::saved;
+use beerflow_core::domain::order::{KitchenOrder, Order, OrderItem, OrderStatus};
 use beerflow_core::domain::{Qty, TicketAge};
 use leptos::either::Either;
 use leptos::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
+use uuid::Uuid;
 
 const STATIONS: [(&str, &str); 3] = [("all", "All stations"), ("kitchen", "Kitchen"), ("bar", "Bar")];
+/// The cookie of this screen's settings (read by the server too, so the first paint has them).
+const SETTINGS_COOKIE: &str = "beerflow_kds";
+/// How many bumps Recall can take back.
+const RECALL_DEPTH: usize = 10;
+
+/// What this screen remembers across reloads.
+#[derive(Clone, Debug, PartialEq)]
+struct Settings {
+    station: String,
+    sound: bool,
+    /// Percent of the default type size.
+    zoom: u16,
+    show_ready: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { station: "all".into(), sound: false, zoom: 100, show_ready: true }
+    }
+}
+
+impl Settings {
+    /// `station.sound.zoom.ready`, e.g. `bar.1.125.0`: cookie-safe.
+    fn to_cookie(&self) -> String {
+        format!("{}.{}.{}.{}", self.station, u8::from(self.sound), self.zoom, u8::from(self.show_ready))
+    }
+
+    fn from_cookie(text: &str) -> Option<Settings> {
+        let mut parts = text.split('.');
+        let station = parts.next()?;
+        let station = STATIONS.iter().find(|(id, _)| *id == station)?.0.to_owned();
+        let sound = parts.next()? == "1";
+        let zoom = parts.next()?.parse().ok().filter(|z| ZOOMS.contains(z))?;
+        let show_ready = parts.next()? == "1";
+        Some(Settings { station, sound, zoom, show_ready })
+    }
+}
+
+const ZOOMS: [u16; 10] = [70, 80, 90, 100, 110, 125, 140, 160, 180, 200];
+
+/// A ticket on the board, and when the browser got it (its age counts on from there).
+#[derive(Clone, Debug, PartialEq)]
+struct Ticket {
+    k: KitchenOrder,
+    fetched: f64,
+}
+
+/// Where the board's pages stand, measured in the browser after each change.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Paging {
+    /// The page on the screen now (set once the board has turned to it).
+    shown: usize,
+    pages: usize,
+    before: usize,
+    after: usize,
+}
 
 /// The screen's state, shared by its parts.
 #[derive(Clone, Copy)]
 struct Kds {
     now: ReadSignal<f64>,
-    loaded_at: RwSignal<f64>,
-    station: RwSignal<&'static str>,
-    act: ServerAction<SetOrderStatus>,
-    last_bumped: RwSignal<Option<KitchenOrder>>,
+    tickets: RwSignal<Vec<Ticket>>,
+    settings: RwSignal<Settings>,
     /// The venue's thresholds: minutes to amber, minutes to red.
     thresholds: RwSignal<(i32, i32)>,
+    /// Tickets with a tap on its way.
+    pending: RwSignal<HashSet<Uuid>>,
+    /// Taps that failed, by ticket: what to tell the cook.
+    failed: RwSignal<HashMap<Uuid, String>>,
+    recalled: RwSignal<HashSet<Uuid>>,
+    /// The last bumps, newest last: the ticket and the status it left.
+    bumped: RwSignal<Vec<(Uuid, OrderStatus)>>,
+    page: RwSignal<usize>,
+    paging: RwSignal<Paging>,
+}
+
+/// Oldest first (by when the kitchen got it), then by id: the board's order.
+fn sort_key(k: &KitchenOrder) -> (bool, Option<chrono::DateTime<chrono::Utc>>, Uuid) {
+    (k.order.confirmed_at.is_none(), k.order.confirmed_at, k.order.id)
+}
+
+/// Applies a fresh copy of one ticket to the board: replaces it (unless the board's copy is
+/// newer), adds it in its place if it just reached the kitchen, removes it once it left (served);
+/// a cancelled ticket stays, marked, until the cook clears it (if the board had it).
+fn apply_ticket(list: &mut Vec<Ticket>, k: KitchenOrder, fetched: f64) {
+    let in_kitchen = OrderStatus::KITCHEN.contains(&k.order.status);
+    match list.iter().position(|t| t.k.order.id == k.order.id) {
+        Some(i) if list[i].k.order.updated_at > k.order.updated_at => {}
+        Some(i) if in_kitchen || k.order.status == OrderStatus::Cancelled => list[i] = Ticket { k, fetched },
+        Some(i) => {
+            list.remove(i);
+        }
+        None if in_kitchen => {
+            let at = list.partition_point(|t| sort_key(&t.k) < sort_key(&k));
+            list.insert(at, Ticket { k, fetched });
+        }
+        None => {}
+    }
+}
+
+/// The items of a ticket the station filter shows.
+fn shown_items(t: &KitchenOrder, station: &str) -> Vec<OrderItem> {
+    t.order.items.iter().filter(|i| station == "all" || i.station.as_deref() == Some(station)).cloned().collect()
+}
+
+fn message(e: &UiError) -> String {
+    match e {
+        UiError::Network(_) => "Not sent: no connection. Tap again when Live.".into(),
+        UiError::App(e) => e.to_string(),
+    }
+}
+
+impl Kds {
+    /// The order a tap brought back, on the board at once (its event refreshes it again).
+    fn took(self, order: Order) {
+        let now = now_ms();
+        self.tickets.update(|list| {
+            let elapsed = list
+                .iter()
+                .find(|t| t.k.order.id == order.id)
+                .map(|t| t.k.elapsed_seconds + ((now - t.fetched) / 1000.0) as i64)
+                .unwrap_or(0);
+            apply_ticket(list, KitchenOrder { order, elapsed_seconds: elapsed }, now);
+        });
+    }
+
+    /// Runs a tap on ticket `id`: marks it pending, and on failure says so on the ticket.
+    fn tap(
+        self,
+        id: Uuid,
+        from: OrderStatus,
+        call: impl std::future::Future<Output = Result<Order, UiError>> + 'static,
+    ) {
+        self.pending.update(|p| {
+            p.insert(id);
+        });
+        leptos::task::spawn_local(async move {
+            let result = call.await;
+            self.pending.update(|p| {
+                p.remove(&id);
+            });
+            match result {
+                Ok(order) => {
+                    self.failed.update(|f| {
+                        f.remove(&id);
+                    });
+                    if order.status != from {
+                        if matches!(order.status, OrderStatus::Preparing | OrderStatus::Ready)
+                            && status_rank(order.status) > status_rank(from)
+                        {
+                            self.bumped.update(|b| {
+                                b.push((id, from));
+                                if b.len() > RECALL_DEPTH {
+                                    b.remove(0);
+                                }
+                            });
+                            self.recalled.update(|r| {
+                                r.remove(&id);
+                            });
+                        }
+                    }
+                    self.took(order);
+                }
+                Err(e) => self.failed.update(|f| {
+                    f.insert(id, message(&e));
+                }),
+            }
+        });
+    }
+
+    fn bump(self, id: Uuid, from: OrderStatus, to: OrderStatus) {
+        self.tap(id, from, set_order_status(id, to));
+    }
+
+    /// Takes the last bump back (ready -> preparing, preparing -> new).
+    fn recall(self) {
+        let on_board =
+            |id: Uuid| self.tickets.with_untracked(|l| l.iter().find(|t| t.k.order.id == id).map(|t| t.k.order.status));
+        let Some((id, from)) = self
+            .bumped
+            .try_update(|b| {
+                while let Some((id, from)) = b.pop() {
+                    if let Some(now) = on_board(id)
+                        && status_rank(now) > status_rank(from)
+                        && now != OrderStatus::Cancelled
+                    {
+                        return Some((id, from));
+                    }
+                }
+                None
+            })
+            .flatten()
+        else {
+            return;
+        };
+        self.pending.update(|p| {
+            p.insert(id);
+        });
+        leptos::task::spawn_local(async move {
+            let result = set_order_status(id, from).await;
+            self.pending.update(|p| {
+                p.remove(&id);
+            });
+            match result {
+                Ok(order) => {
+                    self.recalled.update(|r| {
+                        r.insert(id);
+                    });
+                    self.took(order);
+                }
+                Err(e) => {
+                    // Not taken back: it can be tried again.
+                    self.bumped.update(|b| b.push((id, from)));
+                    self.failed.update(|f| {
+                        f.insert(id, format!("Recall failed: {}", message(&e)));
+                    });
+                }
+            }
+        });
+    }
+}
+
+fn status_rank(s: OrderStatus) -> u8 {
+    match s {
+        OrderStatus::Draft => 0,
+        OrderStatus::Confirmed => 1,
+        OrderStatus::Preparing => 2,
+        OrderStatus::Ready => 3,
+        OrderStatus::Served => 4,
+        OrderStatus::Completed => 5,
+        OrderStatus::Cancelled => 6,
+    }
 }
 
 #[component]
 pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
-    let act = ServerAction::<SetOrderStatus>::new();
-    let board = Resource::new(move || (live.version.get(), act.version().get()), |_| kitchen_board());
+    let board = Resource::new(move || live.resync.get(), |_| kitchen_board());
     let (now, set_now) = signal(now_ms());
     // The age timers tick in the browser only (effects do not run on the server).
     Effect::new(move |_| {
@@ -43,27 +275,66 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
     });
     let kds = Kds {
         now,
-        loaded_at: RwSignal::new(now_ms()),
-        station: RwSignal::new("all"),
-        act,
-        last_bumped: RwSignal::new(None),
+        tickets: RwSignal::new(Vec::new()),
+        settings: RwSignal::new(
+            saved::cookie(SETTINGS_COOKIE).and_then(|c| Settings::from_cookie(&c)).unwrap_or_default(),
+        ),
         thresholds: RwSignal::new((10, 20)),
+        pending: RwSignal::new(HashSet::new()),
+        failed: RwSignal::new(HashMap::new()),
+        recalled: RwSignal::new(HashSet::new()),
+        bumped: RwSignal::new(Vec::new()),
+        page: RwSignal::new(0),
+        paging: RwSignal::new(Paging::default()),
     };
-    // Ages count from when the tickets arrived in the browser (the thresholds are taken where
-    // the board is rendered, on the server too).
+    Effect::new(move |_| kds.settings.with(|s| saved::set_cookie(SETTINGS_COOKIE, &s.to_cookie(), "/kitchen")));
+    apply_events(live, kds);
+    measure_pages(kds);
+    page_keys(kds);
+    // A reconnect reloads the board: a failure from before it is stale.
     Effect::new(move |_| {
-        if let Some(Ok(_)) = board.get() {
-            kds.loaded_at.set(now_ms());
-        }
+        live.resync.track();
+        kds.failed.set(HashMap::new());
     });
-    let sound = RwSignal::new(false);
-    beep_on_new_tickets(live, sound);
-    let recall = RwSignal::new(false);
-    let error = move || act.value().get().and_then(|r| r.err()).map(|e| e.to_string());
+    let counts = move || {
+        let station = kds.settings.with(|s| s.station.clone());
+        kds.tickets.with(|list| {
+            let mut n = [0usize; 3];
+            for t in list.iter().filter(|t| !shown_items(&t.k, &station).is_empty()) {
+                match t.k.order.status {
+                    OrderStatus::Confirmed => n[0] += 1,
+                    OrderStatus::Preparing => n[1] += 1,
+                    OrderStatus::Ready => n[2] += 1,
+                    _ => {}
+                }
+            }
+            n
+        })
+    };
+    let zoom_by = move |step: isize| {
+        kds.settings.update(|s| {
+            let i = ZOOMS.iter().position(|z| *z >= s.zoom).unwrap_or(3) as isize;
+            s.zoom = ZOOMS[(i + step).clamp(0, ZOOMS.len() as isize - 1) as usize];
+        })
+    };
+    let can_recall = move || {
+        kds.bumped.with(|b| {
+            b.iter().any(|(id, from)| {
+                kds.tickets.with(|l| {
+                    l.iter().any(|t| t.k.order.id == *id && status_rank(t.k.order.status) > status_rank(*from))
+                })
+            })
+        })
+    };
     view! {
-        <div class="kds">
+        <div class="kds" style:--zoom=move || format!("{}", kds.settings.with(|s| s.zoom) as f64 / 100.0)>
             <div class="kds-bar">
-                <h1>"Kitchen display"</h1>
+                <h1>"Kitchen"</h1>
+                <p class="kds-counts" aria-label="Open tickets">
+                    <span data-count="confirmed">"New " <b>{move || counts()[0]}</b></span>
+                    <span data-count="preparing">"Cooking " <b>{move || counts()[1]}</b></span>
+                    <span data-count="ready">"Ready " <b>{move || counts()[2]}</b></span>
+                </p>
                 <div class="segmented" role="group" aria-label="Station">
                     {STATIONS
                         .into_iter()
@@ -71,8 +342,8 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                             view! {
                                 <button
                                     type="button"
-                                    aria-pressed=move || (kds.station.get() == id).to_string()
-                                    on:click=move |_| kds.station.set(id)
+                                    aria-pressed=move || kds.settings.with(|s| s.station == id).to_string()
+                                    on:click=move |_| kds.settings.update(|s| s.station = id.to_owned())
                                 >
                                     {label}
                                 </button>
@@ -80,143 +351,224 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                         })
                         .collect_view()}
                 </div>
-                <button
-                    type="button"
-                    class="ghost"
-                    disabled=move || kds.last_bumped.with(Option::is_none)
-                    on:click=move |_| recall.update(|r| *r = !*r)
-                >
-                    "Recall last"
-                </button>
                 <label class="toggle">
-                    <input type="checkbox" prop:checked=move || sound.get() on:change=move |_| sound.update(|s| *s = !*s)/>
+                    <input
+                        type="checkbox"
+                        prop:checked=move || kds.settings.with(|s| s.show_ready)
+                        on:change=move |_| kds.settings.update(|s| s.show_ready = !s.show_ready)
+                    />
+                    "Show ready"
+                </label>
+                <div class="zoom" role="group" aria-label="Text size">
+                    <button type="button" aria-label="Smaller text" on:click=move |_| zoom_by(-1)>"A−"</button>
+                    <span class="zoom-value">{move || format!("{}%", kds.settings.with(|s| s.zoom))}</span>
+                    <button type="button" aria-label="Larger text" on:click=move |_| zoom_by(1)>"A+"</button>
+                </div>
+                <label class="toggle">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || kds.settings.with(|s| s.sound)
+                        on:change=move |_| kds.settings.update(|s| s.sound = !s.sound)
+                    />
                     "Sound"
                 </label>
+                {move || {
+                    let n = kds.tickets.with(|l| l.iter().filter(|t| t.k.order.status == OrderStatus::Cancelled).count());
+                    (n > 0).then(|| view! {
+                        <button
+                            type="button"
+                            class="clear-cancelled"
+                            on:click=move |_| kds.tickets.update(|l| l.retain(|t| t.k.order.status != OrderStatus::Cancelled))
+                        >
+                            {format!("Clear cancelled ({n})")}
+                        </button>
+                    })
+                }}
+                <button type="button" class="ghost recall-button" disabled=move || !can_recall() on:click=move |_| kds.recall()>
+                    "↶ Recall"
+                </button>
                 <ConnectionBadge live/>
             </div>
-            <p class="error" role="alert">{error}</p>
-            {move || {
-                recall
-                    .get()
-                    .then(|| kds.last_bumped.get())
-                    .flatten()
-                    .map(|t| {
-                        view! {
-                            <div class="recall" role="dialog" aria-label="Last bumped ticket">
-                                <h2>"Last bumped"</h2>
-                                {ticket(t, kds, false)}
-                                <button type="button" on:click=move |_| recall.set(false)>"Close"</button>
-                            </div>
+            <div class="kds-main">
+                <div class="kds-pager">
+                    <button
+                        type="button"
+                        class="page-button"
+                        aria-label="Previous page"
+                        disabled=move || kds.page.get() == 0
+                        on:click=move |_| kds.page.update(|p| *p = p.saturating_sub(1))
+                    >
+                        {move || {
+                            let before = kds.paging.get().before;
+                            if before > 0 { format!("◀ {before} earlier") } else { "◀".into() }
+                        }}
+                    </button>
+                    <span class="page-of" aria-live="polite">
+                        {move || {
+                            let p = kds.paging.get();
+                            if p.pages > 1 { format!("Page {} of {}", p.shown + 1, p.pages) } else { String::new() }
+                        }}
+                    </span>
+                    <button
+                        type="button"
+                        class="page-button more"
+                        class:has-more=move || { kds.paging.get().after > 0 }
+                        aria-label="Next page"
+                        disabled=move || kds.paging.get().after == 0
+                        on:click=move |_| kds.page.update(|p| *p += 1)
+                    >
+                        {move || {
+                            let after = kds.paging.get().after;
+                            if after > 0 { format!("+{after} more ▶") } else { "▶".into() }
+                        }}
+                    </button>
+                </div>
+                <Transition fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
+                    {move || Suspend::new(async move {
+                        match board.await {
+                            Ok(board) => {
+                                kds.thresholds.set((board.warn_minutes, board.late_minutes));
+                                let fetched = now_ms();
+                                kds.tickets.set(board.tickets.into_iter().map(|k| Ticket { k, fetched }).collect());
+                                Either::Left(view! { <Board kds/> {move || all_day(kds)} })
+                            }
+                            Err(e) => Either::Right(view! { <p class="error" role="alert">{message(&e)}</p> }),
                         }
-                    })
-            }}
-            <Transition fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
-                {move || Suspend::new(async move {
-                    match board.await {
-                        Ok(board) => {
-                            kds.thresholds.set((board.warn_minutes, board.late_minutes));
-                            let list = board.tickets;
-                            Either::Left(view! {
-                            <div class="kds-main">
-                                <div class="kds-lanes">
-                                    {lane("New", OrderStatus::Confirmed, &list, kds)}
-                                    {lane("Cooking", OrderStatus::Preparing, &list, kds)}
-                                    {lane("Ready", OrderStatus::Ready, &list, kds)}
-                                </div>
-                                {all_day(&list, kds)}
-                            </div>
-                        })
-                        }
-                        Err(e) => Either::Right(view! { <p class="error" role="alert">{e.to_string()}</p> }),
-                    }
-                })}
-            </Transition>
+                    })}
+                </Transition>
+            </div>
         </div>
     }
 }
 
-/// The items of a ticket the station filter shows.
-fn shown_items(t: &KitchenOrder, station: &str) -> Vec<OrderItem> {
-    t.order.items.iter().filter(|i| station == "all" || i.station.as_deref() == Some(station)).cloned().collect()
-}
-
-fn lane(title: &'static str, status: OrderStatus, list: &[KitchenOrder], kds: Kds) -> impl IntoView + use<> {
-    let mine: Vec<KitchenOrder> = list.iter().filter(|t| t.order.status == status).cloned().collect();
-    let tickets = mine.clone();
-    let count = move || mine.iter().filter(|t| !shown_items(t, kds.station.get()).is_empty()).count();
+#[component]
+fn Board(kds: Kds) -> impl IntoView {
+    let visible = move || {
+        let (station, show_ready) = kds.settings.with(|s| (s.station.clone(), s.show_ready));
+        kds.tickets.with(|list| {
+            list.iter()
+                .filter(|t| show_ready || t.k.order.status != OrderStatus::Ready)
+                .filter(|t| !shown_items(&t.k, &station).is_empty())
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
-        <section class="lane" data-status=status.as_str() aria-label=title>
-            <h2>{title} " " <span class="count">{count}</span></h2>
-            <div class="tickets">
-                {move || {
-                    let station = kds.station.get();
-                    tickets
-                        .iter()
-                        .filter(|t| !shown_items(t, station).is_empty())
-                        .map(|t| ticket(t.clone(), kds, true))
-                        .collect_view()
-                }}
-            </div>
-        </section>
+        <div class="kds-board" aria-label="Tickets">
+            <For
+                each=visible
+                key=|t| (t.k.order.id, t.k.order.updated_at)
+                children=move |t| ticket(t, kds)
+            />
+            {move || visible().is_empty().then(|| view! { <p class="kds-empty">"No tickets. All caught up."</p> })}
+        </div>
     }
 }
 
-fn ticket(t: KitchenOrder, kds: Kds, actions: bool) -> impl IntoView + use<> {
-    let base = t.elapsed_seconds;
-    let age = move || base + ((kds.now.get() - kds.loaded_at.get()) / 1000.0).max(0.0) as i64;
-    let order = t.order.clone();
-    let next = match order.status {
-        OrderStatus::Confirmed => Some(("Start", OrderStatus::Preparing)),
-        OrderStatus::Preparing => Some(("Ready", OrderStatus::Ready)),
-        _ => None,
-    };
+fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
+    let order = t.k.order.clone();
     let id = order.id;
-    let button = next.filter(|_| actions).map(|(label, to)| {
-        let bumped = t.clone();
+    let status = order.status;
+    let (label, next) = match status {
+        OrderStatus::Confirmed => ("New", Some(("Start", OrderStatus::Preparing))),
+        OrderStatus::Preparing => ("Cooking", Some(("Ready", OrderStatus::Ready))),
+        OrderStatus::Ready => ("Ready", None),
+        OrderStatus::Cancelled => ("Cancelled", None),
+        _ => ("", None),
+    };
+    let (base, fetched) = (t.k.elapsed_seconds, t.fetched);
+    let age = move || base + ((kds.now.get() - fetched) / 1000.0).max(0.0) as i64;
+    let pending = move || kds.pending.with(|p| p.contains(&id));
+    let button = next.map(|(label, to)| {
         view! {
             <button
                 type="button"
                 class="primary bump"
-                disabled=move || kds.act.pending().get()
-                on:click=move |_| {
-                    if to == OrderStatus::Ready {
-                        kds.last_bumped.set(Some(bumped.clone()));
-                    }
-                    kds.act.dispatch(SetOrderStatus { order_id: id, status: to });
-                }
+                disabled=pending
+                on:click=move |_| kds.bump(id, status, to)
             >
-                {label}
+                {move || if pending() { "…" } else { label }}
             </button>
         }
     });
-    let station_items = move || shown_items(&t, kds.station.get());
+    let cancelled = status == OrderStatus::Cancelled;
+    let clear = cancelled.then(|| {
+        view! {
+            <button
+                type="button"
+                class="bump clear"
+                on:click=move |_| kds.tickets.update(|l| l.retain(|t| t.k.order.id != id))
+            >
+                "Seen: clear"
+            </button>
+        }
+    });
+    let sent_at = order.confirmed_at;
+    let covers = order.covers;
+    let lines = t.k.clone();
     let place = order.table_name.clone().unwrap_or_else(|| "Takeaway".into());
     view! {
         <article
             class=move || {
                 let (warn, late) = kds.thresholds.get();
-                match TicketAge::of(age(), warn, late) {
-                    TicketAge::OnTime => "ticket",
-                    TicketAge::Warn => "ticket warn",
-                    TicketAge::Late => "ticket late",
-                }
+                let age = if cancelled || status == OrderStatus::Ready {
+                    ""
+                } else {
+                    match TicketAge::of(age(), warn, late) {
+                        TicketAge::OnTime => "",
+                        TicketAge::Warn => " warn",
+                        TicketAge::Late => " late",
+                    }
+                };
+                format!("ticket{age}")
             }
+            data-status=status.as_str()
             data-order-number=order.order_number.clone()
-            aria-label=format!("Order {} for {}", order.order_number, place)
+            aria-label=format!("Order {} for {}, {}", order.order_number, place, label.to_lowercase())
         >
             <header>
                 <span class="number">"#" {order.order_number.clone()}</span>
                 <span class="place">{place.clone()}</span>
+                <span class="state">{label}</span>
                 <span class="age" title="Time since it reached the kitchen">{move || format_age(age())}</span>
             </header>
-            <ul class="items">{move || station_items().into_iter().map(item).collect_view()}</ul>
+            {move || {
+                let recalled = kds.recalled.with(|r| r.contains(&id));
+                (recalled || covers.is_some()).then(|| view! {
+                    <p class="ticket-state">
+                        {recalled.then(|| view! { <span class="recalled">"Recalled"</span> })}
+                        {covers.map(|c| view! { <span class="covers">{c} " covers"</span> })}
+                    </p>
+                })
+            }}
+            {cancelled.then(|| {
+                let reason = order.cancel_reason.clone().unwrap_or_else(|| "no reason given".into());
+                view! { <p class="cancel-reason">"CANCELLED: " {reason}</p> }
+            })}
+            <ul class="items">
+                {move || {
+                    let station = kds.settings.with(|s| s.station.clone());
+                    shown_items(&lines, &station)
+                        .into_iter()
+                        .map(|i| line(i, id, status, sent_at, kds))
+                        .collect_view()
+                }}
+            </ul>
             {order.notes.clone().map(|n| view! { <p class="note">{n}</p> })}
+            <p class="tap-error" role="alert">{move || kds.failed.with(|f| f.get(&id).cloned())}</p>
             {button}
+            {clear}
         </article>
     }
 }
 
-fn item(i: OrderItem) -> impl IntoView {
+fn line(
+    i: OrderItem,
+    order_id: Uuid,
+    status: OrderStatus,
+    sent_at: Option<chrono::DateTime<chrono::Utc>>,
+    kds: Kds,
+) -> impl IntoView {
     let mut allergy = None;
     let mut others = Vec::new();
     for (key, value) in i.modifiers.iter().flatten() {
@@ -228,10 +580,37 @@ fn item(i: OrderItem) -> impl IntoView {
         }
     }
     let has_allergy = allergy.is_some();
+    let voided = i.voided_at.is_some();
+    let done = i.done_at.is_some();
+    // Added after the ticket was sent (the first lines were written with the order, before).
+    let added = sent_at.is_some_and(|s| i.created_at > s);
+    let markable = !voided && OrderStatus::KITCHEN.contains(&status);
+    let item_id = i.id;
+    let name = i.product_name.clone();
+    let toggle = move |_| {
+        if markable {
+            kds.tap(order_id, status, set_line_done(order_id, item_id, !done));
+        }
+    };
     view! {
-        <li class:has-allergy=has_allergy>
-            <span class="qty">{i.quantity.to_string()} "×"</span>
-            <span class="dish-label">{i.product_name}</span>
+        <li class:has-allergy=has_allergy class:done=done class:voided=voided class:added=added>
+            <button
+                type="button"
+                class="line"
+                aria-pressed=done.to_string()
+                aria-label=format!("{} {}{}", i.quantity, name, if voided { " (voided)" } else if done { " (done)" } else { "" })
+                disabled=!markable
+                on:click=toggle
+            >
+                <span class="qty">{i.quantity.to_string()} "×"</span>
+                <span class="dish-label">{i.product_name.clone()}</span>
+                {added.then(|| view! { <span class="added-tag">"Added"</span> })}
+                {done.then(|| view! { <span class="done-tag">"✓"</span> })}
+            </button>
+            {voided.then(|| {
+                let reason = i.void_reason.clone().unwrap_or_default();
+                view! { <strong class="void-reason">"VOID: " {reason}</strong> }
+            })}
             {allergy.map(|a| view! { <strong class="allergy">"ALLERGY: " {a}</strong> })}
             {(!others.is_empty()).then(|| view! { <span class="modifiers">{others.join(", ")}</span> })}
             {i.notes.map(|n| view! { <span class="item-note">{n}</span> })}
@@ -239,38 +618,32 @@ fn item(i: OrderItem) -> impl IntoView {
     }
 }
 
-/// How many of each dish are still to cook (new and cooking tickets), for the station shown.
-fn all_day(list: &[KitchenOrder], kds: Kds) -> impl IntoView + use<> {
-    let open: Vec<KitchenOrder> = list
-        .iter()
-        .filter(|t| matches!(t.order.status, OrderStatus::Confirmed | OrderStatus::Preparing))
-        .cloned()
-        .collect();
-    let counts = move || {
+/// How many of each dish are still to cook (new and cooking tickets, lines not done or voided),
+/// for the station shown.
+fn all_day(kds: Kds) -> impl IntoView {
+    let station = kds.settings.with(|s| s.station.clone());
+    let counts = kds.tickets.with(|list| {
         let mut counts: BTreeMap<String, Qty> = BTreeMap::new();
-        for t in &open {
-            for i in shown_items(t, kds.station.get()) {
+        for t in list.iter().filter(|t| matches!(t.k.order.status, OrderStatus::Confirmed | OrderStatus::Preparing)) {
+            for i in shown_items(&t.k, &station).into_iter().filter(|i| i.voided_at.is_none() && i.done_at.is_none()) {
                 *counts.entry(i.product_name).or_default() += i.quantity;
             }
         }
         counts
-    };
+    });
     view! {
         <aside class="all-day" aria-label="All day">
             <h2>"All day"</h2>
             <ul>
-                {move || {
-                    let counts = counts();
-                    if counts.is_empty() {
-                        Either::Left(view! { <li class="empty">"Nothing to cook"</li> })
-                    } else {
-                        Either::Right(
-                            counts
-                                .into_iter()
-                                .map(|(dish, n)| view! { <li><span class="count">{n.to_string()}</span> " " {dish}</li> })
-                                .collect_view(),
-                        )
-                    }
+                {if counts.is_empty() {
+                    Either::Left(view! { <li class="empty">"Nothing to cook"</li> })
+                } else {
+                    Either::Right(
+                        counts
+                            .into_iter()
+                            .map(|(dish, n)| view! { <li><span class="count">{n.to_string()}</span> " " {dish}</li> })
+                            .collect_view(),
+                    )
                 }}
             </ul>
         </aside>
@@ -282,16 +655,121 @@ fn format_age(seconds: i64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
-/// A short beep when a new ticket arrives, if the sound is on.
-fn beep_on_new_tickets(live: Live, sound: RwSignal<bool>) {
-    Effect::new(move |_| {
-        let new_ticket = live.last_event.with(|e| {
-            e.as_ref().is_some_and(|(name, data)| name == "order_status_changed" && data["status"] == "confirmed")
-        });
-        if new_ticket && sound.get_untracked() {
+/// Applies each venue event to the ticket it names: fetches that ticket alone. A new ticket
+/// beeps if the sound is on.
+fn apply_events(live: Live, kds: Kds) {
+    live.for_each_new_event(move |e| {
+        if !matches!(e.name.as_str(), "new_order" | "order_updated" | "order_status_changed") {
+            return;
+        }
+        let Some(id) = e.data["order_id"].as_str().and_then(|s| Uuid::parse_str(s).ok()) else { return };
+        if e.name == "order_status_changed"
+            && e.data["status"] == "confirmed"
+            && kds.settings.with_untracked(|s| s.sound)
+        {
             beep();
         }
+        leptos::task::spawn_local(async move {
+            // A ticket that cannot be fetched now is fetched whole at the next resync.
+            if let Ok(k) = kitchen_ticket(id).await {
+                let fetched = now_ms();
+                kds.tickets.update(|list| apply_ticket(list, k, fetched));
+            }
+        });
     });
+}
+
+/// After each change, measures which page every ticket is on (the board is a multi-column
+/// box as high as the screen; columns that do not fit overflow to the right, page after page),
+/// shows the current page and says how many tickets are before and after it.
+fn measure_pages(kds: Kds) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        kds.tickets.track();
+        kds.settings.track();
+        kds.page.track();
+        request_animation_frame(move || {
+            use leptos::wasm_bindgen::JsCast;
+            // The screen may be gone by the next frame (a reload, another page).
+            let Some(asked) = kds.page.try_get_untracked() else { return };
+            let Some(board) = document().query_selector(".kds-board").ok().flatten() else { return };
+            let Ok(board) = board.dyn_into::<web_sys::HtmlElement>() else { return };
+            let width = board.client_width() as f64;
+            if width <= 0.0 {
+                return;
+            }
+            let gap = window()
+                .get_computed_style(&board)
+                .ok()
+                .flatten()
+                .and_then(|s| s.get_property_value("column-gap").ok())
+                .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+                .unwrap_or(0.0);
+            let origin = board.get_bounding_client_rect().left() - board.scroll_left() as f64;
+            let mut pages_of = Vec::new();
+            if let Ok(list) = board.query_selector_all(":scope > .ticket") {
+                for i in 0..list.length() {
+                    if let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) {
+                        // By its centre: robust to the sub-pixel rounding of column positions.
+                        let rect = el.get_bounding_client_rect();
+                        let centre = rect.left() + rect.width() / 2.0 - origin;
+                        pages_of.push((centre / (width + gap)).floor().max(0.0) as usize);
+                    }
+                }
+            }
+            let paging = paging(&pages_of, asked);
+            if paging.1 != asked {
+                kds.page.set(paging.1);
+            }
+            board.set_scroll_left(((paging.1 as f64) * (width + gap)).round() as i32);
+            if kds.paging.get_untracked() != paging.0 {
+                kds.paging.set(paging.0);
+            }
+        });
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = kds;
+}
+
+/// From the page each ticket is on and the page asked for: the paging, and the page to show
+/// (the last one when the one asked for is gone).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn paging(pages_of: &[usize], asked: usize) -> (Paging, usize) {
+    let pages = pages_of.iter().max().map_or(1, |p| p + 1);
+    let page = asked.min(pages - 1);
+    let before = pages_of.iter().filter(|p| **p < page).count();
+    let after = pages_of.iter().filter(|p| **p > page).count();
+    (Paging { shown: page, pages, before, after }, page)
+}
+
+/// A bump bar (or a keyboard) turns the pages: arrows, Page Up / Page Down, Home.
+fn page_keys(kds: Kds) {
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::keydown, move |e| {
+            let target_is_field = e
+                .target()
+                .and_then(|t| leptos::wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+                .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+            if target_is_field {
+                return;
+            }
+            match e.key().as_str() {
+                "ArrowRight" | "PageDown" => {
+                    if kds.paging.get_untracked().after > 0 {
+                        kds.page.update(|p| *p += 1)
+                    }
+                }
+                "ArrowLeft" | "PageUp" => kds.page.update(|p| *p = p.saturating_sub(1)),
+                "Home" => kds.page.set(0),
+                _ => return,
+            }
+            e.prevent_default();
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = kds;
 }
 
 #[cfg(feature = "hydrate")]
@@ -307,3 +785,85 @@ fn beep() {
 
 #[cfg(not(feature = "hydrate"))]
 fn beep() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use beerflow_core::domain::Money;
+    use chrono::{TimeZone, Utc};
+
+    fn kitchen_order(n: u128, status: OrderStatus, confirmed_min: u32, updated_s: u32) -> KitchenOrder {
+        let at = |m: u32, s: u32| Utc.with_ymd_and_hms(2026, 12, 2, 20, m, s).unwrap();
+        KitchenOrder {
+            order: Order {
+                id: Uuid::from_u128(n),
+                venue_id: Uuid::nil(),
+                order_number: n.to_string(),
+                table_id: None,
+                table_name: None,
+                status,
+                covers: None,
+                notes: None,
+                items: Vec::new(),
+                total: Money::ZERO,
+                cost_of_goods: None,
+                cancel_reason: None,
+                created_by: Uuid::nil(),
+                created_at: at(0, 0),
+                updated_at: at(30, updated_s),
+                confirmed_at: Some(at(confirmed_min, 0)),
+                kitchen_started_at: None,
+                ready_at: None,
+                served_at: None,
+                completed_at: None,
+                cancelled_at: None,
+            },
+            elapsed_seconds: 0,
+        }
+    }
+
+    fn numbers(list: &[Ticket]) -> Vec<(String, OrderStatus)> {
+        list.iter().map(|t| (t.k.order.order_number.clone(), t.k.order.status)).collect()
+    }
+
+    #[test]
+    fn events_keep_the_board_in_order_and_ignore_stale_copies() {
+        use OrderStatus::*;
+        let mut board = Vec::new();
+        apply_ticket(&mut board, kitchen_order(2, Confirmed, 5, 0), 0.0);
+        apply_ticket(&mut board, kitchen_order(1, Confirmed, 1, 0), 0.0);
+        apply_ticket(&mut board, kitchen_order(3, Confirmed, 9, 0), 0.0);
+        assert_eq!(numbers(&board), [("1".into(), Confirmed), ("2".into(), Confirmed), ("3".into(), Confirmed)]);
+        // Started: replaced in place.
+        apply_ticket(&mut board, kitchen_order(2, Preparing, 5, 2), 0.0);
+        // An older copy arriving late changes nothing.
+        apply_ticket(&mut board, kitchen_order(2, Confirmed, 5, 1), 0.0);
+        assert_eq!(board[1].k.order.status, Preparing);
+        // Served: gone. Cancelled: stays, marked. A draft or an unknown served order: not added.
+        apply_ticket(&mut board, kitchen_order(1, Served, 1, 3), 0.0);
+        apply_ticket(&mut board, kitchen_order(3, Cancelled, 9, 3), 0.0);
+        apply_ticket(&mut board, kitchen_order(4, Draft, 0, 0), 0.0);
+        apply_ticket(&mut board, kitchen_order(5, Cancelled, 0, 0), 0.0);
+        assert_eq!(numbers(&board), [("2".into(), Preparing), ("3".into(), Cancelled)]);
+    }
+
+    #[test]
+    fn settings_survive_their_cookie_and_bad_cookies_give_none() {
+        let s = Settings { station: "bar".into(), sound: true, zoom: 125, show_ready: false };
+        assert_eq!(s.to_cookie(), "bar.1.125.0");
+        assert_eq!(Settings::from_cookie(&s.to_cookie()), Some(s));
+        for bad in ["", "grill.1.100.1", "bar.1.123.1", "bar.1", "bar.x.100"] {
+            assert_eq!(Settings::from_cookie(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn paging_counts_what_is_before_and_after_and_keeps_to_the_last_page() {
+        let (p, page) = paging(&[0, 0, 0, 1, 1, 2], 1);
+        assert_eq!((p, page), (Paging { shown: 1, pages: 3, before: 3, after: 1 }, 1));
+        // The page asked for is gone (tickets left): the last one is shown.
+        let (p, page) = paging(&[0, 0], 4);
+        assert_eq!((p, page), (Paging { shown: 0, pages: 1, before: 0, after: 0 }, 0));
+        assert_eq!(paging(&[], 0).0.pages, 1);
+    }
+}

@@ -7,6 +7,7 @@ pub mod error;
 mod kitchen;
 mod live;
 mod pages;
+mod saved;
 mod waiter;
 
 use leptos::prelude::*;

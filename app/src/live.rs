@@ -1,8 +1,9 @@
 //! The live venue feed in the browser: one WebSocket (`/api/v1/ws`, authenticated by the session
 //! cookie) joined to the user's venue. It remembers the last `seq` it saw and joins again with
-//! it after any drop, so the server replays what was missed; pages read `version` (bumped after
-//! every venue event and every (re)join) to refetch their state, so nothing accumulates in
-//! memory however long a screen runs.
+//! it after any drop, so the server replays what was missed. Pages either read `version` (bumped
+//! after every venue event and every (re)join) to refetch their state, or apply `events` one by
+//! one and reload everything only on `resync` (the kitchen display); either way nothing
+//! accumulates in memory however long a screen runs.
 //!
 //! The socket reconnects every second while down, closes at once when the browser goes offline
 //! and reopens when it comes back; a ping every 15 s and no answer for 35 s counts as a drop.
@@ -18,22 +19,58 @@ pub struct Live {
     pub connected: Signal<bool>,
     /// Bumped after every venue event and every (re)join.
     pub version: ReadSignal<u64>,
-    /// The latest venue event: name and data.
-    pub last_event: ReadSignal<Option<(String, Value)>>,
+    /// Bumped after every (re)join and `resync_required` only: when a screen that applies
+    /// events one by one must reload everything.
+    pub resync: ReadSignal<u64>,
+    /// The latest venue events, oldest first (the last `KEPT_EVENTS`): a screen applying them
+    /// keeps the highest `seq` it applied and takes the ones after it, so none is missed when
+    /// several arrive before it runs.
+    pub events: ReadSignal<std::collections::VecDeque<LiveEvent>>,
+}
+
+/// A venue event as it came in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LiveEvent {
+    pub seq: i64,
+    pub name: String,
+    pub data: Value,
+}
+
+/// How many of the latest events the feed keeps for the screens.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+pub const KEPT_EVENTS: usize = 256;
+
+impl Live {
+    /// Runs `apply` on every event after the last one it was given, in order.
+    pub fn for_each_new_event(self, apply: impl Fn(&LiveEvent) + 'static) {
+        let seen = StoredValue::new(0i64);
+        Effect::new(move |_| {
+            let last = seen.get_value();
+            let mut newest = last;
+            self.events.with(|events| {
+                for e in events.iter().filter(|e| e.seq > last) {
+                    apply(e);
+                    newest = newest.max(e.seq);
+                }
+            });
+            seen.set_value(newest);
+        });
+    }
 }
 
 /// Opens the feed for this page (in the browser; on the server it stays disconnected).
 pub fn use_live(venue_id: Uuid) -> Live {
     let (version, set_version) = signal(0u64);
-    let (last_event, set_last_event) = signal(None::<(String, Value)>);
+    let (resync, set_resync) = signal(0u64);
+    let (events, set_events) = signal(std::collections::VecDeque::<LiveEvent>::new());
     #[cfg(feature = "hydrate")]
-    let connected = browser::connect(venue_id, set_version, set_last_event);
+    let connected = browser::connect(venue_id, set_version, set_resync, set_events);
     #[cfg(not(feature = "hydrate"))]
     let connected = {
-        let _ = (venue_id, set_version, set_last_event);
+        let _ = (venue_id, set_version, set_resync, set_events);
         Signal::derive(|| false)
     };
-    Live { connected, version, last_event }
+    Live { connected, version, resync, events }
 }
 
 /// Milliseconds since the epoch on the browser's clock (0 while rendering on the server).
@@ -81,7 +118,8 @@ mod browser {
     pub fn connect(
         venue_id: Uuid,
         set_version: WriteSignal<u64>,
-        set_last_event: WriteSignal<Option<(String, Value)>>,
+        set_resync: WriteSignal<u64>,
+        set_events: WriteSignal<std::collections::VecDeque<LiveEvent>>,
     ) -> Signal<bool> {
         let last_seq = StoredValue::new(None::<i64>);
         let last_heard = StoredValue::new(now_ms());
@@ -99,17 +137,24 @@ mod browser {
                         last_seq.set_value(frame["data"]["seq"].as_i64());
                     }
                     set_joined.set(true);
+                    set_resync.update(|v| *v += 1);
                     set_version.update(|v| *v += 1);
                 }
                 // Too much was missed to replay: reload everything from here on.
                 "resync_required" => {
                     last_seq.set_value(frame["data"]["seq"].as_i64());
+                    set_resync.update(|v| *v += 1);
                     set_version.update(|v| *v += 1);
                 }
                 _ => {
                     if let Some(seq) = frame["seq"].as_i64() {
                         last_seq.set_value(Some(seq));
-                        set_last_event.set(Some((event, frame["data"].clone())));
+                        set_events.update(|q| {
+                            q.push_back(LiveEvent { seq, name: event, data: frame["data"].clone() });
+                            while q.len() > KEPT_EVENTS {
+                                q.pop_front();
+                            }
+                        });
                         set_version.update(|v| *v += 1);
                     }
                 }

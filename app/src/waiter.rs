@@ -180,7 +180,7 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
                     disabled=move || send.pending().get() || lines.with(Vec::is_empty)
                     on:click=move |_| {
                         let pad = lines.get().into_iter().map(|(_, l)| l).collect();
-                        send.dispatch(SendOrder { table_id: table_id.get(), lines: pad, key: key.get() });
+                        send.dispatch(SendOrder { table_id: table_id.get(), lines: pad, key: key.get(), covers: None });
                     }
                 >
                     {move || if send.pending().get() { "Sending…" } else { "Send to kitchen" }}

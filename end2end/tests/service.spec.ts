@@ -70,8 +70,8 @@ async function contexts(browser: Browser) {
   return { waiterContext, kitchenContext, waiter, kitchen };
 }
 
-const ticketOf = (kitchen: Page, number: string, lane?: string) =>
-  kitchen.locator(`${lane ? `section[data-status="${lane}"] ` : ''}.ticket[data-order-number="${number}"]`);
+const ticketOf = (kitchen: Page, number: string, status?: string) =>
+  kitchen.locator(`.ticket[data-order-number="${number}"]${status ? `[data-status="${status}"]` : ''}`);
 
 test('a waiter sends an order, the kitchen cooks it live, the waiter serves it and stock drops', async ({ browser, request }) => {
   const manager = await token(request, 'manager@beerflow.demo');
@@ -294,9 +294,10 @@ test('the kitchen filters by station, counts what to cook and recalls the last b
   await ticketOf(kitchen, food, 'confirmed').getByRole('button', { name: 'Start' }).click();
   await ticketOf(kitchen, food, 'preparing').getByRole('button', { name: 'Ready' }).click();
   await expect(ticketOf(kitchen, food, 'ready')).toBeVisible();
-  await kitchen.getByRole('button', { name: 'Recall last' }).click();
-  const recalled = kitchen.getByRole('dialog', { name: 'Last bumped ticket' });
-  await expect(recalled).toContainText(`#${food}`);
+  // Bumped by mistake: recall brings it back to cooking, marked.
+  await kitchen.getByRole('button', { name: '↶ Recall' }).click();
+  const recalled = ticketOf(kitchen, food, 'preparing');
+  await expect(recalled.locator('.recalled')).toHaveText('Recalled');
   await expect(recalled).toContainText(/3×\s*Fries/);
   await waiterContext.close();
   await kitchenContext.close();
@@ -326,7 +327,7 @@ test('the floor tells the waiter, live, which orders are ready to serve', async 
 });
 
 test('the kitchen display keeps its memory flat as hundreds of tickets come and go', async ({ browser, request }) => {
-  // 680 API requests against a debug build on a shared 2-core machine: time is measured in the
+  // 850 API requests against a debug build on a shared 2-core machine: time is measured in the
   // benchmarks, not here; this only bounds a hang.
   test.setTimeout(300_000);
   const waiterToken = await token(request, 'waiter1@beerflow.demo');
@@ -334,15 +335,21 @@ test('the kitchen display keeps its memory flat as hundreds of tickets come and 
   const manager = await token(request, 'manager@beerflow.demo');
   const { waiterContext, kitchenContext, kitchen } = await contexts(browser);
   const cdp = await kitchenContext.newCDPSession(kitchen);
-  // Each cycle: a ticket arrives, is started, and is cancelled (four venue events, a refetch each).
+  // A dish without stock, so that every cycle can be served.
+  const dish = await api(request, manager, 'POST', '/products', {
+    name: `Memory ${unique()}`, unit: 'pz', price: 1, track_stock: false, category_id: KITCHEN_CATEGORY,
+  });
+  expect(dish.status).toBe(201);
+  // Each cycle: a ticket arrives, is started, is ready and is served (five venue events, each
+  // applied to its ticket).
   const cycles = async (n: number) => {
     let last = '';
     for (let i = 0; i < n; i++) {
-      const created = await api(request, waiterToken, 'POST', '/orders', { items: [{ product_id: FRIES, quantity: 1 }] });
+      const created = await api(request, waiterToken, 'POST', '/orders', { items: [{ product_id: dish.body.id, quantity: 1 }] });
       expect(created.status).toBe(201);
       const id = created.body.id;
-      for (const [who, status] of [[waiterToken, 'confirmed'], [chef, 'preparing'], [manager, 'cancelled']]) {
-        expect((await api(request, who, 'PATCH', `/orders/${id}/status`, { status, reason: 'memory test' })).status).toBe(200);
+      for (const [who, status] of [[waiterToken, 'confirmed'], [chef, 'preparing'], [chef, 'ready'], [waiterToken, 'served']]) {
+        expect((await api(request, who, 'PATCH', `/orders/${id}/status`, { status })).status).toBe(200);
       }
       last = created.body.order_number;
     }
@@ -363,9 +370,9 @@ test('the kitchen display keeps its memory flat as hundreds of tickets come and 
   await cycles(150);
   const after = await measure();
   console.log(`kitchen display after 20 and 170 cycles: ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
-  expect(after.heap - before.heap, 'JS heap growth over 600 events').toBeLessThan(1_000_000);
+  expect(after.heap - before.heap, 'JS heap growth over 750 events').toBeLessThan(1_000_000);
   expect(after.wasm, 'WASM memory').toBeGreaterThan(0);
-  expect(after.wasm - before.wasm, 'WASM memory growth over 600 events').toBeLessThan(1_000_000);
+  expect(after.wasm - before.wasm, 'WASM memory growth over 750 events').toBeLessThan(1_000_000);
   expect(after.listeners - before.listeners, 'event listeners').toBeLessThanOrEqual(0);
   expect(after.nodes - before.nodes, 'DOM nodes').toBeLessThan(200);
   await waiterContext.close();

@@ -34,6 +34,15 @@ fn note(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, 
     optional_note(field, value.map(str::to_owned), max)
 }
 
+fn idempotency(key: Option<String>) -> Result<Option<String>, AppError> {
+    match key.map(|k| k.trim().to_owned()) {
+        Some(k) if k.is_empty() || k.len() > MAX_IDEMPOTENCY_KEY_LEN => {
+            Err(AppError::bad_request(format!("Idempotency-Key: must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} characters")))
+        }
+        other => Ok(other),
+    }
+}
+
 fn seats(value: i32) -> Result<i32, AppError> {
     if !(1..=100).contains(&value) {
         return Err(AppError::bad_request("seats: must be between 1 and 100"));
@@ -200,14 +209,7 @@ impl Services {
         idempotency_key: Option<String>,
     ) -> Result<(Order, bool), AppError> {
         authorize(actor, venue_id, Action::OrdersTake)?;
-        let idempotency_key = match idempotency_key.map(|k| k.trim().to_owned()) {
-            Some(k) if k.is_empty() || k.len() > MAX_IDEMPOTENCY_KEY_LEN => {
-                return Err(AppError::bad_request(format!(
-                    "Idempotency-Key: must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} characters"
-                )));
-            }
-            other => other,
-        };
+        let idempotency_key = idempotency(idempotency_key)?;
         if let Some(c) = req.covers
             && !(1..=500).contains(&c)
         {
@@ -231,16 +233,81 @@ impl Services {
         Ok((order, created))
     }
 
-    pub async fn add_items(&self, actor: &User, venue_id: Uuid, id: Uuid, req: AddItems) -> Result<Order, AppError> {
+    /// Adds lines to an open order; with an `Idempotency-Key`, a retry of the same addition
+    /// returns the order without adding them twice.
+    pub async fn add_items(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        id: Uuid,
+        req: AddItems,
+        idempotency_key: Option<String>,
+    ) -> Result<Order, AppError> {
         authorize(actor, venue_id, Action::OrdersTake)?;
+        let key = idempotency(idempotency_key)?;
         if req.items.is_empty() {
             return Err(AppError::bad_request("items: must list at least one item"));
         }
         let drafts = items("items", &req.items)?;
-        let order =
-            self.store.add_items(venue_id, id, &drafts, now_micros()).await?.ok_or_else(|| not_found("order", id))?;
-        self.hub.venue_changed(venue_id);
+        let (order, added) = self
+            .store
+            .add_items(venue_id, id, &drafts, key.as_deref(), now_micros())
+            .await?
+            .ok_or_else(|| not_found("order", id))?;
+        if added {
+            self.hub.venue_changed(venue_id);
+        }
         Ok(order)
+    }
+
+    /// The waiter's Send, in one use case: lines for a table whose latest open order is still in
+    /// the kitchen's hands (confirmed or preparing) are added to it; otherwise a new order is
+    /// created and confirmed. `key` is the tap's idempotency key: the same tap retried (bad
+    /// Wi-Fi, a queue sent again after a reload) finds what it did instead of doing it twice.
+    pub async fn send_lines(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        table_id: Option<Uuid>,
+        lines: Vec<NewItem>,
+        covers: Option<i32>,
+        key: String,
+    ) -> Result<Order, AppError> {
+        authorize(actor, venue_id, Action::OrdersTake)?;
+        if lines.is_empty() {
+            return Err(AppError::bad_request("lines: the order is empty: add at least one dish"));
+        }
+        let key = idempotency(Some(key))?.unwrap_or_default();
+        let confirm = |order: Order| async move {
+            if order.status != OrderStatus::Draft {
+                return Ok(order);
+            }
+            let req = StatusRequest { status: OrderStatus::Confirmed, reason: None };
+            self.change_order_status(actor, venue_id, order.id, req).await
+        };
+        if let Some(order) = self.store.order_of_key(venue_id, actor.id, &key).await? {
+            return confirm(order).await;
+        }
+        if let Some(table_id) = table_id {
+            let filter = OrderFilter {
+                statuses: vec![OrderStatus::Confirmed, OrderStatus::Preparing],
+                table_id: Some(table_id),
+                ..Default::default()
+            };
+            let open = self.store.list_orders(venue_id, &filter, Page { limit: 1, offset: 0 }).await?;
+            if let Some(latest) = open.first() {
+                let req = AddItems { items: lines.clone() };
+                match self.add_items(actor, venue_id, latest.id, req, Some(key.clone())).await {
+                    Ok(order) => return Ok(order),
+                    // It left the kitchen's hands meanwhile (ready, cancelled): a new order.
+                    Err(AppError::Conflict(_)) => {}
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+        let req = NewOrder { table_id, covers, notes: None, items: lines };
+        let (order, _) = self.create_order(actor, venue_id, req, Some(key)).await?;
+        confirm(order).await
     }
 
     pub async fn get_order(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<Order, AppError> {

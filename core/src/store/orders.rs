@@ -106,14 +106,18 @@ pub trait OrderStore: Send + Sync + 'static {
     /// The order and whether it was created now (`false`: an earlier request with the same
     /// idempotency key by the same user created it).
     async fn create_order(&self, draft: &OrderDraft) -> Result<(Order, bool), AppError>;
-    /// 409 unless the order is draft, confirmed or preparing.
+    /// 409 unless the order is draft, confirmed or preparing. With `key`, lines already added
+    /// with that key leave the order as it is (`false`: nothing new was written).
     async fn add_items(
         &self,
         venue_id: Uuid,
         id: Uuid,
         items: &[ItemDraft],
+        key: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<Option<Order>, AppError>;
+    ) -> Result<Option<(Order, bool)>, AppError>;
+    /// The order that the user's idempotency key created, or that it added lines to.
+    async fn order_of_key(&self, venue_id: Uuid, user: Uuid, key: &str) -> Result<Option<Order>, AppError>;
     async fn get_order(&self, venue_id: Uuid, id: Uuid) -> Result<Option<Order>, AppError>;
     async fn list_orders(&self, venue_id: Uuid, filter: &OrderFilter, page: Page) -> Result<Vec<Order>, AppError>;
     /// 409 unless draft or cancelled.

@@ -220,14 +220,18 @@ pub async fn create_order(
     headers: HeaderMap,
     ApiJson(req): ApiJson<NewOrder>,
 ) -> Created<Order> {
-    let key = match headers.get("idempotency-key") {
-        Some(v) => {
-            Some(v.to_str().map_err(|_| AppError::bad_request("Idempotency-Key: must be printable ASCII"))?.to_owned())
-        }
-        None => None,
-    };
+    let key = idempotency_key(&headers)?;
     let (order, created) = s.services.create_order(&auth.user, auth.venue_id, req, key).await?;
     Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(order)))
+}
+
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, AppError> {
+    match headers.get("idempotency-key") {
+        Some(v) => Ok(Some(
+            v.to_str().map_err(|_| AppError::bad_request("Idempotency-Key: must be printable ASCII"))?.to_owned(),
+        )),
+        None => Ok(None),
+    }
 }
 
 /// `?status=` (repeatable or comma separated), `?table_id=`, `?since=` (RFC 3339), paging.
@@ -347,11 +351,20 @@ pub async fn delete_order(
 }
 
 /// Adds items to an order while it is `draft`, `confirmed` or `preparing`.
+///
+/// Extension: an `Idempotency-Key` header makes a retry of the same addition return the order
+/// without adding the lines twice.
 #[utoipa::path(
     post,
     path = "/venues/{venue_id}/orders/{id}/items",
     tag = "orders",
-    params(doc::VenueItemPath),
+    params(
+        doc::VenueItemPath,
+        (
+            "Idempotency-Key" = Option<String>, Header, nullable = false,
+            description = "Makes retries safe: lines already added with this key are not added again."
+        ),
+    ),
     request_body = AddItems,
     security(("bearer" = []), ("session" = [])),
     responses(
@@ -364,9 +377,11 @@ pub async fn add_items(
     State(s): State<AppState>,
     auth: Authorized<perm::OrdersTake>,
     ApiPath((_, id)): ApiPath<(Uuid, Uuid)>,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<AddItems>,
 ) -> Answer<Order> {
-    Ok(Json(s.services.add_items(&auth.user, auth.venue_id, id, req).await?))
+    let key = idempotency_key(&headers)?;
+    Ok(Json(s.services.add_items(&auth.user, auth.venue_id, id, req, key).await?))
 }
 
 /// Extension: moves an open order to another table (`table_id: null`: takeaway), sets its

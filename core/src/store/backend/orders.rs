@@ -551,10 +551,23 @@ impl OrderStore for This {
         venue_id: Uuid,
         id: Uuid,
         items: &[ItemDraft],
+        key: Option<&str>,
         now: DateTime<Utc>,
-    ) -> Result<Option<Order>, AppError> {
+    ) -> Result<Option<(Order, bool)>, AppError> {
         let mut tx = self.begin_write().await?;
         let Some(mut order) = Self::load_order(&mut tx, venue_id, id, true).await? else { return Ok(None) };
+        if let Some(key) = key {
+            // The order row is locked: a retry of this addition waits here, then finds it.
+            let known: Option<Uuid> =
+                sqlx::query_scalar(sql!(PG, "SELECT id FROM order_items WHERE order_id = $1 AND add_key = $2 LIMIT 1"))
+                    .bind(id)
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if known.is_some() {
+                return Ok(Some((order, false)));
+            }
+        }
         if !order.status.accepts_items() {
             return Err(AppError::conflict(format!(
                 "order {} is {}: items can be added only while it is draft, confirmed or preparing",
@@ -563,6 +576,14 @@ impl OrderStore for This {
         }
         let new = Self::resolve_items(&mut tx, venue_id, items, now).await?;
         Self::write_items(&mut tx, venue_id, id, order.items.len(), &new, now).await?;
+        if let Some(key) = key {
+            sqlx::query(sql!(PG, "UPDATE order_items SET add_key = $1 WHERE order_id = $2 AND created_at = $3"))
+                .bind(key)
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
         let added = new.iter().fold(Money::ZERO, |sum, i| sum + line_total(i.quantity, i.unit_price));
         sqlx::query(sql!(PG, "UPDATE orders SET @mc(total) = @mc(total) + @mv($1), updated_at = $2 WHERE id = $3"))
             .bind(added.raw())
@@ -576,7 +597,23 @@ impl OrderStore for This {
         let event = Self::order_updated(&order, OrderChange::ItemsAdded);
         Self::append_events(&mut tx, venue_id, &[event], now).await?;
         tx.commit().await?;
-        Ok(Some(order))
+        Ok(Some((order, true)))
+    }
+
+    async fn order_of_key(&self, venue_id: Uuid, user: Uuid, key: &str) -> Result<Option<Order>, AppError> {
+        let id: Option<Uuid> = sqlx::query_scalar(sql!(
+            PG,
+            "SELECT id FROM orders WHERE venue_id = $1 AND created_by = $2 AND idempotency_key = $3              UNION ALL SELECT order_id FROM order_items WHERE venue_id = $1 AND add_key = $3 LIMIT 1"
+        ))
+        .bind(venue_id)
+        .bind(user)
+        .bind(key)
+        .fetch_optional(&self.pool)
+        .await?;
+        match id {
+            Some(id) => self.get_order(venue_id, id).await,
+            None => Ok(None),
+        }
     }
 
     async fn get_order(&self, venue_id: Uuid, id: Uuid) -> Result<Option<Order>, AppError> {

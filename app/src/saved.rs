@@ -1,0 +1,70 @@
+//! What a screen keeps in the browser (`localStorage`): per-screen settings and the waiter's
+//! queue of orders not sent yet. On the server nothing is kept and nothing is read.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The value kept under `key`, if any and readable.
+pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
+    #[cfg(feature = "hydrate")]
+    {
+        let storage = leptos::prelude::window().local_storage().ok().flatten()?;
+        let text = storage.get_item(key).ok().flatten()?;
+        serde_json::from_str(&text).ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Keeps `value` under `key` (a full or refused storage is ignored: the screen still works).
+pub fn save<T: Serialize>(key: &str, value: &T) {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(storage) = leptos::prelude::window().local_storage().ok().flatten() else { return };
+        if let Ok(text) = serde_json::to_string(value) {
+            let _ = storage.set_item(key, &text);
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (key, value);
+    }
+}
+
+/// The value of the cookie `name`, as the server sees it in the page's request and the browser
+/// in `document.cookie`: the same on both sides, so a screen renders its settings on the server
+/// and hydrates them without a mismatch. Values must be cookie-safe text (no `;`, `,`, spaces).
+pub fn cookie(name: &str) -> Option<String> {
+    #[cfg(feature = "ssr")]
+    let header = leptos::prelude::use_context::<axum::http::request::Parts>()
+        .and_then(|p| p.headers.get(axum::http::header::COOKIE)?.to_str().ok().map(str::to_owned));
+    #[cfg(feature = "hydrate")]
+    let header = {
+        use leptos::wasm_bindgen::JsCast;
+        leptos::prelude::document().dyn_into::<web_sys::HtmlDocument>().ok().and_then(|d| d.cookie().ok())
+    };
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    let header: Option<String> = None;
+    header?.split(';').find_map(|pair| {
+        let (k, v) = pair.trim().split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+/// Keeps `value` in the cookie `name` for a year, for the pages under `path`.
+pub fn set_cookie(name: &str, value: &str, path: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::wasm_bindgen::JsCast;
+        if let Ok(d) = leptos::prelude::document().dyn_into::<web_sys::HtmlDocument>() {
+            let _ = d.set_cookie(&format!("{name}={value}; path={path}; max-age=31536000; SameSite=Lax"));
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (name, value, path);
+    }
+}
