@@ -6,6 +6,7 @@ pub mod api;
 pub mod error;
 mod kitchen;
 mod live;
+mod outbox;
 mod pages;
 mod saved;
 mod waiter;

@@ -37,7 +37,8 @@ pub fn LoginPage() -> impl IntoView {
 /// Renders `page` for a signed-in user whose role passes `allow`; sends everyone else to login.
 #[component]
 fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
+    // As last seen when the network fails, so that moving between screens offline keeps them.
+    let user = Resource::new(|| (), |_| crate::saved::cached("beerflow.cache.user.v1", current_user()));
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {

@@ -68,3 +68,20 @@ pub fn set_cookie(name: &str, value: &str, path: &str) {
         let _ = (name, value, path);
     }
 }
+
+/// Fetches with `fetch` and keeps the answer under `key`; when the network fails, answers what
+/// was kept instead (if anything), so a screen opened without a connection still shows the
+/// floor and the menu as last seen.
+pub async fn cached<T: Serialize + DeserializeOwned>(
+    key: &str,
+    fetch: impl std::future::Future<Output = Result<T, crate::error::UiError>>,
+) -> Result<T, crate::error::UiError> {
+    match fetch.await {
+        Ok(value) => {
+            save(key, &value);
+            Ok(value)
+        }
+        Err(crate::error::UiError::Network(m)) => load(key).ok_or(crate::error::UiError::Network(m)),
+        Err(e) => Err(e),
+    }
+}

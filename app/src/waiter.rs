@@ -5,11 +5,17 @@
 //! an order went through: the same tap retried on bad Wi-Fi finds the order it already made.
 
 use crate::api::{
-    MenuProduct, PadLine, SendOrder, SessionUser, SetOrderStatus, floor, menu, open_orders, ready_orders,
+    MenuProduct, PadLine, SessionUser, SetOrderStatus, cancel_order, edit_order, floor, menu, open_orders,
+    ready_orders, set_table_status, void_line,
 };
+use crate::error::UiError;
 use crate::live::{ConnectionBadge, use_live};
-use beerflow_core::domain::order::{Order, OrderStatus};
+use crate::outbox::{OutLine, Outbox, OutboxBadge, Queued};
+use crate::saved;
+use beerflow_core::domain::order::{Order, OrderStatus, line_total, void_action};
 use beerflow_core::domain::stock::Shortfall;
+use beerflow_core::domain::table::{Table, TableStatus};
+use beerflow_core::domain::{Role, allowed};
 use leptos::either::Either;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -17,16 +23,38 @@ use leptos_router::hooks::use_params_map;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+/// The floor and the menu as last seen, for a screen opened without a connection.
+const FLOOR_CACHE: &str = "beerflow.cache.floor.v1";
+const MENU_CACHE: &str = "beerflow.cache.menu.v1";
+
 #[component]
 pub fn Floor(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
-    let tables = Resource::new(move || live.version.get(), |_| floor());
+    let outbox = Outbox::new(live.connected);
+    let freed = RwSignal::new(0u64);
+    let tables = Resource::new(move || (live.version.get(), freed.get()), |_| saved::cached(FLOOR_CACHE, floor()));
     let ready = Resource::new(move || live.version.get(), |_| ready_orders());
+    let floor_error = RwSignal::new(None::<String>);
+    let set_free = move |id: Uuid| {
+        leptos::task::spawn_local(async move {
+            match set_table_status(id, TableStatus::Free).await {
+                Ok(_) => {
+                    let _ = floor_error.try_set(None);
+                    let _ = freed.try_update(|n| *n += 1);
+                }
+                Err(e) => {
+                    let _ = floor_error.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    };
     view! {
         <div class="screen-bar">
             <h1>"Floor"</h1>
+            <OutboxBadge outbox/>
             <ConnectionBadge live/>
         </div>
+        <p class="error" role="alert">{move || floor_error.get()}</p>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let ready = ready.await.unwrap_or_default();
@@ -57,15 +85,25 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
                                 <section class="area" aria-label=area.clone()>
                                     <h2>{area.clone()}</h2>
                                     <div class="table-grid">
-                                        {tables.into_iter().map(|t| view! {
-                                            <A href=format!("/waiter/table/{}", t.id) attr:class="table-tile" attr:data-status=t.status.as_str()>
-                                                <span class="table-name">{t.name.clone()}</span>
-                                                <span class="table-status">{t.status.as_str().replace('_', " ")}</span>
-                                                <span class="table-meta">{t.seats} " seats"
-                                                    {(t.open_orders > 0).then(|| format!(" · {} open", t.open_orders))}
-                                                </span>
-                                            </A>
-                                        }).collect_view()}
+                                        {tables.into_iter().map(|t| {
+                                            let id = t.id;
+                                            let cleaning = t.status == TableStatus::Cleaning;
+                                            let free_label = format!("Set {} free", t.name);
+                                            view! {
+                                            <div class="table-cell">
+                                                <A href=format!("/waiter/table/{}", t.id) attr:class="table-tile" attr:data-status=t.status.as_str()>
+                                                    <span class="table-name">{t.name.clone()}</span>
+                                                    <span class="table-status">{t.status.as_str().replace('_', " ")}</span>
+                                                    <span class="table-meta">{t.seats} " seats"
+                                                        {(t.open_orders > 0).then(|| format!(" · {} open", t.open_orders))}
+                                                    </span>
+                                                </A>
+                                                {cleaning.then(|| view! {
+                                                    <button type="button" class="set-free" aria-label=free_label.clone()
+                                                        on:click=move |_| set_free(id)>"Cleaned: set free"</button>
+                                                })}
+                                            </div>
+                                        }}).collect_view()}
                                     </div>
                                 </section>
                             }).collect_view()}
@@ -99,25 +137,32 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
     let params = use_params_map();
     let table_id = Memo::new(move |_| params.read().get("id").and_then(|id| Uuid::parse_str(&id).ok()));
     let live = use_live(user.venue_id);
-    let send = ServerAction::<SendOrder>::new();
+    let outbox = Outbox::new(live.connected);
     let act = ServerAction::<SetOrderStatus>::new();
-    let menu = Resource::new(move || (live.version.get(), send.version().get()), |_| menu());
-    let tables = Resource::new(|| (), |_| floor());
+    // Bumped by the cards' corrections that went through.
+    let changed = RwSignal::new(0u64);
+    // The order the last Serve / Complete was for: a stock shortfall is shown on its card.
+    let act_target = RwSignal::new(None::<Uuid>);
+    let menu = Resource::new(move || (live.version.get(), outbox.sent.get()), |_| saved::cached(MENU_CACHE, menu()));
+    let tables = Resource::new(|| (), |_| saved::cached(FLOOR_CACHE, floor()));
     let orders = Resource::new(
-        move || (table_id.get(), live.version.get(), send.version().get(), act.version().get()),
-        |(table, ..)| open_orders(table),
+        move || (table_id.get(), live.version.get(), outbox.sent.get(), act.version().get(), changed.get()),
+        |(table, ..)| async move {
+            let key = format!(
+                "beerflow.cache.orders.v1.{}",
+                table.map(|t| t.to_string()).unwrap_or_else(|| "takeaway".into())
+            );
+            saved::cached(&key, open_orders(table)).await
+        },
     );
     let lines = RwSignal::new(Vec::<(MenuProduct, PadLine)>::new());
     let key = RwSignal::new(Uuid::new_v4().to_string());
     let search = RwSignal::new(String::new());
-    // An order that went through: the pad empties and the next tap gets a new key.
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = send.value().get() {
-            lines.set(Vec::new());
-            key.set(Uuid::new_v4().to_string());
-        }
-    });
+    let covers = RwSignal::new(None::<i32>);
+    // What the last Send would promise beyond the stock, waiting for the waiter's answer.
+    let oversell = RwSignal::new(None::<String>);
     let add = move |p: MenuProduct| {
+        oversell.set(None);
         lines.update(|lines| {
             match lines.iter_mut().find(|(m, l)| m.id == p.id && l.notes.is_none() && l.allergy.is_none()) {
                 Some((_, line)) => line.quantity += 1,
@@ -128,11 +173,42 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
             }
         })
     };
-    let send_error = move || send.value().get().and_then(|r| r.err()).map(|e| e.to_string());
-    // The order the last Serve / Complete was for: a stock shortfall is shown on its card.
-    let act_target = RwSignal::new(None::<Uuid>);
-    let act_error =
-        move || act.value().get().and_then(|r| r.err()).filter(|e| e.shortfalls().is_none()).map(|e| e.to_string());
+    let total = move || lines.with(|ls| ls.iter().map(|(p, l)| p.price_cents * l.quantity as i64).sum::<i64>());
+    let place = move || {
+        let id = table_id.get();
+        tables
+            .get()
+            .and_then(|r| r.ok())
+            .and_then(|ts| ts.into_iter().find(|t| Some(t.id) == id).map(|t| format!("Table {}", t.name)))
+            .unwrap_or_else(|| if id.is_none() { "Takeaway".into() } else { "Table".into() })
+    };
+    let send = move |confirmed: bool| {
+        // Sending more than can be promised asks first (the counts can be wrong: it can be sent).
+        if !confirmed {
+            let short = over_promise(&lines.get());
+            if !short.is_empty() {
+                oversell.set(Some(short.join("; ")));
+                return;
+            }
+        }
+        oversell.set(None);
+        let pad = lines.get();
+        if pad.is_empty() {
+            return;
+        }
+        let out = pad.into_iter().map(|(p, line)| OutLine { line, name: p.name, price_cents: p.price_cents }).collect();
+        outbox.push(Queued {
+            key: key.get(),
+            table_id: table_id.get(),
+            place: place(),
+            covers: covers.get(),
+            lines: out,
+            refused: None,
+        });
+        lines.set(Vec::new());
+        covers.set(None);
+        key.set(Uuid::new_v4().to_string());
+    };
     // Awaited inside the boundary, so the server renders the table's name in the first paint.
     let title = move || {
         Suspend::new(async move {
@@ -146,10 +222,14 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
             }
         })
     };
+    let role = user.role;
+    let in_pad =
+        move |id: Uuid| lines.with(|ls| ls.iter().filter(|(p, _)| p.id == id).map(|(_, l)| l.quantity).sum::<u32>());
     view! {
         <div class="screen-bar">
             <A href="/waiter" attr:class="back">"← Floor"</A>
             <h1><Transition fallback=|| "Table">{title}</Transition></h1>
+            <OutboxBadge outbox/>
             <ConnectionBadge live/>
         </div>
         <div class="pad-layout">
@@ -162,39 +242,57 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
                 <Transition fallback=|| view! { <p class="loading">"Loading the menu…"</p> }>
                     {move || Suspend::new(async move {
                         match menu.await {
-                            Ok(menu) => Either::Left(menu_view(menu, search, add)),
+                            Ok(menu) => Either::Left(menu_view(menu, search, add, in_pad)),
                             Err(e) => Either::Right(view! { <p class="error" role="alert">{e.to_string()}</p> }),
                         }
                     })}
                 </Transition>
             </section>
             <section class="pad" aria-label="Order pad">
-                <h2>"New order"</h2>
+                <h2>{move || if orders_accept(&orders) { "Add to the order" } else { "New order" }}</h2>
                 {move || lines.with(Vec::is_empty).then(|| view! { <p class="empty">"Tap dishes to add them."</p> })}
                 <ul class="pad-lines">
                     {move || lines.get().into_iter().enumerate().map(|(i, (product, line))| pad_line(i, product, line, lines)).collect_view()}
                 </ul>
-                <button
-                    type="button"
-                    class="primary send"
-                    disabled=move || send.pending().get() || lines.with(Vec::is_empty)
-                    on:click=move |_| {
-                        let pad = lines.get().into_iter().map(|(_, l)| l).collect();
-                        send.dispatch(SendOrder { table_id: table_id.get(), lines: pad, key: key.get(), covers: None });
-                    }
-                >
-                    {move || if send.pending().get() { "Sending…" } else { "Send to kitchen" }}
-                </button>
-                <p class="error" role="alert">{send_error}</p>
+                <label class="covers-field">
+                    <span>"Covers"</span>
+                    <input type="number" min="1" max="500" inputmode="numeric" placeholder="guests"
+                        prop:value=move || covers.get().map(|c| c.to_string()).unwrap_or_default()
+                        on:change=move |ev| covers.set(event_target_value(&ev).trim().parse().ok().filter(|c| *c > 0))/>
+                </label>
+                <Outgoing outbox lines covers table_id/>
+                <div class="send-bar">
+                    {move || oversell.get().map(|short| view! {
+                        <div class="oversell" role="alert">
+                            <p><strong>"More than can be promised: "</strong>{short}</p>
+                            <div class="oversell-actions">
+                                <button type="button" class="ghost" on:click=move |_| oversell.set(None)>"Change the order"</button>
+                                <button type="button" class="danger" on:click=move |_| send(true)>"Send anyway"</button>
+                            </div>
+                        </div>
+                    })}
+                    <span class="pad-total" aria-label="Total">{move || money(total())}</span>
+                    <button
+                        type="button"
+                        class="primary send"
+                        disabled=move || lines.with(Vec::is_empty)
+                        on:click=move |_| send(false)
+                    >
+                        {move || if orders_accept(&orders) { "Send addition" } else { "Send to kitchen" }}
+                    </button>
+                </div>
             </section>
             <section class="table-orders" aria-label="Orders">
                 <h2>"Orders"</h2>
-                <p class="error" role="alert" data-testid="order-error">{act_error}</p>
+                <p class="error" role="alert" data-testid="order-error">
+                    {move || act.value().get().and_then(|r| r.err()).filter(|e| e.shortfalls().is_none()).map(|e| e.to_string())}
+                </p>
                 <Transition fallback=|| view! { <p class="loading">"Loading orders…"</p> }>
                     {move || Suspend::new(async move {
+                        let all_tables = tables.await.unwrap_or_default();
                         match orders.await {
                             Ok(list) if list.is_empty() => Either::Left(view! { <p class="empty">"No open orders."</p> }.into_any()),
-                            Ok(list) => Either::Left(list.into_iter().map(|o| order_card(o, act, act_target)).collect_view().into_any()),
+                            Ok(list) => Either::Left(list.into_iter().map(|o| order_card(o, act, act_target, changed, role, all_tables.clone())).collect_view().into_any()),
                             Err(e) => Either::Right(view! { <p class="error" role="alert">{e.to_string()}</p> }),
                         }
                     })}
@@ -204,10 +302,96 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
     }
 }
 
+/// Whether the table's latest open order still takes additions (Send adds to it; takeaway
+/// orders are each their own).
+fn orders_accept(orders: &Resource<Result<Vec<Order>, UiError>>) -> bool {
+    orders.with(|o| {
+        o.as_ref().and_then(|r| r.as_ref().ok()).is_some_and(|list| {
+            list.iter()
+                .any(|o| o.table_id.is_some() && matches!(o.status, OrderStatus::Confirmed | OrderStatus::Preparing))
+        })
+    })
+}
+
+/// The dishes of the pad that ask for more than can be promised, in words.
+fn over_promise(lines: &[(MenuProduct, PadLine)]) -> Vec<String> {
+    let mut wanted: BTreeMap<Uuid, (String, i64, i64)> = BTreeMap::new();
+    for (p, l) in lines {
+        if let Some(available) = p.available {
+            wanted.entry(p.id).or_insert((p.name.clone(), available, 0)).2 += l.quantity as i64;
+        }
+    }
+    wanted
+        .into_values()
+        .filter(|(_, available, want)| want > available)
+        .map(|(name, available, want)| format!("{want} {name} asked, {} left to promise", available.max(0)))
+        .collect()
+}
+
+pub(crate) fn money(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, (cents % 100).abs())
+}
+
+/// The orders of this screen's outbox: waiting (offline) or refused, with what to do.
+#[component]
+fn Outgoing(
+    outbox: Outbox,
+    lines: RwSignal<Vec<(MenuProduct, PadLine)>>,
+    covers: RwSignal<Option<i32>>,
+    table_id: Memo<Option<Uuid>>,
+) -> impl IntoView {
+    move || {
+        let mine: Vec<Queued> =
+            outbox.items.with(|items| items.iter().filter(|q| q.table_id == table_id.get()).cloned().collect());
+        (!mine.is_empty()).then(|| {
+            view! {
+                <ul class="outgoing" aria-label="Not sent yet">
+                    {mine.into_iter().map(|q| {
+                        let key = q.key.clone();
+                        let edit_key = q.key.clone();
+                        let summary = q.lines.iter().map(|l| format!("{}× {}", l.line.quantity, l.name)).collect::<Vec<_>>().join(", ");
+                        let refused = q.refused.clone();
+                        let is_refused = refused.is_some();
+                        let back = q.clone();
+                        view! {
+                            <li class="queued" class:refused=is_refused data-key=q.key.clone()>
+                                <span class="queued-state">{if is_refused { "Refused" } else { "Waiting to send" }}</span>
+                                <span class="queued-lines">{summary}</span>
+                                {refused.map(|why| view! {
+                                    <p class="error" role="alert">{why}</p>
+                                    <div class="queued-actions">
+                                        <button type="button" class="ghost" on:click=move |_| {
+                                            // Back on the pad to change it (the names and prices it had).
+                                            let back = back.clone();
+                                            outbox.discard(&edit_key);
+                                            covers.set(back.covers);
+                                            lines.set(back.lines.into_iter().map(|l| (MenuProduct {
+                                                id: l.line.product_id,
+                                                name: l.name,
+                                                category: String::new(),
+                                                price: money(l.price_cents),
+                                                price_cents: l.price_cents,
+                                                available: None,
+                                                sold_out: false,
+                                            }, l.line)).collect());
+                                        }>"Edit"</button>
+                                        <button type="button" class="danger" on:click=move |_| outbox.discard(&key)>"Discard"</button>
+                                    </div>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+        })
+    }
+}
+
 fn menu_view(
     menu: Vec<MenuProduct>,
     search: RwSignal<String>,
     add: impl Fn(MenuProduct) + Copy + Send + Sync + 'static,
+    in_pad: impl Fn(Uuid) -> u32 + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let mut by_category: Vec<(String, Vec<MenuProduct>)> = Vec::new();
     for p in menu {
@@ -232,13 +416,20 @@ fn menu_view(
                             let name = p.name.to_lowercase();
                             let shown = move || { let q = search.get().to_lowercase(); q.is_empty() || name.contains(&q) };
                             let product = p.clone();
+                            let id = p.id;
+                            let left = p.available.filter(|_| !p.sold_out).map(|n| format!("{n} left"));
                             view! {
                                 <button type="button" class="dish" class:sold-out=p.sold_out class:hidden=move || !shown()
                                     aria-label=format!("Add {}{}", p.name, if p.sold_out { " (sold out)" } else { "" })
                                     on:click=move |_| add(product.clone())>
                                     <span class="dish-name">{p.name.clone()}</span>
                                     <span class="dish-price">{p.price.clone()}</span>
+                                    {left.map(|l| view! { <span class="dish-left">{l}</span> })}
                                     {p.sold_out.then(|| view! { <span class="sold-out-tag">"Sold out"</span> })}
+                                    {move || {
+                                        let n = in_pad(id);
+                                        (n > 0).then(|| view! { <span class="in-pad" aria-hidden="true">{n}</span> })
+                                    }}
                                 </button>
                             }
                         }).collect_view()}
@@ -267,6 +458,7 @@ fn pad_line(
         <li class="pad-line">
             <div class="pad-line-main">
                 <span class="dish-name">{product.name.clone()}</span>
+                <span class="line-price">{money(product.price_cents * line.quantity as i64)}</span>
                 <div class="stepper" role="group" aria-label=format!("Quantity of {name}")>
                     <button type="button" aria-label=format!("One less {name}") on:click=move |_| {
                         lines.update(|ls| {
@@ -293,28 +485,99 @@ fn pad_line(
     }
 }
 
-fn order_card(o: Order, act: ServerAction<SetOrderStatus>, act_target: RwSignal<Option<Uuid>>) -> impl IntoView {
+/// What a card's correction form asks for.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Asking {
+    Void(Uuid),
+    Cancel,
+    Move,
+}
+
+fn order_card(
+    o: Order,
+    act: ServerAction<SetOrderStatus>,
+    act_target: RwSignal<Option<Uuid>>,
+    changed: RwSignal<u64>,
+    role: Role,
+    tables: Vec<Table>,
+) -> impl IntoView {
     let next = match o.status {
         OrderStatus::Ready => Some(("Serve", OrderStatus::Served)),
         OrderStatus::Served => Some(("Complete", OrderStatus::Completed)),
         _ => None,
     };
     let id = o.id;
+    let status = o.status;
+    let asking = RwSignal::new(None::<Asking>);
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let target = RwSignal::new(String::new());
+    let may_correct = void_action(status).is_some_and(|a| allowed(role, a));
+    let corrections_end = void_action(status).is_none();
+    let run = move |call: std::pin::Pin<Box<dyn std::future::Future<Output = Result<Order, UiError>>>>| {
+        busy.set(true);
+        error.set(None);
+        leptos::task::spawn_local(async move {
+            let result = call.await;
+            let _ = busy.try_set(false);
+            match result {
+                Ok(_) => {
+                    let _ = asking.try_set(None);
+                    let _ = changed.try_update(|n| *n += 1);
+                }
+                Err(e) => {
+                    let _ = error.try_set(Some(e.to_string()));
+                }
+            }
+        });
+    };
     let shortfalls = move || {
         let failed = act.value().get().and_then(|r| r.err())?;
         (act_target.get() == Some(id)).then(|| failed.shortfalls().map(<[Shortfall]>::to_vec)).flatten()
     };
+    let live_lines = o.items.iter().filter(|i| i.voided_at.is_none()).count();
+    let lines_view = o
+        .items
+        .iter()
+        .map(|i| {
+            let item_id = i.id;
+            let voided = i.voided_at.is_some();
+            let allergy = i.modifiers.as_ref().and_then(|m| m.get("allergy")).and_then(|v| v.as_str()).map(str::to_owned);
+            let can_void = !voided && !corrections_end && live_lines > 1;
+            view! {
+                <li class:voided=voided>
+                    <span class="line-text">{i.quantity.to_string()} "× " {i.product_name.clone()}</span>
+                    <span class="line-price">{money(line_total(i.quantity, i.unit_price).raw())}</span>
+                    {i.notes.clone().map(|n| view! { <span class="line-note">{n}</span> })}
+                    {allergy.map(|a| view! { <span class="line-allergy">"Allergy: " {a}</span> })}
+                    {voided.then(|| view! { <span class="line-void">"Voided: " {i.void_reason.clone().unwrap_or_default()}</span> })}
+                    {(can_void && may_correct).then(|| view! {
+                        <button type="button" class="ghost small" on:click=move |_| { reason.set(String::new()); asking.set(Some(Asking::Void(item_id))) }>
+                            "Void"
+                        </button>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    let move_choices: Vec<(String, String)> = tables
+        .iter()
+        .filter(|t| Some(t.id) != o.table_id && t.status != TableStatus::OutOfService)
+        .map(|t| (t.id.to_string(), t.name.clone()))
+        .collect();
+    let covers = o.covers;
     view! {
         <article class="order-card" data-status=o.status.as_str() data-order-number=o.order_number.clone()
             aria-label=format!("Order {}", o.order_number)>
             <header>
                 <span class="number">"#" {o.order_number.clone()}</span>
                 <span class="status-pill" data-status=o.status.as_str()>{status_label(o.status)}</span>
+                <span class="order-total" aria-label="Order total">{money(o.total.raw())}</span>
             </header>
+            {covers.map(|c| view! { <p class="order-covers">{c} " covers"</p> })}
             {(o.status == OrderStatus::Ready).then(|| view! { <p class="ready-notice" role="status">"Ready to serve"</p> })}
-            <ul class="items">
-                {o.items.iter().map(|i| view! { <li>{i.quantity.to_string()} "× " {i.product_name.clone()}</li> }).collect_view()}
-            </ul>
+            <ul class="items">{lines_view}</ul>
             {move || shortfalls().map(|list| view! {
                 <div class="shortfall" role="alert" data-testid="shortfall">
                     <strong>"Cannot serve: insufficient stock"</strong>
@@ -323,22 +586,91 @@ fn order_card(o: Order, act: ServerAction<SetOrderStatus>, act_target: RwSignal<
                             let unit = s.unit.as_str();
                             view! {
                                 <li>
-                                    <span class="dish-name">{s.product_name}</span> ": "
-                                    {format!("{} {unit} ordered, {} {unit} in stock", s.requested, s.available)}
+                                    "Not enough " <span class="dish-name">{s.product_name}</span> ": "
+                                    {format!("{} {unit} ordered, only {} {unit} in stock.", s.requested, s.available)}
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
+                    <p>"Nothing was served or taken from stock. Void the line the kitchen cannot cover (or tell the guest), or ask a manager to check the stock count."</p>
                 </div>
             })}
-            {next.map(|(label, to)| view! {
-                <button type="button" class="primary" disabled=move || act.pending().get()
-                    on:click=move |_| {
-                        act_target.set(Some(id));
-                        act.dispatch(SetOrderStatus { order_id: id, status: to });
-                    }>
-                    {label}
-                </button>
+            <p class="error" role="alert">{move || error.get()}</p>
+            {move || asking.get().map(|a| match a {
+                Asking::Void(item) => view! {
+                    <div class="ask" role="group" aria-label="Void a line">
+                        <label>"Why is this line voided?" <input type="text" placeholder="e.g. guest changed mind"
+                            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/></label>
+                        <div class="ask-actions">
+                            <button type="button" class="ghost" on:click=move |_| asking.set(None)>"Keep it"</button>
+                            <button type="button" class="danger" disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())
+                                on:click=move |_| run(Box::pin(void_line(id, item, reason.get())))>"Void line"</button>
+                        </div>
+                    </div>
+                }.into_any(),
+                Asking::Cancel => view! {
+                    <div class="ask" role="group" aria-label="Cancel the order">
+                        <label>"Why is the order cancelled?" <input type="text" placeholder="e.g. table left"
+                            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/></label>
+                        <div class="ask-actions">
+                            <button type="button" class="ghost" on:click=move |_| asking.set(None)>"Keep the order"</button>
+                            <button type="button" class="danger" disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())
+                                on:click=move |_| run(Box::pin(cancel_order(id, reason.get())))>"Cancel the order"</button>
+                        </div>
+                    </div>
+                }.into_any(),
+                Asking::Move => {
+                    let choices = move_choices.clone();
+                    view! {
+                        <div class="ask" role="group" aria-label="Move the order">
+                            <label>"Move to"
+                                <select on:change=move |ev| target.set(event_target_value(&ev))>
+                                    <option value="">"Choose a table"</option>
+                                    <option value="takeaway">"Takeaway"</option>
+                                    {choices.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
+                                </select>
+                            </label>
+                            <div class="ask-actions">
+                                <button type="button" class="ghost" on:click=move |_| asking.set(None)>"Stay"</button>
+                                <button type="button" class="primary" disabled=move || busy.get() || target.with(String::is_empty)
+                                    on:click=move |_| {
+                                        let to = target.get();
+                                        let table = if to == "takeaway" { None } else { Uuid::parse_str(&to).ok() };
+                                        run(Box::pin(edit_order(id, Some(table), None)));
+                                    }>"Move order"</button>
+                            </div>
+                        </div>
+                    }.into_any()
+                }
+            })}
+            <div class="card-actions">
+                {next.map(|(label, to)| view! {
+                    <button type="button" class="primary" disabled=move || act.pending().get()
+                        on:click=move |_| {
+                            act_target.set(Some(id));
+                            act.dispatch(SetOrderStatus { order_id: id, status: to });
+                        }>
+                        {label}
+                    </button>
+                })}
+                {status.is_open().then(|| view! {
+                    <button type="button" class="ghost" on:click=move |_| { target.set(String::new()); asking.set(Some(Asking::Move)) }>"Move"</button>
+                    <label class="covers-edit">
+                        "Covers"
+                        <input type="number" min="1" max="500" inputmode="numeric" prop:value=covers.map(|c| c.to_string()).unwrap_or_default()
+                            on:change=move |ev| {
+                                if let Ok(c) = event_target_value(&ev).trim().parse::<i32>() {
+                                    run(Box::pin(edit_order(id, None, Some(c))));
+                                }
+                            }/>
+                    </label>
+                })}
+                {(!corrections_end && may_correct).then(|| view! {
+                    <button type="button" class="danger-ghost" class:hidden=move || asking.get().is_some() on:click=move |_| { reason.set(String::new()); asking.set(Some(Asking::Cancel)) }>"Cancel order"</button>
+                })}
+            </div>
+            {(!corrections_end && !may_correct).then(|| view! {
+                <p class="who-can">"The kitchen has started this order: only a manager can void a line or cancel it. Ask the manager on duty."</p>
             })}
         </article>
     }

@@ -2,28 +2,7 @@
 // backends): 30 and 60 open tickets on a 1920x1080 wall screen, item bump, recall, voids, a
 // cancellation and an addition seen on the ticket, persisted settings, a failed tap offline.
 import { test, expect, Page, APIRequestContext } from '@playwright/test';
-
-const PASSWORD = 'admin123!';
-const VENUE = '00000000-0000-0000-0000-000000000001';
-const BURGER = '00000000-0000-0000-0000-000000000400';
-const FRIES = '00000000-0000-0000-0000-000000000401';
-const SALAD = '00000000-0000-0000-0000-000000000402';
-const IPA = '00000000-0000-0000-0000-000000000403';
-const WALL = { width: 1920, height: 1080 };
-
-async function token(request: APIRequestContext, email: string): Promise<string> {
-  const res = await request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
-  expect(res.status()).toBe(200);
-  return (await res.json()).access_token;
-}
-
-async function api(request: APIRequestContext, tok: string, method: string, path: string, data?: unknown) {
-  const res = await request.fetch(`/api/v1/venues/${VENUE}${path}`, {
-    method, data, headers: { Authorization: `Bearer ${tok}` },
-  });
-  const body = res.status() === 204 ? null : await res.json();
-  return { status: res.status(), body };
-}
+import { BURGER, FRIES, IPA, SALAD, WALL, api, signIn, token } from './helpers';
 
 /// Sends an order to the kitchen (created and confirmed) and returns it.
 async function send(request: APIRequestContext, tok: string, items: unknown[], extra: object = {}) {
@@ -44,14 +23,7 @@ async function clearKitchen(request: APIRequestContext, manager: string) {
 }
 
 async function kitchenScreen(page: Page) {
-  page.on('pageerror', (err) => { throw err; });
-  await page.goto('/login');
-  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
-  await page.getByLabel('Email').fill('chef@beerflow.demo');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/kitchen$/);
-  await expect(page.locator('.connection.online')).toBeVisible();
+  await signIn(page, 'chef@beerflow.demo', /\/kitchen$/);
 }
 
 const ticketOf = (page: Page, number: string) => page.locator(`.ticket[data-order-number="${number}"]`);

@@ -163,8 +163,15 @@ test('serving without enough stock shows the shortfall and changes nothing', asy
   // A dish with no stock at all is marked; one with a portion left is not.
   await expect(waiter.getByRole('button', { name: `Add ${soldOut.body.name} (sold out)` })).toBeVisible();
   await expect(waiter.getByRole('button', { name: `Add ${name}`, exact: true })).toBeVisible();
+  await expect(waiter.getByRole('button', { name: `Add ${name}`, exact: true })).toContainText('1 left');
   for (let i = 0; i < 3; i++) await waiter.getByRole('button', { name: `Add ${name}`, exact: true }).click();
+  // The tap shows where the finger is: the count on the dish.
+  await expect(waiter.getByRole('button', { name: `Add ${name}`, exact: true }).locator('.in-pad')).toHaveText('3');
+  // Three asked, one left to promise: the pad warns before sending; the waiter sends anyway.
   await waiter.getByRole('button', { name: 'Send to kitchen' }).click();
+  await expect(waiter.locator('.oversell')).toContainText(`3 ${name} asked, 1 left to promise`);
+  expect((await api(request, manager, 'GET', `/orders?table_id=${table.id}`)).body).toHaveLength(0);
+  await waiter.getByRole('button', { name: 'Send anyway' }).click();
   const card = waiter.locator('.order-card').first();
   await expect(card).toContainText('Sent');
   const orders = await api(request, manager, 'GET', `/orders?table_id=${table.id}`);

@@ -1,0 +1,48 @@
+// What the browser stories share: signing in over the API, calling it, fresh names.
+import { expect, APIRequestContext, Page } from '@playwright/test';
+
+export const PASSWORD = 'admin123!';
+export const VENUE = '00000000-0000-0000-0000-000000000001';
+export const BURGER = '00000000-0000-0000-0000-000000000400';
+export const FRIES = '00000000-0000-0000-0000-000000000401';
+export const SALAD = '00000000-0000-0000-0000-000000000402';
+export const IPA = '00000000-0000-0000-0000-000000000403';
+export const KITCHEN_CATEGORY = '00000000-0000-0000-0000-000000000200';
+export const PHONE = { width: 390, height: 844 };
+export const WALL = { width: 1920, height: 1080 };
+
+export async function token(request: APIRequestContext, email: string): Promise<string> {
+  const res = await request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
+  expect(res.status()).toBe(200);
+  return (await res.json()).access_token;
+}
+
+export async function api(request: APIRequestContext, tok: string, method: string, path: string, data?: unknown) {
+  const res = await request.fetch(`/api/v1/venues/${VENUE}${path}`, {
+    method, data, headers: { Authorization: `Bearer ${tok}` },
+  });
+  const body = res.status() === 204 ? null : await res.json();
+  return { status: res.status(), body };
+}
+
+export const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
+
+/// Signs a browser page in through the login form and waits for the role's home.
+export async function signIn(page: Page, email: string, home: RegExp) {
+  page.on('pageerror', (err) => { throw err; });
+  await page.goto('/login');
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(home);
+  await expect(page.locator('.connection.online')).toBeVisible();
+}
+
+/// A fresh table for one test, so tests never share one.
+export async function newTable(request: APIRequestContext, manager: string): Promise<{ id: string; name: string }> {
+  const name = `Q${unique()}`;
+  const res = await api(request, manager, 'POST', '/tables', { name, seats: 4, area: 'Test room' });
+  expect(res.status).toBe(201);
+  return { id: res.body.id, name };
+}
