@@ -82,7 +82,9 @@ pub struct MenuProduct {
     pub price: String,
     /// The price in cents, for the pad's totals.
     pub price_cents: i64,
-    /// For stock-tracked dishes, the whole portions that can still be promised (usable stock
+    /// The unit the dish is counted in (`pz`, `l`, ...).
+    pub unit: String,
+    /// For stock-tracked dishes, the whole units that can still be promised (usable stock
     /// minus what open orders will draw at serve); `None` for dishes without stock tracking.
     pub available: Option<i64>,
     /// Nothing left to promise.
@@ -174,6 +176,7 @@ pub async fn menu() -> Result<Vec<MenuProduct>, UiError> {
             let item = MenuProduct {
                 id: p.id,
                 name: p.name.clone(),
+                unit: p.unit.as_str().to_owned(),
                 category: name.to_owned(),
                 price: format!("{:.2}", p.price.to_f64()),
                 price_cents: p.price.raw(),

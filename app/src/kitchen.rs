@@ -326,10 +326,12 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
             })
         })
     };
-    view! {
-        <div class="kds" style:--zoom=move || format!("{}", kds.settings.with(|s| s.zoom) as f64 / 100.0)>
+    // The header and the pager are rendered with the tickets (inside the boundary), so the
+    // server's first paint has their counts.
+    let chrome = move || {
+        view! {
             <div class="kds-bar">
-                <h1>"Kitchen"</h1>
+                <h1>"Kitchen display"</h1>
                 <p class="kds-counts" aria-label="Open tickets">
                     <span data-count="confirmed">"New " <b>{move || counts()[0]}</b></span>
                     <span data-count="preparing">"Cooking " <b>{move || counts()[1]}</b></span>
@@ -389,7 +391,10 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                 </button>
                 <ConnectionBadge live/>
             </div>
-            <div class="kds-main">
+        }
+    };
+    let pager = move || {
+        view! {
                 <div class="kds-pager">
                     <button
                         type="button"
@@ -423,20 +428,30 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                         }}
                     </button>
                 </div>
-                <Transition fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
-                    {move || Suspend::new(async move {
-                        match board.await {
-                            Ok(board) => {
-                                kds.thresholds.set((board.warn_minutes, board.late_minutes));
-                                let fetched = now_ms();
-                                kds.tickets.set(board.tickets.into_iter().map(|k| Ticket { k, fetched }).collect());
-                                Either::Left(view! { <Board kds/> {move || all_day(kds)} })
-                            }
-                            Err(e) => Either::Right(view! { <p class="error" role="alert">{message(&e)}</p> }),
+        }
+    };
+    view! {
+        <div class="kds" style:--zoom=move || format!("{}", kds.settings.with(|s| s.zoom) as f64 / 100.0)>
+            <Transition fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
+                {move || Suspend::new(async move {
+                    match board.await {
+                        Ok(board) => {
+                            kds.thresholds.set((board.warn_minutes, board.late_minutes));
+                            let fetched = now_ms();
+                            kds.tickets.set(board.tickets.into_iter().map(|k| Ticket { k, fetched }).collect());
+                            Either::Left(view! {
+                                {chrome()}
+                                <div class="kds-main">
+                                    {pager()}
+                                    <Board kds/>
+                                    {move || all_day(kds)}
+                                </div>
+                            })
                         }
-                    })}
-                </Transition>
-            </div>
+                        Err(e) => Either::Right(view! { <p class="error" role="alert">{message(&e)}</p> }),
+                    }
+                })}
+            </Transition>
         </div>
     }
 }

@@ -12,7 +12,7 @@ mod saved;
 mod waiter;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
     SsrMode,
     components::{Route, Router, Routes},
@@ -30,6 +30,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="dark light"/>
                 <AutoReload options=options.clone()/>
+                // The bundle's directory carries its version (`pkg/<version>`, set by the server).
+                <link rel="stylesheet" id="leptos" href=format!("/{}/beerflow.css", options.site_pkg_dir)/>
+                <link rel="icon" href="/favicon.ico"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -44,8 +47,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/beerflow.css"/>
-        <Link rel="icon" href="/favicon.ico"/>
         <Title text="BeerFlow"/>
         <Router>
             // Async: pages wait for the session check, so a missing session is a real 302.

@@ -368,6 +368,7 @@ fn Outgoing(
                                             lines.set(back.lines.into_iter().map(|l| (MenuProduct {
                                                 id: l.line.product_id,
                                                 name: l.name,
+                                                unit: String::new(),
                                                 category: String::new(),
                                                 price: money(l.price_cents),
                                                 price_cents: l.price_cents,
@@ -417,7 +418,8 @@ fn menu_view(
                             let shown = move || { let q = search.get().to_lowercase(); q.is_empty() || name.contains(&q) };
                             let product = p.clone();
                             let id = p.id;
-                            let left = p.available.filter(|_| !p.sold_out).map(|n| format!("{n} left"));
+                            let unit = if p.unit == "pz" { String::new() } else { format!(" {}", p.unit) };
+                            let left = p.available.filter(|_| !p.sold_out).map(|n| format!("{n}{unit} left"));
                             view! {
                                 <button type="button" class="dish" class:sold-out=p.sold_out class:hidden=move || !shown()
                                     aria-label=format!("Add {}{}", p.name, if p.sold_out { " (sold out)" } else { "" })

@@ -369,7 +369,11 @@ test('the kitchen display keeps its memory flat as hundreds of tickets come and 
     const heap = (await cdp.send('Runtime.getHeapUsage')).usedSize;
     const counters = await cdp.send('Memory.getDOMCounters');
     // The app's Rust state lives in the WASM linear memory (the module is the page's own).
-    const wasm = await kitchen.evaluate(async () => (await import('/pkg/beerflow.js' as string)).wasm_memory_bytes());
+    // (the same module URL the page loaded, versioned: `/pkg/<version>/beerflow.js`).
+    const wasm = await kitchen.evaluate(async () => {
+      const url = document.querySelector('link[rel="modulepreload"]')!.getAttribute('href')!;
+      return (await import(url)).wasm_memory_bytes();
+    });
     return { heap, wasm, nodes: counters.nodes, listeners: counters.jsEventListeners };
   };
   await cycles(20);

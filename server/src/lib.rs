@@ -66,8 +66,16 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder().output_name("beerflow").site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build()
 }
 
-pub fn router(state: AppState) -> Router {
+pub fn router(mut state: AppState) -> Router {
     let services = state.services.clone();
+    // The bundle's files as built; the pages name them under `pkg/<version>/`, which is cached
+    // for good, since a new bundle has another version.
+    let pkg_dir =
+        std::path::Path::new(state.leptos_options.site_root.as_ref()).join(state.leptos_options.site_pkg_dir.as_ref());
+    let version = bundle_version(&pkg_dir);
+    if let Some(v) = &version {
+        state.leptos_options.site_pkg_dir = format!("pkg/{v}").into();
+    }
     let https = state.public_origin.as_deref().is_some_and(|o| o.starts_with("https://"));
     let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(services.store.clone()))
         .with_name(guard::SESSION_COOKIE)
@@ -83,7 +91,11 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .nest_service("/pkg", pkg_service(&state.leptos_options))
+        .nest_service("/pkg", pkg_service(&pkg_dir, "no-cache"))
+        .nest_service(
+            &format!("/pkg/{}", version.as_deref().unwrap_or("current")),
+            pkg_service(&pkg_dir, "public, max-age=31536000, immutable"),
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(guard::server_fn_status))
         .layer(from_fn(guard::page_redirects))
@@ -101,17 +113,34 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The bundle (`/pkg`: WASM, JS, CSS): the precompressed `.br` or `.gz` copy `cargo xtask site`
-/// writes when the client accepts it, else the file itself. The names are not hashed yet, so a
-/// browser must revalidate (`no-cache`: a `304` from `Last-Modified`, a few hundred bytes, until
-/// the bundle changes) rather than keep a copy it never checks.
-fn pkg_service(options: &LeptosOptions) -> axum::routing::MethodRouter {
+/// writes when the client accepts it, else the file itself, with `cache_control`. The pages
+/// name the bundle under `/pkg/<version>/` (immutable: a new bundle gets a new version); the
+/// plain `/pkg/...` names stay for anything else, revalidated (`no-cache`: a `304` from
+/// `Last-Modified` until the bundle changes).
+fn pkg_service(dir: &std::path::Path, cache_control: &'static str) -> axum::routing::MethodRouter {
     use axum::http::{HeaderValue, header::CACHE_CONTROL};
     use tower_http::services::ServeDir;
     use tower_http::set_header::SetResponseHeaderLayer;
-    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
     axum::routing::get_service(files)
-        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static(cache_control)))
+}
+
+/// The bundle's version: the first 16 hex digits of the SHA-256 of its JS, WASM and CSS (the
+/// same on every instance serving the same build); `None` without a built bundle.
+pub fn bundle_version(pkg_dir: &std::path::Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let mut found = false;
+    for name in ["beerflow.js", "beerflow.wasm", "beerflow.css"] {
+        if let Ok(bytes) = std::fs::read(pkg_dir.join(name)) {
+            hasher.update(name.as_bytes());
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(&bytes);
+            found = true;
+        }
+    }
+    found.then(|| hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
 }
 
 /// Serves until `shutdown` resolves, then lets in-flight requests finish.

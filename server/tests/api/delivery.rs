@@ -5,7 +5,11 @@ use crate::helpers::{Backend, DEMO_VENUE, TestApp};
 use reqwest::StatusCode;
 use std::io::Read;
 
-on_both_backends!(the_bundle_is_sent_precompressed_and_revalidated, pages_and_json_are_compressed_when_accepted);
+on_both_backends!(
+    the_bundle_is_sent_precompressed_and_revalidated,
+    pages_name_the_bundle_by_its_version_and_it_is_cached_for_good,
+    pages_and_json_are_compressed_when_accepted,
+);
 
 async fn the_bundle_is_sent_precompressed_and_revalidated(backend: Backend) {
     let site = tempfile::tempdir().unwrap();
@@ -48,6 +52,41 @@ async fn the_bundle_is_sent_precompressed_and_revalidated(backend: Backend) {
     assert_eq!(gunzip(&res.bytes().await.unwrap()), "body { margin: 0 }\n".repeat(50));
     let res = app.client.get(app.url("/pkg/missing.js")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+async fn pages_name_the_bundle_by_its_version_and_it_is_cached_for_good(backend: Backend) {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join("beerflow.js"), "export default function init() {}\n").unwrap();
+    std::fs::write(pkg.join("beerflow.js.br"), b"the brotli copy").unwrap();
+    std::fs::write(pkg.join("beerflow.wasm"), b"\0asm the module").unwrap();
+    std::fs::write(pkg.join("beerflow.css"), "body { margin: 0 }\n").unwrap();
+    let version = beerflow::bundle_version(&pkg).expect("a version for a built bundle");
+    assert_eq!(version.len(), 16);
+    let app = TestApp::spawn_with_site(backend, site.path()).await;
+
+    // The login page names the versioned files: script, module, stylesheet.
+    let html = app.client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    for file in ["beerflow.js", "beerflow.wasm", "beerflow.css"] {
+        assert!(html.contains(&format!("/pkg/{version}/{file}")), "{file} by version in {html}");
+    }
+    assert!(!html.contains("\"/pkg/beerflow."), "no unversioned name: {html}");
+    // Those are cached for good, precompressed as before.
+    let res =
+        app.client.get(app.url(&format!("/pkg/{version}/beerflow.js"))).header("Accept-Encoding", "br").send().await;
+    let res = res.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.text().await.unwrap(), "the brotli copy");
+    // Another build has another version; an unknown one is not served as immutable.
+    std::fs::write(pkg.join("beerflow.wasm"), b"\0asm another module").unwrap();
+    assert_ne!(beerflow::bundle_version(&pkg).unwrap(), version);
+    let res = app.client.get(app.url("/pkg/0123456789abcdef/beerflow.js")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // Without a built bundle there is no version.
+    assert_eq!(beerflow::bundle_version(&site.path().join("nothing")), None);
 }
 
 fn gunzip(bytes: &[u8]) -> String {

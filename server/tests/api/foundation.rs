@@ -437,8 +437,19 @@ async fn pages_need_a_session_and_the_login_page_renders(backend: Backend) {
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
     assert!(html.contains("<form") && html.contains("name=\"email\"") && html.contains("name=\"password\""), "{html}");
-    assert!(html.contains("/pkg/beerflow.js"), "hydration script is linked");
+    // Under the bundle's version when the site is built (`/pkg/<version>/beerflow.js`).
+    let script = links_the_script(&html);
+    assert!(script, "hydration script is linked: {html}");
     assert_eq!(app.client.get(app.url("/no-such-page")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+}
+
+/// Whether the page links the hydration script, `/pkg/beerflow.js` or `/pkg/<version>/beerflow.js`.
+fn links_the_script(html: &str) -> bool {
+    html.match_indices("/pkg/").any(|(i, _)| {
+        let rest = &html[i + 5..];
+        rest.starts_with("beerflow.js")
+            || rest.split_once('/').is_some_and(|(v, f)| v.len() == 16 && f.starts_with("beerflow.js"))
+    })
 }
 
 /// The login form posts to a server function; the session cookie it sets is HttpOnly and is

@@ -992,7 +992,11 @@ async fn the_event_log_records_every_change_with_gapless_seq(backend: Backend) {
         log[1].data,
         json!({"table_id": DEMO_T1, "table_name": "T1", "from_status": "free", "status": "occupied"})
     );
-    assert_eq!(log[2].data, json!({"order_id": oid, "order_number": o.order_number, "item_count": 2, "total": 10}));
+    assert_eq!(
+        log[2].data,
+        json!({"order_id": oid, "order_number": o.order_number, "item_count": 2, "total": 10,
+               "change": "items_added", "table_id": DEMO_T1, "table_name": "T1"})
+    );
     let confirm = &log[3].data;
     assert_eq!(confirm["from_status"], "draft");
     assert_eq!(confirm["status"], "confirmed");

@@ -203,8 +203,12 @@ async fn the_order_pad_shows_the_menu_with_prices_and_the_tables_open_orders(bac
     // The menu: categories in their sort order, each dish with its price.
     let menu = element(&html, "aria-label=\"Menu\"");
     assert_eq!(texts(menu, "<h3"), ["Kitchen", "Beers on tap", "Soft drinks"]);
-    assert_eq!(text(element(menu, "aria-label=\"Add Burger\"")), "Burger 12.00");
-    assert_eq!(text(element(menu, "aria-label=\"Add Lager 0.4 l\"")), "Lager 0.4 l 5.00");
+    assert_eq!(
+        text(element(menu, "aria-label=\"Add Burger\"")),
+        "Burger 12.00 97 left",
+        "with what is left to promise"
+    );
+    assert_eq!(text(element(menu, "aria-label=\"Add Lager 0.4 l\"")), "Lager 0.4 l 5.00 60 l left");
     let kitchen = elements(menu, "class=\"category\"")[0];
     assert_eq!(texts(kitchen, "class=\"dish-name\""), ["Burger", "Caesar salad", "Fries", "Tiramisu"], "by name");
     // A stocked dish with nothing on hand is sold out; a dish without stock tracking never is.
@@ -230,12 +234,19 @@ async fn the_order_pad_shows_the_menu_with_prices_and_the_tables_open_orders(bac
     let card = |o: &Order| element(orders, &format!("data-order-number=\"{}\"", o.order_number));
     let ready = card(&evening.ready);
     assert_eq!(attr(ready, "data-status"), Some("ready"));
-    assert_eq!(text(ready), format!("#{} Ready Ready to serve 1× Cola Serve", evening.ready.order_number));
-    assert_eq!(texts(ready, "<button"), ["Serve"]);
+    let starts = |card: &str, head: String| assert!(text(card).starts_with(&head), "{head} in {}", text(card));
+    // Each card: number, status, total, lines with prices; what can be done now.
+    starts(ready, format!("#{} Ready 3.50 Ready to serve 1× Cola 3.50", evening.ready.order_number));
+    assert_eq!(texts(ready, "class=\"primary\""), ["Serve"]);
+    assert_eq!(texts(ready, "class=\"who-can\"").len(), 1, "started: only a manager can void or cancel");
     let sent = card(&evening.sent);
-    assert_eq!(text(sent), format!("#{} Sent 2× Burger", evening.sent.order_number), "nothing to do yet");
+    starts(sent, format!("#{} Sent 24.00 2× Burger 24.00", evening.sent.order_number));
+    assert!(texts(sent, "class=\"primary\"").is_empty(), "nothing to serve yet");
+    assert_eq!(texts(sent, "class=\"danger-ghost\""), ["Cancel order"], "not started: the waiter may cancel");
     let served = card(&evening.served);
-    assert_eq!(text(served), format!("#{} Served 3× Fries Complete", evening.served.order_number));
+    starts(served, format!("#{} Served 13.50 3× Fries 13.50", evening.served.order_number));
+    assert_eq!(texts(served, "class=\"primary\""), ["Complete"]);
+    assert!(texts(served, "class=\"danger-ghost\"").is_empty(), "served: too late to cancel");
 }
 
 /// The title bar of a table's pad names the table in the first paint, before hydration.
@@ -260,8 +271,16 @@ async fn the_takeaway_pad_shows_only_the_orders_without_a_table(backend: Backend
         "newest first"
     );
     let cooking = element(orders, &format!("data-order-number=\"{}\"", evening.cooking_takeaway.order_number));
-    assert_eq!(text(cooking), format!("#{} Cooking 1× Burger", evening.cooking_takeaway.order_number));
-    assert!(texts(orders, "<button").iter().all(|b| b == "Serve"), "only the ready one can be served");
+    assert_eq!(
+        text(cooking),
+        format!(
+            "#{} Cooking 12.00 1× Burger 12.00 Move Covers The kitchen has started this order: only a manager can \
+             void a line or cancel it. Ask the manager on duty.",
+            evening.cooking_takeaway.order_number
+        )
+    );
+    let primaries: Vec<String> = texts(orders, "class=\"primary\"");
+    assert_eq!(primaries, ["Serve"], "only the ready one can be served");
 
     // A table with nothing open says so.
     let html = page(&app, &waiter, &format!("/waiter/table/{DEMO_T2}")).await;
@@ -319,26 +338,35 @@ async fn the_kitchen_display_shows_its_tickets_by_lane_with_allergies_notes_and_
     let evening = busy_evening(&app).await;
     let chef = signed_in_browser(&app, "chef").await;
     let html = page(&app, &chef, "/kitchen").await;
-    assert!(text(element(&html, "class=\"kds-bar\"")).starts_with("Kitchen display All stations Kitchen Bar"));
+    // The header: the counts by status, the station filter.
+    let bar = text(element(&html, "class=\"kds-bar\""));
+    assert!(bar.starts_with("Kitchen display New 1 Cooking 1 Ready 2 All stations Kitchen Bar"), "{bar}");
 
-    // Three lanes, each with its count and its tickets, oldest first; served orders are gone.
-    let lane = |status: &str| element(&html, &format!("<section data-status=\"{status}\""));
-    let lanes = [("confirmed", "New"), ("preparing", "Cooking"), ("ready", "Ready")];
-    let expected =
-        [vec![&evening.sent], vec![&evening.cooking_takeaway], vec![&evening.ready, &evening.ready_takeaway]];
-    for ((status, title), orders) in lanes.into_iter().zip(expected) {
-        let lane = lane(status);
-        assert_eq!(attr(lane, "aria-label"), Some(title));
-        assert_eq!(texts(lane, "<h2"), [format!("{title} {}", orders.len())]);
-        let numbers: Vec<String> = orders.iter().map(|o| o.order_number.clone()).collect();
-        assert_eq!(order_numbers(lane), numbers, "{title}");
+    // One board, oldest first (the REST API's order), each ticket saying where it is; served
+    // orders are gone.
+    let token = app.token("chef").await;
+    let api: Vec<beerflow_core::domain::order::KitchenOrder> = app.get_as(&v("/orders/kitchen-display"), &token).await;
+    let board = element(&html, "class=\"kds-board\"");
+    let numbers: Vec<String> = api.iter().map(|k| k.order.order_number.clone()).collect();
+    assert_eq!(order_numbers(board), numbers);
+    let expected = [
+        (&evening.sent, "confirmed", "New"),
+        (&evening.cooking_takeaway, "preparing", "Cooking"),
+        (&evening.ready, "ready", "Ready"),
+        (&evening.ready_takeaway, "ready", "Ready"),
+    ];
+    assert_eq!(numbers.len(), expected.len());
+    for (order, status, label) in expected {
+        let t = element(board, &format!("data-order-number=\"{}\"", order.order_number));
+        assert_eq!(attr(t, "data-status"), Some(status), "{label}");
+        assert_eq!(texts(t, "class=\"state\""), [label]);
     }
     assert!(!order_numbers(&html).contains(&evening.served.order_number), "served orders leave the kitchen");
 
     // The new ticket: its place, the allergy in its own highlighted line, other modifiers, notes.
-    let ticket = |o: &Order| element(&html, &format!("<article data-order-number=\"{}\"", o.order_number));
+    let ticket = |o: &Order| element(&html, &format!("data-order-number=\"{}\"", o.order_number));
     let sent = ticket(&evening.sent);
-    assert_eq!(attr(sent, "aria-label"), Some(format!("Order {} for T1", evening.sent.order_number).as_str()));
+    assert_eq!(attr(sent, "aria-label"), Some(format!("Order {} for T1, new", evening.sent.order_number).as_str()));
     assert_eq!(attr(sent, "class"), Some("ticket"), "just arrived: neither amber nor red");
     let line = element(sent, "<li");
     assert_eq!(attr(line, "class"), Some("has-allergy"));
@@ -347,20 +375,23 @@ async fn the_kitchen_display_shows_its_tickets_by_lane_with_allergies_notes_and_
     assert_eq!(texts(line, "class=\"item-note\""), ["no onions"]);
     assert_eq!(texts(line, "class=\"qty\""), ["2×"]);
     assert_eq!(texts(sent, "class=\"note\""), ["birthday"]);
-    assert_eq!(texts(sent, "<button"), ["Start"]);
+    assert_eq!(texts(sent, "class=\"primary bump\""), ["Start"]);
+    // Each line is a button: a touch marks it done.
+    assert_eq!(attr(element(line, "class=\"line\""), "aria-pressed"), Some("false"));
 
     let cooking = ticket(&evening.cooking_takeaway);
     assert_eq!(texts(cooking, "class=\"place\""), ["Takeaway"]);
-    assert_eq!(texts(cooking, "<button"), ["Ready"]);
+    assert_eq!(texts(cooking, "class=\"primary bump\""), ["Ready"]);
     assert_eq!(attr(element(cooking, "<li"), "class"), Some(""), "no allergy");
     for ready in [&evening.ready, &evening.ready_takeaway] {
-        assert!(elements(ticket(ready), "<button").is_empty(), "the waiters serve it");
+        assert!(elements(ticket(ready), "class=\"primary bump\"").is_empty(), "the waiters serve it");
     }
 
     // All day: what is still to cook (new and cooking), summed by dish.
     let all_day = element(&html, "aria-label=\"All day\"");
     assert_eq!(texts(all_day, "<li"), ["3 Burger"]);
-    assert!(element(&html, "class=\"ghost\">Recall last").starts_with("<button type=\"button\" disabled"));
+    let recall = element(&html, "class=\"ghost recall-button\"");
+    assert!(recall[..recall.find('>').unwrap()].contains(" disabled"), "nothing bumped yet: {recall}");
 }
 
 async fn the_manager_screen_shows_the_venues_kitchen_thresholds_and_its_staff(backend: Backend) {
