@@ -599,28 +599,32 @@ fn order_card(
             })}
             <p class="error" role="alert">{move || error.get()}</p>
             {move || asking.get().map(|a| match a {
-                Asking::Void(item) => view! {
-                    <div class="ask" role="group" aria-label="Void a line">
-                        <label>"Why is this line voided?" <input type="text" placeholder="e.g. guest changed mind"
-                            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/></label>
-                        <div class="ask-actions">
-                            <button type="button" class="ghost" on:click=move |_| asking.set(None)>"Keep it"</button>
-                            <button type="button" class="danger" disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())
-                                on:click=move |_| run(Box::pin(void_line(id, item, reason.get())))>"Void line"</button>
-                        </div>
-                    </div>
-                }.into_any(),
-                Asking::Cancel => view! {
-                    <div class="ask" role="group" aria-label="Cancel the order">
-                        <label>"Why is the order cancelled?" <input type="text" placeholder="e.g. table left"
-                            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/></label>
-                        <div class="ask-actions">
-                            <button type="button" class="ghost" on:click=move |_| asking.set(None)>"Keep the order"</button>
-                            <button type="button" class="danger" disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())
-                                on:click=move |_| run(Box::pin(cancel_order(id, reason.get())))>"Cancel the order"</button>
-                        </div>
-                    </div>
-                }.into_any(),
+                Asking::Void(item) => reason_form(
+                    ReasonForm {
+                        group: "Void a line",
+                        question: "Why is this line voided?",
+                        example: "e.g. guest changed mind",
+                        keep: "Keep it",
+                        confirm: "Void line",
+                    },
+                    reason,
+                    asking,
+                    busy,
+                    move || run(Box::pin(void_line(id, item, reason.get()))),
+                ),
+                Asking::Cancel => reason_form(
+                    ReasonForm {
+                        group: "Cancel the order",
+                        question: "Why is the order cancelled?",
+                        example: "e.g. table left",
+                        keep: "Keep the order",
+                        confirm: "Cancel the order",
+                    },
+                    reason,
+                    asking,
+                    busy,
+                    move || run(Box::pin(cancel_order(id, reason.get()))),
+                ),
                 Asking::Move => {
                     let choices = move_choices.clone();
                     view! {
@@ -676,6 +680,37 @@ fn order_card(
             })}
         </article>
     }
+}
+
+/// The words of a correction that asks why.
+struct ReasonForm {
+    group: &'static str,
+    question: &'static str,
+    example: &'static str,
+    keep: &'static str,
+    confirm: &'static str,
+}
+
+/// Asks for the reason of a correction: confirmed only with a reason, once nothing is pending.
+fn reason_form(
+    words: ReasonForm,
+    reason: RwSignal<String>,
+    asking: RwSignal<Option<Asking>>,
+    busy: RwSignal<bool>,
+    confirm: impl Fn() + 'static,
+) -> AnyView {
+    view! {
+        <div class="ask" role="group" aria-label=words.group>
+            <label>{words.question} <input type="text" placeholder=words.example
+                prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/></label>
+            <div class="ask-actions">
+                <button type="button" class="ghost" on:click=move |_| asking.set(None)>{words.keep}</button>
+                <button type="button" class="danger" disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())
+                    on:click=move |_| confirm()>{words.confirm}</button>
+            </div>
+        </div>
+    }
+    .into_any()
 }
 
 fn status_label(s: OrderStatus) -> &'static str {
