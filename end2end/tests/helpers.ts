@@ -46,3 +46,12 @@ export async function newTable(request: APIRequestContext, manager: string): Pro
   expect(res.status).toBe(201);
   return { id: res.body.id, name };
 }
+
+/// Opens a table's pad from the floor, live on both screens.
+export async function openPad(page: Page, tableName: string) {
+  await page.goto('/waiter');
+  await expect(page.locator('.connection.online')).toBeVisible();
+  await page.getByRole('link', { name: new RegExp(`^${tableName}\\b`) }).click();
+  await expect(page).toHaveURL(/\/waiter\/table\//);
+  await expect(page.locator('.connection.online')).toBeVisible();
+}

@@ -2,13 +2,7 @@
 // a whole service with two browser contexts at once, the kitchen going offline, a serve that
 // lacks stock, a double-submitted order, and screenshots at phone and wall sizes.
 import { test, expect, Page, APIRequestContext, Browser } from '@playwright/test';
-
-const PASSWORD = 'admin123!';
-const VENUE = '00000000-0000-0000-0000-000000000001';
-const FRIES = '00000000-0000-0000-0000-000000000401';
-const KITCHEN_CATEGORY = '00000000-0000-0000-0000-000000000200';
-const PHONE = { width: 390, height: 844 };
-const WALL = { width: 1920, height: 1080 };
+import { FRIES, KITCHEN_CATEGORY, PASSWORD, PHONE, VENUE, WALL, api, newTable, openPad, token, unique } from './helpers';
 
 async function signIn(page: Page, email: string) {
   await page.goto('/login');
@@ -18,42 +12,10 @@ async function signIn(page: Page, email: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-async function token(request: APIRequestContext, email: string): Promise<string> {
-  const res = await request.post('/api/v1/auth/login', { data: { email, password: PASSWORD } });
-  expect(res.status()).toBe(200);
-  return (await res.json()).access_token;
-}
-
-async function api(request: APIRequestContext, tok: string, method: string, path: string, data?: unknown) {
-  const res = await request.fetch(`/api/v1/venues/${VENUE}${path}`, {
-    method, data, headers: { Authorization: `Bearer ${tok}` },
-  });
-  const body = res.status() === 204 ? null : await res.json();
-  return { status: res.status(), body };
-}
-
-const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
-
-/// A fresh table for one test, so tests never share one.
-async function newTable(request: APIRequestContext, manager: string): Promise<{ id: string; name: string }> {
-  const name = `Q${unique()}`;
-  const res = await api(request, manager, 'POST', '/tables', { name, seats: 4, area: 'Test room' });
-  expect(res.status).toBe(201);
-  return { id: res.body.id, name };
-}
-
 async function stockOf(request: APIRequestContext, tok: string, product: string): Promise<number> {
   const res = await api(request, tok, 'GET', `/lots?product_id=${product}`);
   expect(res.status).toBe(200);
   return res.body.reduce((sum: number, lot: any) => sum + Number(lot.qty_current), 0);
-}
-
-async function openPad(page: Page, tableName: string) {
-  await page.goto('/waiter');
-  await expect(page.locator('.connection.online')).toBeVisible();
-  await page.getByRole('link', { name: new RegExp(`^${tableName}\\b`) }).click();
-  await expect(page).toHaveURL(/\/waiter\/table\//);
-  await expect(page.locator('.connection.online')).toBeVisible();
 }
 
 async function contexts(browser: Browser) {

@@ -2,7 +2,7 @@
 // corrections (void, cancel, add to an order, move, covers, a cleaned table set free) seen by the
 // kitchen, the outbox that survives bad Wi-Fi and a reload, and the Send bar in reach on a phone.
 import { test, expect, Page, Browser } from '@playwright/test';
-import { PHONE, WALL, api, newTable, signIn, token, unique, KITCHEN_CATEGORY } from './helpers';
+import { KITCHEN_CATEGORY, PHONE, WALL, api, newTable, openPad, signIn, token, unique } from './helpers';
 
 async function screens(browser: Browser) {
   const waiterContext = await browser.newContext({ viewport: PHONE });
@@ -12,14 +12,6 @@ async function screens(browser: Browser) {
   await signIn(kitchen, 'chef@beerflow.demo', /\/kitchen$/);
   await signIn(waiter, 'waiter1@beerflow.demo', /\/waiter$/);
   return { waiterContext, kitchenContext, waiter, kitchen };
-}
-
-async function openPad(page: Page, tableName: string) {
-  await page.goto('/waiter');
-  await expect(page.locator('.connection.online')).toBeVisible();
-  await page.getByRole('link', { name: new RegExp(`^${tableName}\\b`) }).click();
-  await expect(page).toHaveURL(/\/waiter\/table\//);
-  await expect(page.locator('.connection.online')).toBeVisible();
 }
 
 const ticketOf = (kitchen: Page, number: string) => kitchen.locator(`.ticket[data-order-number="${number}"]`);
