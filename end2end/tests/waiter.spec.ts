@@ -156,6 +156,9 @@ test('orders sent without a connection wait in the phone, survive a reload, and 
   // The phone reloads while the server is still out of reach (the sends fail), and keeps them.
   await waiter.route('**/api/send_order*', (route) => route.abort('internetdisconnected'));
   await waiterContext.setOffline(false);
+  // The phone is back on the network (Live again) before it reloads, so the reload is not cut
+  // by the network coming back; the sends still fail.
+  await expect(waiter.locator('.connection.online')).toBeVisible();
   await waiter.reload();
   await expect(waiter.getByTestId('outbox-count')).toHaveText('3 waiting to send');
   // Meanwhile the special is taken off the menu.
