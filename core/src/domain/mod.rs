@@ -3,7 +3,6 @@
 pub mod event;
 pub mod fefo;
 pub mod inventory;
-pub mod language;
 pub mod order;
 pub mod permission;
 pub mod quantity;
