@@ -3,6 +3,7 @@
 //! with the REST API's status codes.
 
 use crate::error::UiError;
+use crate::i18n::PageLocale;
 use beerflow_core::domain::order::{KitchenOrder, Order, OrderStatus};
 use beerflow_core::domain::table::{Table, TableStatus};
 use beerflow_core::domain::{Role, User};
@@ -19,12 +20,10 @@ pub struct SessionUser {
     pub name: String,
     pub email: String,
     pub role: Role,
-}
-
-impl From<User> for SessionUser {
-    fn from(u: User) -> Self {
-        SessionUser { id: u.id, venue_id: u.venue_id, name: u.name, email: u.email, role: u.role }
-    }
+    /// The language the user chose (`None`: the venue's).
+    pub language_choice: Option<String>,
+    /// The language and the venue's format the user's screens are in.
+    pub locale: PageLocale,
 }
 
 /// Where each role lands after login.
@@ -40,7 +39,75 @@ pub fn home_path(role: Role) -> &'static str {
 #[server]
 pub async fn current_user() -> Result<Option<SessionUser>, UiError> {
     let services = ssr::services()?;
-    Ok(ssr::session_user(&ssr::session().await?, &services).await?.map(SessionUser::from))
+    match ssr::session_user(&ssr::session().await?, &services).await? {
+        Some(user) => Ok(Some(ssr::session_view(&services, user).await?)),
+        None => Ok(None),
+    }
+}
+
+/// Switches the screens' language: kept with the signed-in user (the next screens and devices
+/// speak it too), or, before signing in, in a cookie of this browser.
+#[server]
+pub async fn set_language(language: String) -> Result<String, UiError> {
+    use beerflow_core::AppError;
+    use beerflow_core::domain::language::{LANGUAGES, supported};
+    let services = ssr::services()?;
+    match ssr::session_user(&ssr::session().await?, &services).await? {
+        Some(user) => {
+            let user = services.set_my_language(&user, Some(&language)).await?;
+            Ok(user.language.unwrap_or(language))
+        }
+        None => {
+            let lang = supported(&language).ok_or_else(|| {
+                AppError::bad_request(format!("language: `{language}` is not one of {}", LANGUAGES.join(", ")))
+                    .keyed("err-language", [("language", language.clone()), ("languages", LANGUAGES.join(", "))])
+            })?;
+            let response = expect_context::<leptos_axum::ResponseOptions>();
+            let cookie = format!("{}={lang}; Path=/; Max-Age=31536000; SameSite=Lax", crate::i18n::LANG_COOKIE);
+            if let Ok(value) = axum::http::HeaderValue::from_str(&cookie) {
+                response.append_header(axum::http::header::SET_COOKIE, value);
+            }
+            Ok(lang.to_owned())
+        }
+    }
+}
+
+/// The venue's language, money and time, as a manager sets them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VenueConfig {
+    pub language: String,
+    pub currency: String,
+    pub locale: String,
+    pub timezone: String,
+}
+
+#[server]
+pub async fn venue_settings() -> Result<VenueConfig, UiError> {
+    let (services, user) = ssr::context().await?;
+    let v = services.get_venue(&user, user.venue_id).await?;
+    Ok(VenueConfig { language: v.language, currency: v.currency, locale: v.locale, timezone: v.timezone })
+}
+
+/// Sets the venue's language, currency, locale and time zone (managers and admins); answers
+/// the user's screens' new locale.
+#[server]
+pub async fn save_venue_settings(
+    language: String,
+    currency: String,
+    locale: String,
+    timezone: String,
+) -> Result<PageLocale, UiError> {
+    use beerflow_core::domain::VenuePatch;
+    let (services, user) = ssr::context().await?;
+    let patch = VenuePatch {
+        language: Some(language),
+        currency: Some(currency),
+        locale: Some(locale),
+        timezone: Some(timezone),
+        ..Default::default()
+    };
+    services.update_venue(&user, user.venue_id, patch).await?;
+    Ok(ssr::session_view(&services, user).await?.locale)
 }
 
 /// Checks the credentials, starts a session (HttpOnly cookie) and goes to the role's home.
@@ -130,7 +197,8 @@ pub async fn kitchen_settings() -> Result<(i32, i32), UiError> {
 pub async fn save_kitchen_settings(warn_minutes: i32, late_minutes: i32) -> Result<(i32, i32), UiError> {
     use beerflow_core::domain::VenuePatch;
     let (services, user) = ssr::context().await?;
-    let patch = VenuePatch { kds_warn_minutes: Some(warn_minutes), kds_late_minutes: Some(late_minutes) };
+    let patch =
+        VenuePatch { kds_warn_minutes: Some(warn_minutes), kds_late_minutes: Some(late_minutes), ..Default::default() };
     let venue = services.update_venue(&user, user.venue_id, patch).await?;
     Ok((venue.kds_warn_minutes, venue.kds_late_minutes))
 }
@@ -335,6 +403,75 @@ pub mod ssr {
             Err(AppError::Unauthorized(_)) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    /// What the screens know of a signed-in user: who, and the language and format of their
+    /// screens (their venue's).
+    pub async fn session_view(services: &Services, user: User) -> Result<super::SessionUser, AppError> {
+        let venue = services.get_venue(&user, user.venue_id).await?;
+        let locale = page_locale(Some((&user, &venue)), None, None);
+        Ok(super::SessionUser {
+            id: user.id,
+            venue_id: user.venue_id,
+            name: user.name,
+            email: user.email,
+            role: user.role,
+            language_choice: user.language,
+            locale,
+        })
+    }
+
+    /// The language and format of a page: the user's and their venue's when signed in, else the
+    /// login page's choice (`cookie`) or the browser's `Accept-Language`.
+    pub fn page_locale(
+        signed_in: Option<(&User, &beerflow_core::domain::Venue)>,
+        cookie: Option<&str>,
+        accept_language: Option<&str>,
+    ) -> crate::i18n::PageLocale {
+        use crate::i18n::{Format, PageLocale, negotiate};
+        match signed_in {
+            Some((user, venue)) => {
+                let (symbol, decimals) = beerflow_core::services::currency_format(&venue.currency);
+                PageLocale {
+                    language: negotiate(user.language.as_deref(), Some(&venue.language), None, accept_language).into(),
+                    format: Format {
+                        currency: venue.currency.clone(),
+                        symbol,
+                        decimals,
+                        locale: venue.locale.clone(),
+                        timezone: venue.timezone.clone(),
+                    },
+                }
+            }
+            None => PageLocale {
+                language: negotiate(None, None, cookie, accept_language).into(),
+                format: Format::default(),
+            },
+        }
+    }
+
+    /// The locale of the page a request asks for, resolved before it is rendered (the server
+    /// puts it in the request's extensions, where the shell and the app read it).
+    pub async fn request_locale(
+        services: &Services,
+        session: &Session,
+        headers: &axum::http::HeaderMap,
+    ) -> crate::i18n::PageLocale {
+        let accept = headers.get(axum::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+        let cookie = headers
+            .get_all(axum::http::header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().split_once('='))
+            .find(|(name, _)| *name == crate::i18n::LANG_COOKIE)
+            .map(|(_, value)| value.to_owned());
+        if let Ok(Some(user)) = session_user(session, services).await
+            && let Ok(venue) = services.get_venue(&user, user.venue_id).await
+        {
+            return page_locale(Some((&user, &venue)), None, accept);
+        }
+        page_locale(None, cookie.as_deref(), accept)
     }
 
     /// The services and the signed-in user, for server functions that need one (401 without).

@@ -17,6 +17,7 @@
 
 use crate::api::{SessionUser, kitchen_board, kitchen_ticket, set_line_done, set_order_status};
 use crate::error::UiError;
+use crate::i18n::{clock, error_text, number, t, tr};
 use crate::live::{ConnectionBadge, Live, now_ms, use_live};
 use crate::saved;
 use beerflow_core::domain::order::{KitchenOrder, Order, OrderItem, OrderStatus};
@@ -27,7 +28,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 use uuid::Uuid;
 
-const STATIONS: [(&str, &str); 3] = [("all", "All stations"), ("kitchen", "Kitchen"), ("bar", "Bar")];
+const STATIONS: [(&str, &str); 3] = [("all", "kds-station-all"), ("kitchen", "kds-station-kitchen"), ("bar", "kds-station-bar")];
 /// The cookie of this screen's settings (read by the server too, so the first paint has them).
 const SETTINGS_COOKIE: &str = "beerflow_kds";
 /// How many bumps Recall can take back.
@@ -96,7 +97,7 @@ struct Kds {
     /// Tickets with a tap on its way.
     pending: RwSignal<HashSet<Uuid>>,
     /// Taps that failed, by ticket: what to tell the cook.
-    failed: RwSignal<HashMap<Uuid, String>>,
+    failed: RwSignal<HashMap<Uuid, Failure>>,
     recalled: RwSignal<HashSet<Uuid>>,
     /// The last bumps, newest last: the ticket and the status it left.
     bumped: RwSignal<Vec<(Uuid, OrderStatus)>>,
@@ -133,11 +134,19 @@ fn shown_items(t: &KitchenOrder, station: &str) -> Vec<OrderItem> {
     t.order.items.iter().filter(|i| station == "all" || i.station.as_deref() == Some(station)).cloned().collect()
 }
 
-fn message(e: &UiError) -> String {
-    match e {
-        UiError::Network(_) => "Not sent: no connection. Tap again when Live.".into(),
-        UiError::App(e) => e.to_string(),
-    }
+/// A tap the server did not take (said in the screen's language when shown).
+#[derive(Clone, Debug)]
+struct Failure {
+    recall: bool,
+    error: UiError,
+}
+
+fn message(f: &Failure) -> String {
+    let text = match &f.error {
+        UiError::Network(_) => tr!("kds-not-sent"),
+        e => error_text(e),
+    };
+    if f.recall { tr!("kds-recall-failed", {"error" => text}) } else { text }
 }
 
 impl Kds {
@@ -192,7 +201,7 @@ impl Kds {
                     self.took(order);
                 }
                 Err(e) => self.failed.update(|f| {
-                    f.insert(id, message(&e));
+                    f.insert(id, Failure { recall: false, error: e });
                 }),
             }
         });
@@ -242,7 +251,7 @@ impl Kds {
                     // Not taken back: it can be tried again.
                     self.bumped.update(|b| b.push((id, from)));
                     self.failed.update(|f| {
-                        f.insert(id, format!("Recall failed: {}", message(&e)));
+                        f.insert(id, Failure { recall: true, error: e });
                     });
                 }
             }
@@ -331,13 +340,13 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
     let chrome = move || {
         view! {
             <div class="kds-bar">
-                <h1>"Kitchen display"</h1>
-                <p class="kds-counts" aria-label="Open tickets">
-                    <span data-count="confirmed">"New " <b>{move || counts()[0]}</b></span>
-                    <span data-count="preparing">"Cooking " <b>{move || counts()[1]}</b></span>
-                    <span data-count="ready">"Ready " <b>{move || counts()[2]}</b></span>
+                <h1>{move || tr!("kds-title")}</h1>
+                <p class="kds-counts" aria-label=move || tr!("kds-open-tickets")>
+                    <span data-count="confirmed">{move || tr!("kds-new")} " " <b>{move || counts()[0]}</b></span>
+                    <span data-count="preparing">{move || tr!("kds-cooking")} " " <b>{move || counts()[1]}</b></span>
+                    <span data-count="ready">{move || tr!("kds-ready")} " " <b>{move || counts()[2]}</b></span>
                 </p>
-                <div class="segmented" role="group" aria-label="Station">
+                <div class="segmented" role="group" aria-label=move || tr!("kds-station")>
                     {STATIONS
                         .into_iter()
                         .map(|(id, label)| {
@@ -347,7 +356,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                                     aria-pressed=move || kds.settings.with(|s| s.station == id).to_string()
                                     on:click=move |_| kds.settings.update(|s| s.station = id.to_owned())
                                 >
-                                    {label}
+                                    {move || t(label)}
                                 </button>
                             }
                         })
@@ -359,12 +368,12 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                         prop:checked=move || kds.settings.with(|s| s.show_ready)
                         on:change=move |_| kds.settings.update(|s| s.show_ready = !s.show_ready)
                     />
-                    "Show ready"
+                    {move || tr!("kds-show-ready")}
                 </label>
-                <div class="zoom" role="group" aria-label="Text size">
-                    <button type="button" aria-label="Smaller text" on:click=move |_| zoom_by(-1)>"A−"</button>
+                <div class="zoom" role="group" aria-label=move || tr!("kds-text-size")>
+                    <button type="button" aria-label=move || tr!("kds-smaller") on:click=move |_| zoom_by(-1)>"A−"</button>
                     <span class="zoom-value">{move || format!("{}%", kds.settings.with(|s| s.zoom))}</span>
-                    <button type="button" aria-label="Larger text" on:click=move |_| zoom_by(1)>"A+"</button>
+                    <button type="button" aria-label=move || tr!("kds-larger") on:click=move |_| zoom_by(1)>"A+"</button>
                 </div>
                 <label class="toggle">
                     <input
@@ -372,7 +381,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                         prop:checked=move || kds.settings.with(|s| s.sound)
                         on:change=move |_| kds.settings.update(|s| s.sound = !s.sound)
                     />
-                    "Sound"
+                    {move || tr!("kds-sound")}
                 </label>
                 {move || {
                     let n = kds.tickets.with(|l| l.iter().filter(|t| t.k.order.status == OrderStatus::Cancelled).count());
@@ -382,12 +391,12 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                             class="clear-cancelled"
                             on:click=move |_| kds.tickets.update(|l| l.retain(|t| t.k.order.status != OrderStatus::Cancelled))
                         >
-                            {format!("Clear cancelled ({n})")}
+                            {move || tr!("kds-clear-cancelled", {"count" => n})}
                         </button>
                     })
                 }}
                 <button type="button" class="ghost recall-button" disabled=move || !can_recall() on:click=move |_| kds.recall()>
-                    "↶ Recall"
+                    "↶ " {move || tr!("kds-recall")}
                 </button>
                 <ConnectionBadge live/>
             </div>
@@ -399,32 +408,32 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                     <button
                         type="button"
                         class="page-button"
-                        aria-label="Previous page"
+                        aria-label=move || tr!("kds-previous-page")
                         disabled=move || kds.page.get() == 0
                         on:click=move |_| kds.page.update(|p| *p = p.saturating_sub(1))
                     >
                         {move || {
                             let before = kds.paging.get().before;
-                            if before > 0 { format!("◀ {before} earlier") } else { "◀".into() }
+                            if before > 0 { format!("◀ {}", tr!("kds-earlier", {"count" => before})) } else { "◀".into() }
                         }}
                     </button>
                     <span class="page-of" aria-live="polite">
                         {move || {
                             let p = kds.paging.get();
-                            if p.pages > 1 { format!("Page {} of {}", p.shown + 1, p.pages) } else { String::new() }
+                            if p.pages > 1 { tr!("kds-page-of", {"page" => p.shown + 1, "pages" => p.pages}) } else { String::new() }
                         }}
                     </span>
                     <button
                         type="button"
                         class="page-button more"
                         class:has-more=move || { kds.paging.get().after > 0 }
-                        aria-label="Next page"
+                        aria-label=move || tr!("kds-next-page")
                         disabled=move || kds.paging.get().after == 0
                         on:click=move |_| kds.page.update(|p| *p += 1)
                     >
                         {move || {
                             let after = kds.paging.get().after;
-                            if after > 0 { format!("+{after} more ▶") } else { "▶".into() }
+                            if after > 0 { format!("{} ▶", tr!("kds-more", {"count" => after})) } else { "▶".into() }
                         }}
                     </button>
                 </div>
@@ -432,7 +441,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
     };
     view! {
         <div class="kds" style:--zoom=move || format!("{}", kds.settings.with(|s| s.zoom) as f64 / 100.0)>
-            <Transition fallback=|| view! { <p class="loading">"Loading tickets…"</p> }>
+            <Transition fallback=|| view! { <p class="loading">{move || tr!("loading-tickets")}</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
                         Ok(board) => {
@@ -448,7 +457,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                                 </div>
                             })
                         }
-                        Err(e) => Either::Right(view! { <p class="error" role="alert">{message(&e)}</p> }),
+                        Err(e) => Either::Right(view! { <p class="error" role="alert">{error_text(&e)}</p> }),
                     }
                 })}
             </Transition>
@@ -469,13 +478,13 @@ fn Board(kds: Kds) -> impl IntoView {
         })
     };
     view! {
-        <div class="kds-board" aria-label="Tickets">
+        <div class="kds-board" aria-label=move || tr!("kds-tickets")>
             <For
                 each=visible
                 key=|t| (t.k.order.id, t.k.order.updated_at)
                 children=move |t| ticket(t, kds)
             />
-            {move || visible().is_empty().then(|| view! { <p class="kds-empty">"No tickets. All caught up."</p> })}
+            {move || visible().is_empty().then(|| view! { <p class="kds-empty">{move || tr!("kds-empty")}</p> })}
         </div>
     }
 }
@@ -485,10 +494,10 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
     let id = order.id;
     let status = order.status;
     let (label, next) = match status {
-        OrderStatus::Confirmed => ("New", Some(("Start", OrderStatus::Preparing))),
-        OrderStatus::Preparing => ("Cooking", Some(("Ready", OrderStatus::Ready))),
-        OrderStatus::Ready => ("Ready", None),
-        OrderStatus::Cancelled => ("Cancelled", None),
+        OrderStatus::Confirmed => ("kds-new", Some(("kds-start", OrderStatus::Preparing))),
+        OrderStatus::Preparing => ("kds-cooking", Some(("kds-ready", OrderStatus::Ready))),
+        OrderStatus::Ready => ("kds-ready", None),
+        OrderStatus::Cancelled => ("kds-cancelled", None),
         _ => ("", None),
     };
     let (base, fetched) = (t.k.elapsed_seconds, t.fetched);
@@ -502,7 +511,7 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
                 disabled=pending
                 on:click=move |_| kds.bump(id, status, to)
             >
-                {move || if pending() { "…" } else { label }}
+                {move || if pending() { "…".to_owned() } else { crate::i18n::t(label) }}
             </button>
         }
     });
@@ -514,14 +523,17 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
                 class="bump clear"
                 on:click=move |_| kds.tickets.update(|l| l.retain(|t| t.k.order.id != id))
             >
-                "Seen: clear"
+                {move || tr!("kds-seen-clear")}
             </button>
         }
     });
     let sent_at = order.confirmed_at;
     let covers = order.covers;
     let lines = t.k.clone();
-    let place = order.table_name.clone().unwrap_or_else(|| "Takeaway".into());
+    let place = order.table_name.clone();
+    let place = move || place.clone().unwrap_or_else(|| tr!("takeaway"));
+    let number = order.order_number.clone();
+    let place_label = place.clone();
     view! {
         <article
             class=move || {
@@ -539,26 +551,28 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
             }
             data-status=status.as_str()
             data-order-number=order.order_number.clone()
-            aria-label=format!("Order {} for {}, {}", order.order_number, place, label.to_lowercase())
+            aria-label=move || tr!("kds-ticket-label", {"order" => number.clone(), "place" => place_label(), "state" => crate::i18n::t(label).to_lowercase()})
         >
             <header>
                 <span class="number">"#" {order.order_number.clone()}</span>
-                <span class="place">{place.clone()}</span>
-                <span class="state">{label}</span>
-                <span class="age" title="Time since it reached the kitchen">{move || format_age(age())}</span>
+                <span class="place">{place}</span>
+                <span class="state">{move || crate::i18n::t(label)}</span>
+                {sent_at.map(|at| view! { <span class="sent-at" title=move || tr!("kds-sent-at")>{move || clock(at)}</span> })}
+                <span class="age" title=move || tr!("kds-age")>{move || format_age(age())}</span>
             </header>
             {move || {
                 let recalled = kds.recalled.with(|r| r.contains(&id));
                 (recalled || covers.is_some()).then(|| view! {
                     <p class="ticket-state">
-                        {recalled.then(|| view! { <span class="recalled">"Recalled"</span> })}
-                        {covers.map(|c| view! { <span class="covers">{c} " covers"</span> })}
+                        {recalled.then(|| view! { <span class="recalled">{move || tr!("kds-recalled")}</span> })}
+                        {covers.map(|c| view! { <span class="covers">{move || tr!("order-covers", {"covers" => c})}</span> })}
                     </p>
                 })
             }}
             {cancelled.then(|| {
-                let reason = order.cancel_reason.clone().unwrap_or_else(|| "no reason given".into());
-                view! { <p class="cancel-reason">"CANCELLED: " {reason}</p> }
+                let reason = order.cancel_reason.clone();
+                let reason = move || reason.clone().unwrap_or_else(|| tr!("kds-no-reason"));
+                view! { <p class="cancel-reason">{move || tr!("kds-cancelled-caps")} " " {reason}</p> }
             })}
             <ul class="items">
                 {move || {
@@ -570,7 +584,7 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
                 }}
             </ul>
             {order.notes.clone().map(|n| view! { <p class="note">{n}</p> })}
-            <p class="tap-error" role="alert">{move || kds.failed.with(|f| f.get(&id).cloned())}</p>
+            <p class="tap-error" role="alert">{move || kds.failed.with(|f| f.get(&id).map(message))}</p>
             {button}
             {clear}
         </article>
@@ -602,6 +616,7 @@ fn line(
     let markable = !voided && OrderStatus::KITCHEN.contains(&status);
     let item_id = i.id;
     let name = i.product_name.clone();
+    let quantity = i.quantity;
     let toggle = move |_| {
         if markable {
             kds.tap(order_id, status, set_line_done(order_id, item_id, !done));
@@ -613,20 +628,30 @@ fn line(
                 type="button"
                 class="line"
                 aria-pressed=done.to_string()
-                aria-label=format!("{} {}{}", i.quantity, name, if voided { " (voided)" } else if done { " (done)" } else { "" })
+                aria-label=move || {
+                    let qty = number(quantity);
+                    let dish = name.clone();
+                    if voided {
+                        tr!("kds-line-voided", {"qty" => qty, "dish" => dish})
+                    } else if done {
+                        tr!("kds-line-done", {"qty" => qty, "dish" => dish})
+                    } else {
+                        tr!("kds-line", {"qty" => qty, "dish" => dish})
+                    }
+                }
                 disabled=!markable
                 on:click=toggle
             >
-                <span class="qty">{i.quantity.to_string()} "×"</span>
+                <span class="qty">{move || number(quantity)} "×"</span>
                 <span class="dish-label">{i.product_name.clone()}</span>
-                {added.then(|| view! { <span class="added-tag">"Added"</span> })}
+                {added.then(|| view! { <span class="added-tag">{move || tr!("kds-added")}</span> })}
                 {done.then(|| view! { <span class="done-tag">"✓"</span> })}
             </button>
             {voided.then(|| {
                 let reason = i.void_reason.clone().unwrap_or_default();
-                view! { <strong class="void-reason">"VOID: " {reason}</strong> }
+                view! { <strong class="void-reason">{move || tr!("kds-void-caps")} " " {reason}</strong> }
             })}
-            {allergy.map(|a| view! { <strong class="allergy">"ALLERGY: " {a}</strong> })}
+            {allergy.map(|a| view! { <strong class="allergy">{move || tr!("kds-allergy-caps")} " " {a}</strong> })}
             {(!others.is_empty()).then(|| view! { <span class="modifiers">{others.join(", ")}</span> })}
             {i.notes.map(|n| view! { <span class="item-note">{n}</span> })}
         </li>
@@ -647,16 +672,16 @@ fn all_day(kds: Kds) -> impl IntoView {
         counts
     });
     view! {
-        <aside class="all-day" aria-label="All day">
-            <h2>"All day"</h2>
+        <aside class="all-day" aria-label=move || tr!("kds-all-day")>
+            <h2>{move || tr!("kds-all-day")}</h2>
             <ul>
                 {if counts.is_empty() {
-                    Either::Left(view! { <li class="empty">"Nothing to cook"</li> })
+                    Either::Left(view! { <li class="empty">{move || tr!("kds-nothing")}</li> })
                 } else {
                     Either::Right(
                         counts
                             .into_iter()
-                            .map(|(dish, n)| view! { <li><span class="count">{n.to_string()}</span> " " {dish}</li> })
+                            .map(|(dish, n)| view! { <li><span class="count">{move || number(n)}</span> " " {dish}</li> })
                             .collect_view(),
                     )
                 }}

@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod error;
+pub mod i18n;
 mod kitchen;
 mod live;
 mod outbox;
@@ -22,9 +23,14 @@ use pages::{HomeRedirect, KitchenHome, LoginPage, ManagerHome, NotFound, OrderPa
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page's language and venue format, settled by the server for this request; the
+    // browser reads them back from these attributes when it hydrates (`i18n`).
+    let locale = i18n::html_attributes();
+    let f = locale.format;
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=locale.language data-currency=f.currency data-symbol=f.symbol data-decimals=f.decimals
+            data-locale=f.locale data-tz=f.timezone>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -47,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
+        <i18n::I18nProvider>
         <Title text="BeerFlow"/>
         <Router>
             // Async: pages wait for the session check, so a missing session is a real 302.
@@ -59,5 +66,6 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/manager") view=ManagerHome ssr=SsrMode::Async/>
             </Routes>
         </Router>
+        </i18n::I18nProvider>
     }
 }

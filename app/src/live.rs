@@ -96,7 +96,7 @@ pub fn ConnectionBadge(live: Live) -> impl IntoView {
             aria-live="polite"
             data-connected=move || live.connected.get().to_string()
         >
-            {move || if live.connected.get() { "Live" } else { "Reconnecting…" }}
+            {move || if live.connected.get() { crate::i18n::tr!("live-online") } else { crate::i18n::tr!("live-reconnecting") }}
         </span>
     }
 }

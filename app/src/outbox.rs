@@ -32,6 +32,9 @@ pub struct Queued {
     pub lines: Vec<OutLine>,
     /// Why the server refused it, once it did.
     pub refused: Option<String>,
+    /// The refusal itself, for the screen to say it in its language (absent in older queues).
+    #[serde(default)]
+    pub refusal: Option<beerflow_core::AppError>,
 }
 
 /// The outbox of this browser, as the waiter's screens share it.
@@ -122,6 +125,7 @@ impl Outbox {
                         let _ = self.items.try_update(|items| {
                             if let Some(q) = items.iter_mut().find(|q| q.key == next.key) {
                                 q.refused = Some(e.to_string());
+                                q.refusal = Some(e.clone());
                             }
                         });
                     }
@@ -140,7 +144,7 @@ pub fn OutboxBadge(outbox: Outbox) -> impl IntoView {
         (waiting > 0).then(|| {
             view! {
                 <span class="outbox-badge" role="status" data-testid="outbox-count">
-                    {waiting} " waiting to send"
+                    {move || crate::i18n::tr!("outbox-count", {"count" => waiting})}
                 </span>
             }
         })

@@ -1,8 +1,10 @@
 //! The pages: login, and a home shell per role that later screens fill in.
 
 use crate::api::{
-    Login, Logout, SaveKitchenSettings, SessionUser, current_user, home_path, kitchen_settings, list_staff,
+    Login, Logout, SaveKitchenSettings, SaveVenueSettings, SessionUser, current_user, home_path, kitchen_settings,
+    list_staff, set_language, venue_settings,
 };
+use crate::i18n::{error_text, t, tr};
 use crate::kitchen::KitchenDisplay;
 use crate::waiter::{Floor, OrderPad};
 use beerflow_core::domain::{Action, Role, allowed};
@@ -14,22 +16,23 @@ use leptos_router::components::{A, Redirect};
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
-    let error = move || login.value().get().and_then(|r| r.err()).map(|e| e.to_string());
+    let error = move || login.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
     view! {
-        <Title text="Sign in · BeerFlow"/>
+        <Title text=move || tr!("login-title")/>
         <main class="login">
             <h1 class="brand">"BeerFlow"</h1>
             <ActionForm action=login attr:class="card login-form">
-                <h2>"Sign in"</h2>
-                <label for="email">"Email"</label>
+                <h2>{move || tr!("login-sign-in")}</h2>
+                <label for="email">{move || tr!("login-email")}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required autofocus/>
-                <label for="password">"Password"</label>
+                <label for="password">{move || tr!("login-password")}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="primary" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { "Signing in…" } else { "Sign in" }}
+                    {move || if login.pending().get() { tr!("login-signing-in") } else { tr!("login-sign-in") }}
                 </button>
                 <p class="error" role="alert">{error}</p>
             </ActionForm>
+            <LanguageSwitch/>
         </main>
     }
 }
@@ -40,16 +43,22 @@ fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl In
     // As last seen when the network fails, so that moving between screens offline keeps them.
     let user = Resource::new(|| (), |_| crate::saved::cached("beerflow.cache.user.v1", current_user()));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{move || tr!("loading")}</p> }>
             {move || Suspend::new(async move {
-                match user.await {
+                let user = user.await;
+                // The user's language and venue format, before anything of theirs is rendered
+                // (the same the server rendered the page in; new after a sign-in).
+                if let Ok(Some(u)) = &user {
+                    crate::i18n::apply(&u.locale);
+                }
+                match user {
                     Ok(Some(u)) if allow(u.role) => EitherOf3::A(view! { <Layout user=u.clone()>{page(u)}</Layout> }),
                     Ok(Some(u)) => EitherOf3::B(view! {
                         <Layout user=u.clone()>
                             <section class="card">
-                                <h1>"Not for your role"</h1>
-                                <p>"Your role (" {u.role.as_str()} ") cannot use this screen."</p>
-                                <A href=home_path(u.role)>"Go to your home screen"</A>
+                                <h1>{move || tr!("role-refused-title")}</h1>
+                                <p>{move || tr!("role-refused", {"role" => t(&format!("role-{}", u.role.as_str()))})}</p>
+                                <A href=home_path(u.role)>{move || tr!("role-refused-home")}</A>
                             </section>
                         </Layout>
                     }),
@@ -64,9 +73,9 @@ fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl In
                         view! {
                         <main class="page">
                             <section class="card" role="alert">
-                                <h1>"BeerFlow is not available right now"</h1>
-                                <p class="error">{e.to_string()}</p>
-                                <p>"Your work is safe. Reload the page in a moment."</p>
+                                <h1>{move || tr!("unavailable-title")}</h1>
+                                <p class="error">{error_text(&e)}</p>
+                                <p>{move || tr!("unavailable-advice")}</p>
                             </section>
                         </main>
                         }
@@ -81,25 +90,27 @@ fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl In
 fn Layout(user: SessionUser, children: Children) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     let nav = [
-        ("Floor", "/waiter", Action::OrdersTake),
-        ("Kitchen", "/kitchen", Action::OrdersPrepare),
-        ("Manage", "/manager", Action::InventoryWrite),
+        ("nav-floor", "/waiter", Action::OrdersTake),
+        ("nav-kitchen", "/kitchen", Action::OrdersPrepare),
+        ("nav-manage", "/manager", Action::InventoryWrite),
     ];
     let links = nav
         .into_iter()
         .filter(|(_, _, action)| allowed(user.role, *action))
-        .map(|(label, href, _)| view! { <A href=href>{label}</A> })
+        .map(|(label, href, _)| view! { <A href=href>{move || t(label)}</A> })
         .collect_view();
+    let role = user.role;
     view! {
         <header class="topbar">
             <span class="brand">"BeerFlow"</span>
-            <nav aria-label="Main">{links}</nav>
+            <nav aria-label=move || tr!("nav-main")>{links}</nav>
             <span class="who">
                 <span class="user-name">{user.name.clone()}</span>
-                <span class="role-badge" data-role=user.role.as_str()>{user.role.as_str()}</span>
+                <span class="role-badge" data-role=user.role.as_str()>{move || t(&format!("role-{}", role.as_str()))}</span>
             </span>
+            <LanguageSwitch/>
             <ActionForm action=logout>
-                <button type="submit" class="ghost">"Log out"</button>
+                <button type="submit" class="ghost">{move || tr!("logout")}</button>
             </ActionForm>
         </header>
         <main class="page">{children()}</main>
@@ -114,7 +125,7 @@ pub fn HomeRedirect() -> impl IntoView {
 #[component]
 pub fn WaiterHome() -> impl IntoView {
     view! {
-        <Title text="Floor · BeerFlow"/>
+        <Title text=move || tr!("title-floor")/>
         <Guarded allow=|r| allowed(r, Action::OrdersTake) page=|u| view! { <Floor user=u/> }.into_any()/>
     }
 }
@@ -122,7 +133,7 @@ pub fn WaiterHome() -> impl IntoView {
 #[component]
 pub fn OrderPadPage() -> impl IntoView {
     view! {
-        <Title text="Order · BeerFlow"/>
+        <Title text=move || tr!("title-order")/>
         <Guarded allow=|r| allowed(r, Action::OrdersTake) page=|u| view! { <OrderPad user=u/> }.into_any()/>
     }
 }
@@ -130,7 +141,7 @@ pub fn OrderPadPage() -> impl IntoView {
 #[component]
 pub fn KitchenHome() -> impl IntoView {
     view! {
-        <Title text="Kitchen · BeerFlow"/>
+        <Title text=move || tr!("title-kitchen")/>
         <Guarded allow=|r| allowed(r, Action::OrdersPrepare) page=|u| view! { <KitchenDisplay user=u/> }.into_any()/>
     }
 }
@@ -138,12 +149,13 @@ pub fn KitchenHome() -> impl IntoView {
 #[component]
 pub fn ManagerHome() -> impl IntoView {
     view! {
-        <Title text="Manage · BeerFlow"/>
+        <Title text=move || tr!("title-manage")/>
         <Guarded
             allow=|r| allowed(r, Action::InventoryWrite)
             page=|u| view! {
-                <h1>"Manage"</h1>
-                <p class="lead">"Menu, stock, floor plan and staff of your venue."</p>
+                <h1>{move || tr!("manage-title")}</h1>
+                <p class="lead">{move || tr!("manage-lead")}</p>
+                {allowed(u.role, Action::VenueWrite).then(|| view! { <VenueSettingsCard/> })}
                 {allowed(u.role, Action::VenueWrite).then(|| view! { <KitchenSettings/> })}
                 {allowed(u.role, Action::UsersRead).then(|| view! { <Staff/> })}
             }.into_any()
@@ -156,21 +168,21 @@ pub fn ManagerHome() -> impl IntoView {
 fn KitchenSettings() -> impl IntoView {
     let save = ServerAction::<SaveKitchenSettings>::new();
     let current = Resource::new(move || save.version().get(), |_| kitchen_settings());
-    let error = move || save.value().get().and_then(|r| r.err()).map(|e| e.to_string());
-    let saved = move || matches!(save.value().get(), Some(Ok(_))).then_some("Saved.");
+    let error = move || save.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
+    let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| tr!("saved"));
     view! {
         <section class="card">
-            <h2>"Kitchen display"</h2>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h2>{move || tr!("kds-title")}</h2>
+            <Suspense fallback=|| view! { <p>{move || tr!("loading")}</p> }>
                 {move || Suspend::new(async move {
                     let (warn, late) = current.await.unwrap_or((10, 20));
                     view! {
                         <ActionForm action=save attr:class="settings-form">
-                            <label for="warn_minutes">"Tickets turn amber after (minutes)"</label>
+                            <label for="warn_minutes">{move || tr!("settings-warn")}</label>
                             <input id="warn_minutes" name="warn_minutes" type="number" min="1" max="240" value=warn required/>
-                            <label for="late_minutes">"Tickets turn red after (minutes)"</label>
+                            <label for="late_minutes">{move || tr!("settings-late")}</label>
                             <input id="late_minutes" name="late_minutes" type="number" min="2" max="480" value=late required/>
-                            <button type="submit" class="primary" disabled=move || save.pending().get()>"Save"</button>
+                            <button type="submit" class="primary" disabled=move || save.pending().get()>{move || tr!("save")}</button>
                             <p class="error" role="alert">{error}</p>
                             <p class="saved" role="status">{saved}</p>
                         </ActionForm>
@@ -186,26 +198,33 @@ fn Staff() -> impl IntoView {
     let staff = Resource::new(|| (), |_| list_staff());
     view! {
         <section class="card">
-            <h2>"Staff"</h2>
-            <Suspense fallback=|| view! { <p>"Loading staff…"</p> }>
+            <h2>{move || tr!("staff-title")}</h2>
+            <Suspense fallback=|| view! { <p>{move || tr!("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match staff.await {
                         Ok(users) => Either::Left(view! {
                             <table class="staff">
-                                <thead><tr><th>"Name"</th><th>"Email"</th><th>"Role"</th><th>"Active"</th></tr></thead>
+                                <thead><tr>
+                                    <th>{move || tr!("staff-name")}</th>
+                                    <th>{move || tr!("staff-email")}</th>
+                                    <th>{move || tr!("staff-role")}</th>
+                                    <th>{move || tr!("staff-active")}</th>
+                                </tr></thead>
                                 <tbody>
-                                    {users.into_iter().map(|u| view! {
+                                    {users.into_iter().map(|u| {
+                                        let (role, active) = (u.role, u.active);
+                                        view! {
                                         <tr>
                                             <td>{u.name}</td>
                                             <td>{u.email}</td>
-                                            <td>{u.role.as_str()}</td>
-                                            <td>{if u.active { "yes" } else { "no" }}</td>
+                                            <td>{move || t(&format!("role-{}", role.as_str()))}</td>
+                                            <td>{move || if active { tr!("yes") } else { tr!("no") }}</td>
                                         </tr>
-                                    }).collect_view()}
+                                    }}).collect_view()}
                                 </tbody>
                             </table>
                         }),
-                        Err(e) => Either::Right(view! { <p class="error">{e.to_string()}</p> }),
+                        Err(e) => Either::Right(view! { <p class="error">{error_text(&e)}</p> }),
                     }
                 })}
             </Suspense>
@@ -223,8 +242,83 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <main class="page">
-            <h1>"Page not found"</h1>
-            <A href="/">"Back to BeerFlow"</A>
+            <h1>{move || tr!("not-found")}</h1>
+            <A href="/">{move || tr!("not-found-back")}</A>
         </main>
+    }
+}
+
+/// The language of the screens, switchable at once: kept with the user when signed in (every
+/// device of theirs follows), in a cookie before.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let i18n = expect_context::<leptos_fluent::I18n>();
+    let error = RwSignal::new(None::<crate::error::UiError>);
+    let choose = move |id: String| {
+        // At once on screen; the server keeps it for the next page.
+        crate::i18n::set_language(&id);
+        leptos::task::spawn_local(async move {
+            let _ = error.try_set(set_language(id).await.err());
+        });
+    };
+    view! {
+        <label class="language">
+            <span class="visually-hidden">{move || tr!("language")}</span>
+            <select aria-label=move || tr!("language") on:change=move |ev| choose(event_target_value(&ev))>
+                {i18n.languages.iter().map(|l| view! {
+                    <option value=l.id selected=move || i18n.language.get().id == l.id>{l.name}</option>
+                }).collect_view()}
+            </select>
+            {move || error.get().map(|e| view! { <span class="error" role="alert">{error_text(&e)}</span> })}
+        </label>
+    }
+}
+
+/// The venue's language, currency, locale and time zone.
+#[component]
+fn VenueSettingsCard() -> impl IntoView {
+    let save = ServerAction::<SaveVenueSettings>::new();
+    let current = Resource::new(move || save.version().get(), |_| venue_settings());
+    let error = move || save.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
+    let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| tr!("saved"));
+    // Saved: the manager's own screens take the venue's new format at once.
+    Effect::new(move |_| {
+        if let Some(Ok(locale)) = save.value().get() {
+            crate::i18n::apply(&locale);
+        }
+    });
+    let i18n = expect_context::<leptos_fluent::I18n>();
+    view! {
+        <section class="card">
+            <h2>{move || tr!("venue-title")}</h2>
+            <Suspense fallback=|| view! { <p>{move || tr!("loading")}</p> }>
+                {move || Suspend::new(async move {
+                    match current.await {
+                        Ok(v) => Either::Left(view! {
+                            <ActionForm action=save attr:class="settings-form">
+                                <label for="venue_language">{move || tr!("venue-language")}</label>
+                                <select id="venue_language" name="language">
+                                    {i18n.languages.iter().map(|l| view! {
+                                        <option value=l.id selected=v.language == l.id>{l.name}</option>
+                                    }).collect_view()}
+                                </select>
+                                <label for="venue_currency">{move || tr!("venue-currency")}</label>
+                                <input id="venue_currency" name="currency" value=v.currency.clone() required
+                                    maxlength="3" autocapitalize="characters" placeholder="EUR"/>
+                                <label for="venue_locale">{move || tr!("venue-locale")}</label>
+                                <input id="venue_locale" name="locale" value=v.locale.clone() required placeholder="it-IT"/>
+                                <label for="venue_timezone">{move || tr!("venue-timezone")}</label>
+                                <input id="venue_timezone" name="timezone" value=v.timezone.clone() required
+                                    placeholder="Europe/Rome"/>
+                                <button type="submit" class="primary" disabled=move || save.pending().get()>{move || tr!("save")}</button>
+                                <p class="error" role="alert">{error}</p>
+                                <p class="saved" role="status">{saved}</p>
+                            </ActionForm>
+                        }),
+                        Err(e) => Either::Right(view! { <p class="error">{error_text(&e)}</p> }),
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -9,6 +9,7 @@ use crate::api::{
     ready_orders, set_table_status, void_line,
 };
 use crate::error::UiError;
+use crate::i18n::{error_text, money, t, tr};
 use crate::live::{ConnectionBadge, use_live};
 use crate::outbox::{OutLine, Outbox, OutboxBadge, Queued};
 use crate::saved;
@@ -34,7 +35,7 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
     let freed = RwSignal::new(0u64);
     let tables = Resource::new(move || (live.version.get(), freed.get()), |_| saved::cached(FLOOR_CACHE, floor()));
     let ready = Resource::new(move || live.version.get(), |_| ready_orders());
-    let floor_error = RwSignal::new(None::<String>);
+    let floor_error = RwSignal::new(None::<UiError>);
     let set_free = move |id: Uuid| {
         leptos::task::spawn_local(async move {
             match set_table_status(id, TableStatus::Free).await {
@@ -43,28 +44,28 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
                     let _ = freed.try_update(|n| *n += 1);
                 }
                 Err(e) => {
-                    let _ = floor_error.try_set(Some(e.to_string()));
+                    let _ = floor_error.try_set(Some(e));
                 }
             }
         });
     };
     view! {
         <div class="screen-bar">
-            <h1>"Floor"</h1>
+            <h1>{move || tr!("floor-title")}</h1>
             <OutboxBadge outbox/>
             <ConnectionBadge live/>
         </div>
-        <p class="error" role="alert">{move || floor_error.get()}</p>
+        <p class="error" role="alert">{move || floor_error.get().map(|e| error_text(&e))}</p>
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 let ready = ready.await.unwrap_or_default();
                 (!ready.is_empty()).then(|| view! {
-                    <section class="ready-banner" role="status" aria-label="Ready to serve">
-                        <h2>"Ready to serve"</h2>
+                    <section class="ready-banner" role="status" aria-label=move || tr!("ready-to-serve")>
+                        <h2>{move || tr!("ready-to-serve")}</h2>
                         <ul>
                             {ready.into_iter().map(|o| {
                                 let href = pad_href(o.table_id);
-                                let place = o.table_name.clone().unwrap_or_else(|| "Takeaway".into());
+                                let place = o.table_name.clone().unwrap_or_else(|| tr!("takeaway"));
                                 view! { <li><A href=href>"#" {o.order_number} " · " {place}</A></li> }
                             }).collect_view()}
                         </ul>
@@ -72,13 +73,13 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
                 })
             })}
         </Transition>
-        <Transition fallback=|| view! { <p class="loading">"Loading tables…"</p> }>
+        <Transition fallback=|| view! { <p class="loading">{move || tr!("loading-tables")}</p> }>
             {move || Suspend::new(async move {
                 match tables.await {
                     Ok(tables) => {
                         let mut areas: BTreeMap<String, Vec<_>> = BTreeMap::new();
                         for t in tables {
-                            areas.entry(t.area.clone().unwrap_or_else(|| "Tables".into())).or_default().push(t);
+                            areas.entry(t.area.clone().unwrap_or_else(|| tr!("floor-tables"))).or_default().push(t);
                         }
                         Either::Left(view! {
                             {areas.into_iter().map(|(area, tables)| view! {
@@ -88,37 +89,38 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
                                         {tables.into_iter().map(|t| {
                                             let id = t.id;
                                             let cleaning = t.status == TableStatus::Cleaning;
-                                            let free_label = format!("Set {} free", t.name);
+                                            let (status, seats, open) = (t.status, t.seats, t.open_orders);
+                                            let free_label = tr!("floor-set-free", {"table" => t.name.clone()});
                                             view! {
                                             <div class="table-cell">
                                                 <A href=format!("/waiter/table/{}", t.id) attr:class="table-tile" attr:data-status=t.status.as_str()>
                                                     <span class="table-name">{t.name.clone()}</span>
-                                                    <span class="table-status">{t.status.as_str().replace('_', " ")}</span>
-                                                    <span class="table-meta">{t.seats} " seats"
-                                                        {(t.open_orders > 0).then(|| format!(" · {} open", t.open_orders))}
+                                                    <span class="table-status">{move || crate::i18n::t(&format!("table-{}", status.as_str()))}</span>
+                                                    <span class="table-meta">{move || tr!("floor-seats", {"seats" => seats})}
+                                                        {(open > 0).then(|| move || tr!("floor-open", {"open" => open}))}
                                                     </span>
                                                 </A>
                                                 {cleaning.then(|| view! {
                                                     <button type="button" class="set-free" aria-label=free_label.clone()
-                                                        on:click=move |_| set_free(id)>"Cleaned: set free"</button>
+                                                        on:click=move |_| set_free(id)>{move || tr!("floor-cleaned")}</button>
                                                 })}
                                             </div>
                                         }}).collect_view()}
                                     </div>
                                 </section>
                             }).collect_view()}
-                            <section class="area" aria-label="Takeaway">
-                                <h2>"Takeaway"</h2>
+                            <section class="area" aria-label=move || tr!("takeaway")>
+                                <h2>{move || tr!("takeaway")}</h2>
                                 <div class="table-grid">
                                     <A href="/waiter/table/takeaway" attr:class="table-tile takeaway">
-                                        <span class="table-name">"Takeaway"</span>
-                                        <span class="table-status">"no table"</span>
+                                        <span class="table-name">{move || tr!("takeaway")}</span>
+                                        <span class="table-status">{move || tr!("floor-no-table")}</span>
                                     </A>
                                 </div>
                             </section>
                         })
                     }
-                    Err(e) => Either::Right(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                    Err(e) => Either::Right(view! { <p class="error" role="alert">{error_text(&e)}</p> }),
                 }
             })}
         </Transition>
@@ -179,8 +181,8 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
         tables
             .get()
             .and_then(|r| r.ok())
-            .and_then(|ts| ts.into_iter().find(|t| Some(t.id) == id).map(|t| format!("Table {}", t.name)))
-            .unwrap_or_else(|| if id.is_none() { "Takeaway".into() } else { "Table".into() })
+            .and_then(|ts| ts.into_iter().find(|t| Some(t.id) == id).map(|t| tr!("pad-table", {"table" => t.name})))
+            .unwrap_or_else(|| if id.is_none() { tr!("takeaway") } else { tr!("pad-table-unknown") })
     };
     let send = move |confirmed: bool| {
         // Sending more than can be promised asks first (the counts can be wrong: it can be sent).
@@ -204,6 +206,7 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
             covers: covers.get(),
             lines: out,
             refused: None,
+            refusal: None,
         });
         lines.set(Vec::new());
         covers.set(None);
@@ -213,12 +216,12 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
     let title = move || {
         Suspend::new(async move {
             match table_id.get() {
-                None => "Takeaway".to_owned(),
+                None => tr!("takeaway"),
                 Some(id) => tables
                     .await
                     .ok()
-                    .and_then(|ts| ts.into_iter().find(|t| t.id == id).map(|t| format!("Table {}", t.name)))
-                    .unwrap_or_else(|| "Table".into()),
+                    .and_then(|ts| ts.into_iter().find(|t| t.id == id).map(|t| tr!("pad-table", {"table" => t.name})))
+                    .unwrap_or_else(|| tr!("pad-table-unknown")),
             }
         })
     };
@@ -227,36 +230,36 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
         move |id: Uuid| lines.with(|ls| ls.iter().filter(|(p, _)| p.id == id).map(|(_, l)| l.quantity).sum::<u32>());
     view! {
         <div class="screen-bar">
-            <A href="/waiter" attr:class="back">"← Floor"</A>
-            <h1><Transition fallback=|| "Table">{title}</Transition></h1>
+            <A href="/waiter" attr:class="back">"← " {move || tr!("floor-title")}</A>
+            <h1><Transition fallback=|| tr!("pad-table-unknown")>{title}</Transition></h1>
             <OutboxBadge outbox/>
             <ConnectionBadge live/>
         </div>
         <div class="pad-layout">
-            <section class="menu" aria-label="Menu">
+            <section class="menu" aria-label=move || tr!("pad-menu")>
                 <label class="search">
-                    <span class="visually-hidden">"Search the menu"</span>
-                    <input type="search" placeholder="Search dishes" prop:value=move || search.get()
+                    <span class="visually-hidden">{move || tr!("pad-search-label")}</span>
+                    <input type="search" placeholder=move || tr!("pad-search") prop:value=move || search.get()
                         on:input=move |ev| search.set(event_target_value(&ev))/>
                 </label>
-                <Transition fallback=|| view! { <p class="loading">"Loading the menu…"</p> }>
+                <Transition fallback=|| view! { <p class="loading">{move || tr!("loading-menu")}</p> }>
                     {move || Suspend::new(async move {
                         match menu.await {
                             Ok(menu) => Either::Left(menu_view(menu, search, add, in_pad)),
-                            Err(e) => Either::Right(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                            Err(e) => Either::Right(view! { <p class="error" role="alert">{error_text(&e)}</p> }),
                         }
                     })}
                 </Transition>
             </section>
-            <section class="pad" aria-label="Order pad">
-                <h2>{move || if orders_accept(&orders) { "Add to the order" } else { "New order" }}</h2>
-                {move || lines.with(Vec::is_empty).then(|| view! { <p class="empty">"Tap dishes to add them."</p> })}
+            <section class="pad" aria-label=move || tr!("pad-label")>
+                <h2>{move || if orders_accept(&orders) { tr!("pad-add-to-order") } else { tr!("pad-new-order") }}</h2>
+                {move || lines.with(Vec::is_empty).then(|| view! { <p class="empty">{move || tr!("pad-empty")}</p> })}
                 <ul class="pad-lines">
                     {move || lines.get().into_iter().enumerate().map(|(i, (product, line))| pad_line(i, product, line, lines)).collect_view()}
                 </ul>
                 <label class="covers-field">
-                    <span>"Covers"</span>
-                    <input type="number" min="1" max="500" inputmode="numeric" placeholder="guests"
+                    <span>{move || tr!("covers")}</span>
+                    <input type="number" min="1" max="500" inputmode="numeric" placeholder=move || tr!("pad-guests")
                         prop:value=move || covers.get().map(|c| c.to_string()).unwrap_or_default()
                         on:change=move |ev| covers.set(event_target_value(&ev).trim().parse().ok().filter(|c| *c > 0))/>
                 </label>
@@ -264,36 +267,36 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
                 <div class="send-bar">
                     {move || oversell.get().map(|short| view! {
                         <div class="oversell" role="alert">
-                            <p><strong>"More than can be promised: "</strong>{short}</p>
+                            <p><strong>{move || tr!("pad-oversell")} " "</strong>{short}</p>
                             <div class="oversell-actions">
-                                <button type="button" class="ghost" on:click=move |_| oversell.set(None)>"Change the order"</button>
-                                <button type="button" class="danger" on:click=move |_| send(true)>"Send anyway"</button>
+                                <button type="button" class="ghost" on:click=move |_| oversell.set(None)>{move || tr!("pad-change-order")}</button>
+                                <button type="button" class="danger" on:click=move |_| send(true)>{move || tr!("pad-send-anyway")}</button>
                             </div>
                         </div>
                     })}
-                    <span class="pad-total" aria-label="Total">{move || money(total())}</span>
+                    <span class="pad-total" aria-label=move || tr!("pad-total")>{move || money(total())}</span>
                     <button
                         type="button"
                         class="primary send"
                         disabled=move || lines.with(Vec::is_empty)
                         on:click=move |_| send(false)
                     >
-                        {move || if orders_accept(&orders) { "Send addition" } else { "Send to kitchen" }}
+                        {move || if orders_accept(&orders) { tr!("pad-send-addition") } else { tr!("pad-send") }}
                     </button>
                 </div>
             </section>
-            <section class="table-orders" aria-label="Orders">
-                <h2>"Orders"</h2>
+            <section class="table-orders" aria-label=move || tr!("orders")>
+                <h2>{move || tr!("orders")}</h2>
                 <p class="error" role="alert" data-testid="order-error">
-                    {move || act.value().get().and_then(|r| r.err()).filter(|e| e.shortfalls().is_none()).map(|e| e.to_string())}
+                    {move || act.value().get().and_then(|r| r.err()).filter(|e| e.shortfalls().is_none()).map(|e| error_text(&e))}
                 </p>
-                <Transition fallback=|| view! { <p class="loading">"Loading orders…"</p> }>
+                <Transition fallback=|| view! { <p class="loading">{move || tr!("loading-orders")}</p> }>
                     {move || Suspend::new(async move {
                         let all_tables = tables.await.unwrap_or_default();
                         match orders.await {
-                            Ok(list) if list.is_empty() => Either::Left(view! { <p class="empty">"No open orders."</p> }.into_any()),
+                            Ok(list) if list.is_empty() => Either::Left(view! { <p class="empty">{move || tr!("orders-none")}</p> }.into_any()),
                             Ok(list) => Either::Left(list.into_iter().map(|o| order_card(o, act, act_target, changed, role, all_tables.clone())).collect_view().into_any()),
-                            Err(e) => Either::Right(view! { <p class="error" role="alert">{e.to_string()}</p> }),
+                            Err(e) => Either::Right(view! { <p class="error" role="alert">{error_text(&e)}</p> }),
                         }
                     })}
                 </Transition>
@@ -324,12 +327,8 @@ fn over_promise(lines: &[(MenuProduct, PadLine)]) -> Vec<String> {
     wanted
         .into_values()
         .filter(|(_, available, want)| want > available)
-        .map(|(name, available, want)| format!("{want} {name} asked, {} left to promise", available.max(0)))
+        .map(|(name, available, want)| tr!("pad-over-promise", {"wanted" => want, "dish" => name, "left" => available.max(0)}))
         .collect()
-}
-
-pub(crate) fn money(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, (cents % 100).abs())
 }
 
 /// The orders of this screen's outbox: waiting (offline) or refused, with what to do.
@@ -345,20 +344,21 @@ fn Outgoing(
             outbox.items.with(|items| items.iter().filter(|q| q.table_id == table_id.get()).cloned().collect());
         (!mine.is_empty()).then(|| {
             view! {
-                <ul class="outgoing" aria-label="Not sent yet">
+                <ul class="outgoing" aria-label=move || tr!("outbox-not-sent")>
                     {mine.into_iter().map(|q| {
                         let key = q.key.clone();
                         let edit_key = q.key.clone();
                         let summary = q.lines.iter().map(|l| format!("{}× {}", l.line.quantity, l.name)).collect::<Vec<_>>().join(", ");
                         let refused = q.refused.clone();
+                        let refusal = q.refusal.clone();
                         let is_refused = refused.is_some();
                         let back = q.clone();
                         view! {
                             <li class="queued" class:refused=is_refused data-key=q.key.clone()>
-                                <span class="queued-state">{if is_refused { "Refused" } else { "Waiting to send" }}</span>
+                                <span class="queued-state">{move || if is_refused { tr!("outbox-refused") } else { tr!("outbox-waiting") }}</span>
                                 <span class="queued-lines">{summary}</span>
                                 {refused.map(|why| view! {
-                                    <p class="error" role="alert">{why}</p>
+                                    <p class="error" role="alert">{move || refusal.as_ref().map(|e| error_text(&UiError::App(e.clone()))).unwrap_or_else(|| why.clone())}</p>
                                     <div class="queued-actions">
                                         <button type="button" class="ghost" on:click=move |_| {
                                             // Back on the pad to change it (the names and prices it had).
@@ -375,8 +375,8 @@ fn Outgoing(
                                                 available: None,
                                                 sold_out: false,
                                             }, l.line)).collect());
-                                        }>"Edit"</button>
-                                        <button type="button" class="danger" on:click=move |_| outbox.discard(&key)>"Discard"</button>
+                                        }>{move || tr!("outbox-edit")}</button>
+                                        <button type="button" class="danger" on:click=move |_| outbox.discard(&key)>{move || tr!("outbox-discard")}</button>
                                     </div>
                                 })}
                             </li>
@@ -419,15 +419,16 @@ fn menu_view(
                             let product = p.clone();
                             let id = p.id;
                             let unit = if p.unit == "pz" { String::new() } else { format!(" {}", p.unit) };
-                            let left = p.available.filter(|_| !p.sold_out).map(|n| format!("{n}{unit} left"));
+                            let left = p.available.filter(|_| !p.sold_out).map(|n| move || tr!("pad-left", {"left" => format!("{n}{unit}"), "count" => n}));
+                            let (dish, sold_out, price_cents) = (p.name.clone(), p.sold_out, p.price_cents);
                             view! {
                                 <button type="button" class="dish" class:sold-out=p.sold_out class:hidden=move || !shown()
-                                    aria-label=format!("Add {}{}", p.name, if p.sold_out { " (sold out)" } else { "" })
+                                    aria-label=move || if sold_out { tr!("pad-add-sold-out", {"dish" => dish.clone()}) } else { tr!("pad-add", {"dish" => dish.clone()}) }
                                     on:click=move |_| add(product.clone())>
                                     <span class="dish-name">{p.name.clone()}</span>
-                                    <span class="dish-price">{p.price.clone()}</span>
+                                    <span class="dish-price">{move || money(price_cents)}</span>
                                     {left.map(|l| view! { <span class="dish-left">{l}</span> })}
-                                    {p.sold_out.then(|| view! { <span class="sold-out-tag">"Sold out"</span> })}
+                                    {p.sold_out.then(|| view! { <span class="sold-out-tag">{move || tr!("pad-sold-out")}</span> })}
                                     {move || {
                                         let n = in_pad(id);
                                         (n > 0).then(|| view! { <span class="in-pad" aria-hidden="true">{n}</span> })
@@ -456,13 +457,15 @@ fn pad_line(
         })
     };
     let name = product.name.clone();
+    let line_cents = product.price_cents * line.quantity as i64;
+    let (name_group, name_less) = (name.clone(), name.clone());
     view! {
         <li class="pad-line">
             <div class="pad-line-main">
                 <span class="dish-name">{product.name.clone()}</span>
-                <span class="line-price">{money(product.price_cents * line.quantity as i64)}</span>
-                <div class="stepper" role="group" aria-label=format!("Quantity of {name}")>
-                    <button type="button" aria-label=format!("One less {name}") on:click=move |_| {
+                <span class="line-price">{move || money(line_cents)}</span>
+                <div class="stepper" role="group" aria-label=move || tr!("pad-quantity-of", {"dish" => name_group.clone()})>
+                    <button type="button" aria-label=move || tr!("pad-one-less", {"dish" => name_less.clone()}) on:click=move |_| {
                         lines.update(|ls| {
                             if let Some((_, l)) = ls.get_mut(i) {
                                 if l.quantity > 1 { l.quantity -= 1 } else { ls.remove(i); }
@@ -470,17 +473,17 @@ fn pad_line(
                         })
                     }>"−"</button>
                     <span class="qty" aria-live="polite">{line.quantity}</span>
-                    <button type="button" aria-label=format!("One more {}", product.name) on:click=move |_| set(&|l| l.quantity += 1)>"+"</button>
+                    <button type="button" aria-label=move || tr!("pad-one-more", {"dish" => name.clone()}) on:click=move |_| set(&|l| l.quantity += 1)>"+"</button>
                 </div>
             </div>
             <label>
-                <span>"Note"</span>
-                <input type="text" placeholder="e.g. no onions" prop:value=line.notes.clone().unwrap_or_default()
+                <span>{move || tr!("pad-note")}</span>
+                <input type="text" placeholder=move || tr!("pad-note-example") prop:value=line.notes.clone().unwrap_or_default()
                     on:change=move |ev| { let v = event_target_value(&ev); set(&|l| l.notes = Some(v.clone()).filter(|v| !v.trim().is_empty())) }/>
             </label>
             <label class="allergy-field">
-                <span>"Allergy"</span>
-                <input type="text" placeholder="e.g. nuts" prop:value=line.allergy.clone().unwrap_or_default()
+                <span>{move || tr!("pad-allergy")}</span>
+                <input type="text" placeholder=move || tr!("pad-allergy-example") prop:value=line.allergy.clone().unwrap_or_default()
                     on:change=move |ev| { let v = event_target_value(&ev); set(&|l| l.allergy = Some(v.clone()).filter(|v| !v.trim().is_empty())) }/>
             </label>
         </li>
@@ -504,14 +507,14 @@ fn order_card(
     tables: Vec<Table>,
 ) -> impl IntoView {
     let next = match o.status {
-        OrderStatus::Ready => Some(("Serve", OrderStatus::Served)),
-        OrderStatus::Served => Some(("Complete", OrderStatus::Completed)),
+        OrderStatus::Ready => Some(("order-serve", OrderStatus::Served)),
+        OrderStatus::Served => Some(("order-complete", OrderStatus::Completed)),
         _ => None,
     };
     let id = o.id;
     let status = o.status;
     let asking = RwSignal::new(None::<Asking>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<UiError>);
     let busy = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
     let target = RwSignal::new(String::new());
@@ -529,7 +532,7 @@ fn order_card(
                     let _ = changed.try_update(|n| *n += 1);
                 }
                 Err(e) => {
-                    let _ = error.try_set(Some(e.to_string()));
+                    let _ = error.try_set(Some(e));
                 }
             }
         });
@@ -547,16 +550,17 @@ fn order_card(
             let voided = i.voided_at.is_some();
             let allergy = i.modifiers.as_ref().and_then(|m| m.get("allergy")).and_then(|v| v.as_str()).map(str::to_owned);
             let can_void = !voided && !corrections_end && live_lines > 1;
+            let (qty, cents) = (i.quantity, line_total(i.quantity, i.unit_price).raw());
             view! {
                 <li class:voided=voided>
-                    <span class="line-text">{i.quantity.to_string()} "× " {i.product_name.clone()}</span>
-                    <span class="line-price">{money(line_total(i.quantity, i.unit_price).raw())}</span>
+                    <span class="line-text">{move || crate::i18n::number(qty)} "× " {i.product_name.clone()}</span>
+                    <span class="line-price">{move || money(cents)}</span>
                     {i.notes.clone().map(|n| view! { <span class="line-note">{n}</span> })}
-                    {allergy.map(|a| view! { <span class="line-allergy">"Allergy: " {a}</span> })}
-                    {voided.then(|| view! { <span class="line-void">"Voided: " {i.void_reason.clone().unwrap_or_default()}</span> })}
+                    {allergy.map(|a| view! { <span class="line-allergy">{move || tr!("line-allergy")} " " {a}</span> })}
+                    {voided.then(|| view! { <span class="line-void">{move || tr!("line-voided")} " " {i.void_reason.clone().unwrap_or_default()}</span> })}
                     {(can_void && may_correct).then(|| view! {
                         <button type="button" class="ghost small" on:click=move |_| { reason.set(String::new()); asking.set(Some(Asking::Void(item_id))) }>
-                            "Void"
+                            {move || tr!("order-void")}
                         </button>
                     })}
                 </li>
@@ -569,43 +573,47 @@ fn order_card(
         .map(|t| (t.id.to_string(), t.name.clone()))
         .collect();
     let covers = o.covers;
+    let total = o.total.raw();
     view! {
         <article class="order-card" data-status=o.status.as_str() data-order-number=o.order_number.clone()
-            aria-label=format!("Order {}", o.order_number)>
+            aria-label={ let n = o.order_number.clone(); move || tr!("order-label", {"order" => n.clone()}) }>
             <header>
                 <span class="number">"#" {o.order_number.clone()}</span>
-                <span class="status-pill" data-status=o.status.as_str()>{status_label(o.status)}</span>
-                <span class="order-total" aria-label="Order total">{money(o.total.raw())}</span>
+                <span class="status-pill" data-status=o.status.as_str()>{move || status_label(status)}</span>
+                <span class="order-total" aria-label=move || tr!("order-total")>{move || money(total)}</span>
             </header>
-            {covers.map(|c| view! { <p class="order-covers">{c} " covers"</p> })}
-            {(o.status == OrderStatus::Ready).then(|| view! { <p class="ready-notice" role="status">"Ready to serve"</p> })}
+            {covers.map(|c| view! { <p class="order-covers">{move || tr!("order-covers", {"covers" => c})}</p> })}
+            {(o.status == OrderStatus::Ready).then(|| view! { <p class="ready-notice" role="status">{move || tr!("ready-to-serve")}</p> })}
             <ul class="items">{lines_view}</ul>
             {move || shortfalls().map(|list| view! {
                 <div class="shortfall" role="alert" data-testid="shortfall">
-                    <strong>"Cannot serve: insufficient stock"</strong>
+                    <strong>{move || tr!("shortfall-title")}</strong>
                     <ul>
                         {list.into_iter().map(|s| {
                             let unit = s.unit.as_str();
                             view! {
                                 <li>
-                                    "Not enough " <span class="dish-name">{s.product_name}</span> ": "
-                                    {format!("{} {unit} ordered, only {} {unit} in stock.", s.requested, s.available)}
+                                    {move || tr!("shortfall-not-enough")} " " <span class="dish-name">{s.product_name}</span> ": "
+                                    {move || tr!("shortfall-counts", {
+                                        "ordered" => crate::i18n::quantity(s.requested, unit),
+                                        "available" => crate::i18n::quantity(s.available, unit),
+                                    })}
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
-                    <p>"Nothing was served or taken from stock. Void the line the kitchen cannot cover (or tell the guest), or ask a manager to check the stock count."</p>
+                    <p>{move || tr!("shortfall-advice")}</p>
                 </div>
             })}
-            <p class="error" role="alert">{move || error.get()}</p>
+            <p class="error" role="alert">{move || error.get().map(|e| error_text(&e))}</p>
             {move || asking.get().map(|a| match a {
                 Asking::Void(item) => reason_form(
                     ReasonForm {
-                        group: "Void a line",
-                        question: "Why is this line voided?",
-                        example: "e.g. guest changed mind",
-                        keep: "Keep it",
-                        confirm: "Void line",
+                        group: "void-group",
+                        question: "void-question",
+                        example: "void-example",
+                        keep: "void-keep",
+                        confirm: "void-confirm",
                     },
                     reason,
                     asking,
@@ -614,11 +622,11 @@ fn order_card(
                 ),
                 Asking::Cancel => reason_form(
                     ReasonForm {
-                        group: "Cancel the order",
-                        question: "Why is the order cancelled?",
-                        example: "e.g. table left",
-                        keep: "Keep the order",
-                        confirm: "Cancel the order",
+                        group: "cancel-group",
+                        question: "cancel-question",
+                        example: "cancel-example",
+                        keep: "cancel-keep",
+                        confirm: "cancel-confirm",
                     },
                     reason,
                     asking,
@@ -628,22 +636,22 @@ fn order_card(
                 Asking::Move => {
                     let choices = move_choices.clone();
                     view! {
-                        <div class="ask" role="group" aria-label="Move the order">
-                            <label>"Move to"
+                        <div class="ask" role="group" aria-label=move || tr!("move-group")>
+                            <label>{move || tr!("move-to")}
                                 <select on:change=move |ev| target.set(event_target_value(&ev))>
-                                    <option value="">"Choose a table"</option>
-                                    <option value="takeaway">"Takeaway"</option>
+                                    <option value="">{move || tr!("move-choose")}</option>
+                                    <option value="takeaway">{move || tr!("takeaway")}</option>
                                     {choices.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                                 </select>
                             </label>
                             <div class="ask-actions">
-                                <button type="button" class="ghost" on:click=move |_| asking.set(None)>"Stay"</button>
+                                <button type="button" class="ghost" on:click=move |_| asking.set(None)>{move || tr!("move-stay")}</button>
                                 <button type="button" class="primary" disabled=move || busy.get() || target.with(String::is_empty)
                                     on:click=move |_| {
                                         let to = target.get();
                                         let table = if to == "takeaway" { None } else { Uuid::parse_str(&to).ok() };
                                         run(Box::pin(edit_order(id, Some(table), None)));
-                                    }>"Move order"</button>
+                                    }>{move || tr!("move-confirm")}</button>
                             </div>
                         </div>
                     }.into_any()
@@ -656,13 +664,13 @@ fn order_card(
                             act_target.set(Some(id));
                             act.dispatch(SetOrderStatus { order_id: id, status: to });
                         }>
-                        {label}
+                        {move || t(label)}
                     </button>
                 })}
                 {status.is_open().then(|| view! {
-                    <button type="button" class="ghost" on:click=move |_| { target.set(String::new()); asking.set(Some(Asking::Move)) }>"Move"</button>
+                    <button type="button" class="ghost" on:click=move |_| { target.set(String::new()); asking.set(Some(Asking::Move)) }>{move || tr!("order-move")}</button>
                     <label class="covers-edit">
-                        "Covers"
+                        {move || tr!("covers")}
                         <input type="number" min="1" max="500" inputmode="numeric" prop:value=covers.map(|c| c.to_string()).unwrap_or_default()
                             on:change=move |ev| {
                                 if let Ok(c) = event_target_value(&ev).trim().parse::<i32>() {
@@ -672,17 +680,17 @@ fn order_card(
                     </label>
                 })}
                 {(!corrections_end && may_correct).then(|| view! {
-                    <button type="button" class="danger-ghost" class:hidden=move || asking.get().is_some() on:click=move |_| { reason.set(String::new()); asking.set(Some(Asking::Cancel)) }>"Cancel order"</button>
+                    <button type="button" class="danger-ghost" class:hidden=move || asking.get().is_some() on:click=move |_| { reason.set(String::new()); asking.set(Some(Asking::Cancel)) }>{move || tr!("order-cancel")}</button>
                 })}
             </div>
             {(!corrections_end && !may_correct).then(|| view! {
-                <p class="who-can">"The kitchen has started this order: only a manager can void a line or cancel it. Ask the manager on duty."</p>
+                <p class="who-can">{move || tr!("order-who-can")}</p>
             })}
         </article>
     }
 }
 
-/// The words of a correction that asks why.
+/// The words (message keys) of a correction that asks why.
 struct ReasonForm {
     group: &'static str,
     question: &'static str,
@@ -700,27 +708,20 @@ fn reason_form(
     confirm: impl Fn() + 'static,
 ) -> AnyView {
     view! {
-        <div class="ask" role="group" aria-label=words.group>
-            <label>{words.question} <input type="text" placeholder=words.example
+        <div class="ask" role="group" aria-label=move || t(words.group)>
+            <label>{move || t(words.question)} <input type="text" placeholder=move || t(words.example)
                 prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/></label>
             <div class="ask-actions">
-                <button type="button" class="ghost" on:click=move |_| asking.set(None)>{words.keep}</button>
+                <button type="button" class="ghost" on:click=move |_| asking.set(None)>{move || t(words.keep)}</button>
                 <button type="button" class="danger" disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())
-                    on:click=move |_| confirm()>{words.confirm}</button>
+                    on:click=move |_| confirm()>{move || t(words.confirm)}</button>
             </div>
         </div>
     }
     .into_any()
 }
 
-fn status_label(s: OrderStatus) -> &'static str {
-    match s {
-        OrderStatus::Draft => "Draft",
-        OrderStatus::Confirmed => "Sent",
-        OrderStatus::Preparing => "Cooking",
-        OrderStatus::Ready => "Ready",
-        OrderStatus::Served => "Served",
-        OrderStatus::Completed => "Completed",
-        OrderStatus::Cancelled => "Cancelled",
-    }
+/// The status as the waiter says it ("Sent", "Cooking"...).
+fn status_label(s: OrderStatus) -> String {
+    t(&format!("status-{}", s.as_str()))
 }

@@ -122,6 +122,7 @@ mod tests {
             role: Role::Waiter,
             active: true,
             created_at: chrono::Utc::now(),
+            language: None,
         };
         let token = keys.issue(&user).unwrap();
         let claims = keys.verify(&token).unwrap();

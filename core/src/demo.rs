@@ -149,7 +149,14 @@ pub fn demo_data(today: NaiveDate, now: DateTime<Utc>) -> Result<DemoData, AppEr
         lot(0x508, id(0x405), None, "COLA-2411", 48, Unit::Pz, 80, day(180), "Bar fridge"),
     ];
     Ok(DemoData {
-        venue: NewVenue { id: DEMO_VENUE_ID, name: "BeerFlow Demo Pub".into(), timezone: DEMO_TIMEZONE.name().into() },
+        venue: NewVenue {
+            id: DEMO_VENUE_ID,
+            name: "BeerFlow Demo Pub".into(),
+            timezone: DEMO_TIMEZONE.name().into(),
+            currency: "EUR".into(),
+            language: "it".into(),
+            locale: "it-IT".into(),
+        },
         users,
         categories,
         suppliers,

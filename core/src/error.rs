@@ -8,31 +8,67 @@ fn shortfalls(list: &[Shortfall]) -> String {
     list.iter().map(Shortfall::to_string).collect::<Vec<_>>().join("; ")
 }
 
+/// An error's message: the English text the REST API answers with and, for the errors a screen
+/// shows, a stable key and arguments that the screens translate (`locales/*/main.ftl`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Msg {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<(String, String)>,
+}
+
+impl std::ops::Deref for Msg {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl From<String> for Msg {
+    fn from(text: String) -> Self {
+        Msg { text, key: None, args: Vec::new() }
+    }
+}
+
+impl From<&str> for Msg {
+    fn from(text: &str) -> Self {
+        Msg::from(text.to_owned())
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Error, Serialize, Deserialize)]
 pub enum AppError {
     #[error("{0}")]
-    BadRequest(String),
+    BadRequest(Msg),
     /// An order cannot be served: the stock of these products does not cover it (a 400 whose
     /// message contains `insufficient`, as the contract says).
     #[error("insufficient stock: {}", shortfalls(.0))]
     InsufficientStock(Vec<Shortfall>),
     #[error("{0}")]
-    Unauthorized(String),
+    Unauthorized(Msg),
     #[error("{0}")]
-    Forbidden(String),
+    Forbidden(Msg),
     #[error("{0}")]
-    NotFound(String),
+    NotFound(Msg),
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Msg),
     #[error("{0}")]
-    MethodNotAllowed(String),
+    MethodNotAllowed(Msg),
     #[error("{0}")]
-    PayloadTooLarge(String),
+    PayloadTooLarge(Msg),
     /// Too many failed logins: refused until `retry_after_secs` have passed (`Retry-After`).
     #[error("too many failed logins: try again in {retry_after_secs} seconds")]
     TooManyLogins { retry_after_secs: u64 },
     #[error("{0}")]
-    Unavailable(String),
+    Unavailable(Msg),
     /// Details are logged where they happen; the client only learns that something broke.
     #[error("internal server error")]
     Internal,
@@ -71,16 +107,55 @@ impl AppError {
     }
 
     pub fn bad_request(msg: impl Into<String>) -> Self {
-        AppError::BadRequest(msg.into())
+        AppError::BadRequest(Msg::from(msg.into()))
     }
     pub fn not_found(msg: impl Into<String>) -> Self {
-        AppError::NotFound(msg.into())
+        AppError::NotFound(Msg::from(msg.into()))
     }
     pub fn conflict(msg: impl Into<String>) -> Self {
-        AppError::Conflict(msg.into())
+        AppError::Conflict(Msg::from(msg.into()))
     }
     pub fn forbidden(msg: impl Into<String>) -> Self {
-        AppError::Forbidden(msg.into())
+        AppError::Forbidden(Msg::from(msg.into()))
+    }
+
+    /// Gives the message a stable key and arguments, for the screens to translate it; the
+    /// English text (the REST API's `message`) stays as it is.
+    pub fn keyed<const N: usize>(mut self, key: &str, args: [(&str, String); N]) -> Self {
+        if let Some(msg) = self.msg_mut() {
+            msg.key = Some(key.to_owned());
+            msg.args = args.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+        }
+        self
+    }
+
+    /// The message's key and arguments, when it has them.
+    pub fn msg(&self) -> Option<&Msg> {
+        match self {
+            AppError::BadRequest(m)
+            | AppError::Unauthorized(m)
+            | AppError::Forbidden(m)
+            | AppError::NotFound(m)
+            | AppError::Conflict(m)
+            | AppError::MethodNotAllowed(m)
+            | AppError::PayloadTooLarge(m)
+            | AppError::Unavailable(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn msg_mut(&mut self) -> Option<&mut Msg> {
+        match self {
+            AppError::BadRequest(m)
+            | AppError::Unauthorized(m)
+            | AppError::Forbidden(m)
+            | AppError::NotFound(m)
+            | AppError::Conflict(m)
+            | AppError::MethodNotAllowed(m)
+            | AppError::PayloadTooLarge(m)
+            | AppError::Unavailable(m) => Some(m),
+            _ => None,
+        }
     }
 
     /// Something broke that the client cannot fix: `context` (what was being done, what went
@@ -143,7 +218,7 @@ impl From<sqlx::Error> for AppError {
         match e {
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 tracing::error!(error = %e, "database unavailable");
-                AppError::Unavailable("the database is unavailable, try again".into())
+                AppError::Unavailable("the database is unavailable, try again".into()).keyed("err-database-unavailable", [])
             }
             _ => AppError::internal(format_args!("database error: {e}")),
         }

@@ -56,7 +56,7 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
 
 fn json_rejection(rejection: JsonRejection) -> AppError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return AppError::PayloadTooLarge(format!("request body is larger than {} bytes", crate::MAX_BODY_BYTES));
+        return AppError::PayloadTooLarge(format!("request body is larger than {} bytes", crate::MAX_BODY_BYTES).into());
     }
     let message = match &rejection {
         JsonRejection::JsonDataError(e) => format!(
@@ -70,7 +70,7 @@ fn json_rejection(rejection: JsonRejection) -> AppError {
         JsonRejection::MissingJsonContentType(_) => MISSING_JSON_CONTENT_TYPE.to_owned(),
         other => other.body_text(),
     };
-    AppError::BadRequest(message)
+    AppError::bad_request(message)
 }
 
 /// Path parameters; a malformed id is a 400 naming it.
@@ -83,7 +83,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         Path::<T>::from_request_parts(parts, state)
             .await
             .map(|Path(v)| ApiPath(v))
-            .map_err(|e: PathRejection| AppError::BadRequest(format!("invalid path: {}", e.body_text())))
+            .map_err(|e: PathRejection| AppError::bad_request(format!("invalid path: {}", e.body_text())))
     }
 }
 
@@ -97,7 +97,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(v)| ApiQuery(v))
-            .map_err(|e: QueryRejection| AppError::BadRequest(format!("invalid query: {}", e.body_text())))
+            .map_err(|e: QueryRejection| AppError::bad_request(format!("invalid query: {}", e.body_text())))
     }
 }
 
@@ -195,14 +195,14 @@ impl<P: Permission + Send> FromRequestParts<AppState> for Authorized<P> {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let AuthUser(user) = AuthUser::from_request_parts(parts, state).await?;
         let params =
-            RawPathParams::from_request_parts(parts, state).await.map_err(|e| AppError::BadRequest(e.body_text()))?;
+            RawPathParams::from_request_parts(parts, state).await.map_err(|e| AppError::bad_request(e.body_text()))?;
         let raw = params
             .iter()
             .find(|(name, _)| *name == "venue_id")
             .map(|(_, value)| value.to_owned())
             .ok_or_else(|| AppError::internal("Authorized<P> on a route without {venue_id}"))?;
         let venue_id = Uuid::parse_str(&raw)
-            .map_err(|_| AppError::BadRequest(format!("venue_id: `{raw}` is not a valid UUID")))?;
+            .map_err(|_| AppError::bad_request(format!("venue_id: `{raw}` is not a valid UUID")))?;
         authorize(&user, venue_id, P::ACTION)?;
         Ok(Authorized { user, venue_id, _permission: PhantomData })
     }

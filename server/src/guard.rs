@@ -69,7 +69,7 @@ pub async fn read_body(request: Request, next: Next) -> Response {
             let too_large = std::error::Error::source(&e)
                 .is_some_and(|s| s.downcast_ref::<http_body_util::LengthLimitError>().is_some());
             let error = if too_large {
-                AppError::PayloadTooLarge(format!("request body is larger than {MAX_BODY_BYTES} bytes"))
+                AppError::PayloadTooLarge(format!("request body is larger than {MAX_BODY_BYTES} bytes").into())
             } else {
                 AppError::bad_request(format!("the request body could not be read: {e}"))
             };
@@ -95,6 +95,21 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         headers.entry(name).or_insert(HeaderValue::from_static(value));
     }
     response
+}
+
+/// Settles the language and venue format of a page before it is rendered (the signed-in
+/// user's, else the login page's choice or the browser's `Accept-Language`): the shell writes
+/// it on `<html>`, the app renders in it.
+pub async fn page_locale(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    let page = request.method() == Method::GET
+        && !["/api/", "/pkg/", "/socket.io"].iter().any(|p| path.starts_with(p))
+        && !path.rsplit('/').next().unwrap_or_default().contains('.');
+    if page && let Some(session) = request.extensions().get::<tower_sessions::Session>().cloned() {
+        let locale = app::api::ssr::request_locale(&state.services, &session, request.headers()).await;
+        request.extensions_mut().insert(locale);
+    }
+    next.run(request).await
 }
 
 /// A page that redirects (no session: to the login page) answers a real `302` with no body,
@@ -149,5 +164,5 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
 
 /// A method the path does not take: 405 with the contract's error body.
 pub async fn method_not_allowed(method: Method, uri: axum::http::Uri) -> AppError {
-    AppError::MethodNotAllowed(format!("{method} is not allowed on {}", uri.path()))
+    AppError::MethodNotAllowed(format!("{method} is not allowed on {}", uri.path()).into())
 }

@@ -99,6 +99,7 @@ pub fn router(mut state: AppState) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(from_fn(guard::server_fn_status))
         .layer(from_fn(guard::page_redirects))
+        .layer(from_fn_with_state(state.clone(), guard::page_locale))
         .layer(sessions)
         .layer(from_fn_with_state(state.clone(), guard::same_origin_writes))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -3,6 +3,7 @@
 pub mod event;
 pub mod fefo;
 pub mod inventory;
+pub mod language;
 pub mod order;
 pub mod permission;
 pub mod quantity;

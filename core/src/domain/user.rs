@@ -15,6 +15,9 @@ pub struct User {
     pub role: Role,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// The language the user chose for their screens; `None`: the venue's.
+    #[serde(default)]
+    pub language: Option<String>,
 }
 
 /// `POST /venues/{v}/users`.

@@ -9,8 +9,14 @@ use uuid::Uuid;
 pub struct Venue {
     pub id: Uuid,
     pub name: String,
-    /// IANA time zone name; "expired" and "today" are judged in it.
+    /// IANA time zone name; "expired" and "today" are judged in it, and screens show times in it.
     pub timezone: String,
+    /// ISO 4217 code of the currency prices are in (`EUR`).
+    pub currency: String,
+    /// The language of the venue's screens for users who have not chosen one (`it`, `en`).
+    pub language: String,
+    /// BCP 47 locale whose conventions format numbers and times (`it-IT`, `en-US`).
+    pub locale: String,
     /// The kitchen display turns a ticket amber after this many minutes...
     pub kds_warn_minutes: i32,
     /// ...and red after this many.
@@ -23,6 +29,14 @@ pub struct Venue {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct VenuePatch {
+    #[serde(default)]
+    pub timezone: Option<String>,
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub language: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
     #[serde(default)]
     pub kds_warn_minutes: Option<i32>,
     #[serde(default)]

@@ -65,9 +65,10 @@ pub(super) fn optional_note(field: &str, value: Option<String>, max: usize) -> R
 
 fn text(field: &str, value: &str, max: usize, lines: Lines) -> Result<String, AppError> {
     let v = value.trim();
-    check_text(field, v, lines).map_err(AppError::BadRequest)?;
+    check_text(field, v, lines).map_err(AppError::bad_request)?;
     if v.is_empty() || v.chars().count() > max {
-        return Err(AppError::bad_request(format!("{field}: must be 1 to {max} characters")));
+        return Err(AppError::bad_request(format!("{field}: must be 1 to {max} characters"))
+            .keyed("err-text-length", [("field", field.to_owned()), ("max", max.to_string())]));
     }
     Ok(v.to_owned())
 }
@@ -80,7 +81,7 @@ pub(super) fn json_object(
     max_bytes: usize,
 ) -> Result<(), AppError> {
     let value = serde_json::Value::Object(value.clone());
-    check_json(field, &value).map_err(AppError::BadRequest)?;
+    check_json(field, &value).map_err(AppError::bad_request)?;
     if value.to_string().len() > max_bytes {
         return Err(AppError::bad_request(format!("{field}: must be at most {max_bytes} bytes of JSON")));
     }
@@ -99,7 +100,7 @@ fn attributes(
 
 /// A search or filter term from a query string: no control characters.
 pub(super) fn filter_text(field: &str, value: Option<&str>) -> Result<(), AppError> {
-    value.map_or(Ok(()), |v| check_text(field, v, Lines::One).map_err(AppError::BadRequest))
+    value.map_or(Ok(()), |v| check_text(field, v, Lines::One).map_err(AppError::bad_request))
 }
 
 fn non_negative_money(field: &str, m: Money) -> Result<Money, AppError> {
@@ -121,7 +122,7 @@ fn station(value: &str) -> Result<String, AppError> {
 }
 
 pub(super) fn not_found(what: &str, id: Uuid) -> AppError {
-    AppError::not_found(format!("{what} {id} not found"))
+    AppError::not_found(format!("{what} {id} not found")).keyed("err-not-found", [("what", what.to_owned())])
 }
 
 impl Services {

@@ -4,6 +4,7 @@
 use crate::AppError;
 use crate::auth::{TokenKeys, dummy_hash, hash_password, login_retry_after, verify_password};
 use crate::domain::user::{MIN_PASSWORD_LEN, normalize_email};
+use crate::domain::language;
 use crate::domain::{Action, NewUserRequest, Role, User, Venue, VenuePatch, allowed};
 use crate::store::{DynStore, NewUser, NewVenue, Page};
 use serde::{Deserialize, Serialize};
@@ -101,7 +102,7 @@ impl Services {
     /// shares it and a restart does not clear it).
     pub async fn login(&self, req: &LoginRequest, client: Option<IpAddr>) -> Result<LoginResponse, AppError> {
         crate::domain::text::check("email", &req.email, crate::domain::text::Lines::One)
-            .map_err(AppError::BadRequest)?;
+            .map_err(AppError::bad_request)?;
         let email = req.email.trim().to_lowercase();
         let client = client.map_or_else(|| "-".to_owned(), |ip| ip.to_string());
         let keys = [format!("pair:{client} {email}"), format!("email:{email}")];
@@ -144,7 +145,7 @@ impl Services {
             }
             _ => {
                 self.store.record_login_failure(&keys, chrono::Utc::now(), since).await?;
-                Err(AppError::Unauthorized("invalid email or password".into()))
+                Err(AppError::Unauthorized("invalid email or password".into()).keyed("err-login", []))
             }
         }
     }
@@ -163,7 +164,7 @@ impl Services {
     pub async fn active_user(&self, user_id: Uuid) -> Result<User, AppError> {
         match self.store.get_user(user_id).await? {
             Some(user) if user.active => Ok(user),
-            _ => Err(AppError::Unauthorized("the account is unknown or deactivated".into())),
+            _ => Err(AppError::Unauthorized("the account is unknown or deactivated".into()).keyed("err-account-gone", [])),
         }
     }
 
@@ -179,20 +180,51 @@ impl Services {
         let warn = patch.kds_warn_minutes.unwrap_or(venue.kds_warn_minutes);
         let late = patch.kds_late_minutes.unwrap_or(venue.kds_late_minutes);
         if !(1..=240).contains(&warn) {
-            return Err(AppError::bad_request("kds_warn_minutes: must be between 1 and 240"));
+            return Err(AppError::bad_request("kds_warn_minutes: must be between 1 and 240")
+                .keyed("err-kds-warn-range", [("min", "1".into()), ("max", "240".into())]));
         }
         if !(2..=480).contains(&late) {
-            return Err(AppError::bad_request("kds_late_minutes: must be between 2 and 480"));
+            return Err(AppError::bad_request("kds_late_minutes: must be between 2 and 480")
+                .keyed("err-kds-late-range", [("min", "2".into()), ("max", "480".into())]));
         }
         if late <= warn {
             return Err(AppError::bad_request(format!(
                 "kds_late_minutes: must be greater than kds_warn_minutes ({warn})"
-            )));
+            ))
+            .keyed("err-kds-late-after-warn", [("warn", warn.to_string())]));
         }
+        let timezone = match patch.timezone {
+            Some(tz) => valid_timezone(tz.trim())?.to_owned(),
+            None => venue.timezone.clone(),
+        };
+        let currency = match patch.currency {
+            Some(code) => valid_currency(&code)?,
+            None => venue.currency.clone(),
+        };
+        let language = match patch.language {
+            Some(l) => valid_language("language", &l)?.to_owned(),
+            None => venue.language.clone(),
+        };
+        let locale = match patch.locale {
+            Some(tag) => language::Locale::parse(tag.trim())
+                .map_err(|rule| AppError::bad_request(format!("locale: {rule}")).keyed("err-locale", [("locale", tag.clone())]))?
+                .tag(),
+            None => venue.locale.clone(),
+        };
+        let updated = Venue { timezone, currency, language, locale, kds_warn_minutes: warn, kds_late_minutes: late, ..venue };
         self.store
-            .update_venue_kitchen(venue_id, warn, late)
+            .update_venue(&updated)
             .await?
             .ok_or_else(|| AppError::not_found(format!("venue {venue_id} not found")))
+    }
+
+    /// `PATCH /auth/me`: the language the signed-in user chose (`None`: the venue's).
+    pub async fn set_my_language(&self, actor: &User, language: Option<&str>) -> Result<User, AppError> {
+        let language = language.map(|l| valid_language("language", l)).transpose()?;
+        self.store
+            .set_user_language(actor.id, language)
+            .await?
+            .ok_or_else(|| AppError::not_found(format!("user {} not found", actor.id)))
     }
 
     pub async fn list_users(&self, actor: &User, venue_id: Uuid, page: Page) -> Result<Vec<User>, AppError> {
@@ -214,7 +246,7 @@ impl Services {
         role: Role,
         password: &str,
     ) -> Result<User, AppError> {
-        let email = normalize_email(email).map_err(AppError::BadRequest)?;
+        let email = normalize_email(email).map_err(AppError::bad_request)?;
         let name = inventory::required_text("name", name, 100)?;
         let name = name.as_str();
         if password.chars().count() < MIN_PASSWORD_LEN {
@@ -244,13 +276,16 @@ impl Services {
     pub async fn add_venue(&self, name: &str, timezone: &str) -> Result<Venue, AppError> {
         let name = inventory::required_text("name", name, 200)?;
         let name = name.as_str();
-        if timezone.parse::<chrono_tz::Tz>().is_err() {
-            return Err(AppError::bad_request(format!(
-                "timezone: `{timezone}` is not an IANA time zone (e.g. Europe/Rome)"
-            )));
-        }
+        valid_timezone(timezone)?;
         self.store
-            .create_venue(&NewVenue { id: Uuid::new_v4(), name: name.to_owned(), timezone: timezone.to_owned() })
+            .create_venue(&NewVenue {
+                id: Uuid::new_v4(),
+                name: name.to_owned(),
+                timezone: timezone.to_owned(),
+                currency: "EUR".into(),
+                language: language::FALLBACK.into(),
+                locale: "en-GB".into(),
+            })
             .await
     }
 
@@ -270,10 +305,11 @@ impl Services {
 /// 403 unless `actor` belongs to `venue_id` and their role may perform `action`.
 pub fn authorize(actor: &User, venue_id: Uuid, action: Action) -> Result<(), AppError> {
     if actor.venue_id != venue_id {
-        return Err(AppError::forbidden("this venue is not yours"));
+        return Err(AppError::forbidden("this venue is not yours").keyed("err-other-venue", []));
     }
     if !allowed(actor.role, action) {
-        return Err(AppError::forbidden(format!("role {} may not do this", actor.role)));
+        return Err(AppError::forbidden(format!("role {} may not do this", actor.role))
+            .keyed("err-role", [("role", actor.role.to_string())]));
     }
     Ok(())
 }
@@ -281,3 +317,46 @@ mod inventory;
 mod orders;
 pub use inventory::{LotTrace, MAX_SUMMARY_DAYS, TraceEntry};
 pub use orders::{MAX_IDEMPOTENCY_KEY_LEN, MAX_ITEMS_PER_REQUEST};
+
+fn valid_timezone(timezone: &str) -> Result<&str, AppError> {
+    match timezone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => Ok(tz.name()),
+        Err(_) => Err(AppError::bad_request(format!(
+            "timezone: `{timezone}` is not an IANA time zone (e.g. Europe/Rome)"
+        ))
+        .keyed("err-timezone", [("timezone", timezone.to_owned())])),
+    }
+}
+
+/// An ISO 4217 code (`eur` is taken as `EUR`).
+fn valid_currency(code: &str) -> Result<String, AppError> {
+    let upper = code.trim().to_ascii_uppercase();
+    match iso_currency::Currency::from_code(&upper) {
+        Some(c) => Ok(c.code().to_owned()),
+        None => Err(AppError::bad_request(format!("currency: `{code}` is not an ISO 4217 currency code (e.g. EUR)"))
+            .keyed("err-currency", [("currency", code.to_owned())])),
+    }
+}
+
+fn valid_language(field: &str, code: &str) -> Result<&'static str, AppError> {
+    language::supported(code.trim()).ok_or_else(|| {
+        AppError::bad_request(format!(
+            "{field}: `{code}` is not a language of BeerFlow's screens ({})",
+            language::LANGUAGES.join(", ")
+        ))
+        .keyed("err-language", [("language", code.to_owned()), ("languages", language::LANGUAGES.join(", "))])
+    })
+}
+
+/// The symbol and the digits after the decimal separator of an ISO 4217 currency (`€`, 2); the
+/// code itself and 2 for a code the standard does not know.
+pub fn currency_format(code: &str) -> (String, u8) {
+    match iso_currency::Currency::from_code(code) {
+        Some(c) => {
+            let symbol = c.symbol().symbol;
+            let symbol = if symbol.is_empty() { c.code().to_owned() } else { symbol };
+            (symbol, c.exponent().map_or(2, |e| e.min(2) as u8))
+        }
+        None => (code.to_owned(), 2),
+    }
+}

@@ -84,7 +84,7 @@ impl Services {
     pub async fn create_table(&self, actor: &User, venue_id: Uuid, req: NewTable) -> Result<Table, AppError> {
         authorize(actor, venue_id, Action::TablesWrite)?;
         if let Some(p) = &req.position_json {
-            p.validate("position_json").map_err(AppError::BadRequest)?;
+            p.validate("position_json").map_err(AppError::bad_request)?;
         }
         let now = now_micros();
         let table = Table {
@@ -128,7 +128,7 @@ impl Services {
     ) -> Result<Table, AppError> {
         authorize(actor, venue_id, Action::TablesWrite)?;
         if let Some(Some(p)) = &patch.position_json {
-            p.validate("position_json").map_err(AppError::BadRequest)?;
+            p.validate("position_json").map_err(AppError::bad_request)?;
         }
         let apply = move |mut t: Table| {
             if let Some(name) = &patch.name {
@@ -185,7 +185,7 @@ impl Services {
             if !seen.insert(entry.id) {
                 return Err(AppError::bad_request(format!("tables[{i}].id: table {} is listed twice", entry.id)));
             }
-            entry.position_json.validate(&format!("tables[{i}].position_json")).map_err(AppError::BadRequest)?;
+            entry.position_json.validate(&format!("tables[{i}].position_json")).map_err(AppError::bad_request)?;
             let area = match entry.area {
                 Some(area) => Some(optional(&format!("tables[{i}].area"), area.as_deref(), 50)?),
                 None => None,
@@ -275,7 +275,7 @@ impl Services {
     ) -> Result<Order, AppError> {
         authorize(actor, venue_id, Action::OrdersTake)?;
         if lines.is_empty() {
-            return Err(AppError::bad_request("lines: the order is empty: add at least one dish"));
+            return Err(AppError::bad_request("lines: the order is empty: add at least one dish").keyed("err-no-lines", []));
         }
         let key = idempotency(Some(key))?.unwrap_or_default();
         let confirm = |order: Order| async move {
@@ -352,19 +352,30 @@ impl Services {
                 return Err(AppError::conflict(format!(
                     "status: order {} cannot go from {} to {}",
                     order.order_number, order.status, to
-                )));
+                ))
+                .keyed("err-status-transition", [
+                    ("order", order.order_number.to_string()),
+                    ("from", order.status.to_string()),
+                    ("to", to.to_string()),
+                ]));
             };
             if !allowed(role, action) {
                 return Err(AppError::forbidden(format!(
                     "role {role} may not move an order from {} to {}",
                     order.status, to
-                )));
+                ))
+                .keyed("err-role-transition", [
+                    ("role", role.to_string()),
+                    ("from", order.status.to_string()),
+                    ("to", to.to_string()),
+                ]));
             }
             if to == OrderStatus::Confirmed && order.items.is_empty() {
                 return Err(AppError::conflict(format!(
                     "status: order {} has no items; add items before confirming it",
                     order.order_number
-                )));
+                ))
+                .keyed("err-order-empty", [("order", order.order_number.to_string())]));
             }
             Ok(())
         };
@@ -390,7 +401,8 @@ impl Services {
                 return Err(AppError::conflict(format!(
                     "status: order {} is {}: only tickets in the kitchen (confirmed, preparing, ready) have lines to mark",
                     order.order_number, order.status
-                )));
+                ))
+                .keyed("err-not-in-kitchen", [("order", order.order_number.to_string()), ("status", order.status.to_string())]));
             }
             Ok(())
         };
@@ -410,20 +422,22 @@ impl Services {
     ) -> Result<Order, AppError> {
         authorize(actor, venue_id, Action::OrdersRead)?;
         let reason = note("reason", Some(&req.reason), 500)?
-            .ok_or_else(|| AppError::bad_request("reason: say why the line is voided"))?;
+            .ok_or_else(|| AppError::bad_request("reason: say why the line is voided").keyed("err-void-reason", []))?;
         let role = actor.role;
         let check = move |order: &Order| -> Result<(), AppError> {
             let Some(action) = void_action(order.status) else {
                 return Err(AppError::conflict(format!(
                     "status: order {} is {}: its lines can no longer be voided",
                     order.order_number, order.status
-                )));
+                ))
+                .keyed("err-void-too-late", [("order", order.order_number.to_string()), ("status", order.status.to_string())]));
             };
             if !allowed(role, action) {
                 return Err(AppError::forbidden(format!(
                     "role {role} may not void a line of an order that is {}: a manager can",
                     order.status
-                )));
+                ))
+                .keyed("err-void-role", [("role", role.to_string()), ("status", order.status.to_string())]));
             }
             Ok(())
         };
@@ -443,7 +457,7 @@ impl Services {
         if let Some(Some(c)) = patch.covers
             && !(1..=500).contains(&c)
         {
-            return Err(AppError::bad_request("covers: must be between 1 and 500"));
+            return Err(AppError::bad_request("covers: must be between 1 and 500").keyed("err-covers", [("max", "500".into())]));
         }
         let notes = match patch.notes {
             Some(n) => Some(note("notes", n.as_deref(), 1000)?),
@@ -454,7 +468,8 @@ impl Services {
                 return Err(AppError::conflict(format!(
                     "status: order {} is {}: only open orders can be changed",
                     order.order_number, order.status
-                )));
+                ))
+                .keyed("err-order-closed", [("order", order.order_number.to_string()), ("status", order.status.to_string())]));
             }
             Ok(())
         };

@@ -20,13 +20,9 @@ pub trait AccountStore: Send + Sync + 'static {
     /// 409 when the id is taken.
     async fn create_venue(&self, venue: &NewVenue) -> Result<Venue, AppError>;
     async fn get_venue(&self, id: Uuid) -> Result<Option<Venue>, AppError>;
-    /// Sets the kitchen display's age thresholds; `None` when the venue does not exist.
-    async fn update_venue_kitchen(
-        &self,
-        id: Uuid,
-        warn_minutes: i32,
-        late_minutes: i32,
-    ) -> Result<Option<Venue>, AppError>;
+    /// Writes the venue's settings (all of them, as validated by the use case); `None` when the
+    /// venue does not exist.
+    async fn update_venue(&self, venue: &Venue) -> Result<Option<Venue>, AppError>;
 
     /// 409 when the e-mail is already taken; 404 when the venue does not exist.
     async fn create_user(&self, user: &NewUser) -> Result<User, AppError>;
@@ -35,6 +31,8 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn find_user_for_login(&self, email: &str) -> Result<Option<(User, String)>, AppError>;
     async fn list_users(&self, venue_id: Uuid, page: Page) -> Result<Vec<User>, AppError>;
     /// Marks the user inactive; `None` when there is no such user in the venue.
+    /// Sets the language the user chose (`None`: the venue's); `None` when there is no such user.
+    async fn set_user_language(&self, user_id: Uuid, language: Option<&str>) -> Result<Option<User>, AppError>;
     async fn deactivate_user(&self, venue_id: Uuid, user_id: Uuid) -> Result<Option<User>, AppError>;
 
     /// Inserts whatever of the demo data is missing, in one transaction: a row that exists is
@@ -59,9 +57,10 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn clear_login_failures(&self, key: &str) -> Result<(), AppError>;
 }
 
-pub(crate) const VENUE_COLUMNS: &str = "id, name, timezone, kds_warn_minutes, kds_late_minutes, created_at";
-pub(crate) const USER_COLUMNS: &str = "id, venue_id, email, name, role, active, created_at, password_hash";
-pub(crate) const VENUE_INSERT: &str = "INSERT INTO venues (id, name, timezone, created_at) VALUES ($1, $2, $3, $4)";
+pub(crate) const VENUE_COLUMNS: &str = "id, name, timezone, kds_warn_minutes, kds_late_minutes, created_at, currency, language, locale";
+pub(crate) const USER_COLUMNS: &str = "id, venue_id, email, name, role, active, created_at, password_hash, language";
+pub(crate) const VENUE_INSERT: &str = "INSERT INTO venues (id, name, timezone, created_at, currency, language, locale) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7)";
 pub(crate) const USER_INSERT: &str = "INSERT INTO users (id, venue_id, email, name, role, password_hash, active, \
      created_at) VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7)";
 pub(crate) const INSERT_VENUE: &str = formatcp!("{VENUE_INSERT} RETURNING {VENUE_COLUMNS}");
@@ -79,6 +78,9 @@ pub(crate) struct VenueRow {
     kds_warn_minutes: i32,
     kds_late_minutes: i32,
     created_at: DateTime<Utc>,
+    currency: String,
+    language: String,
+    locale: String,
 }
 
 impl From<VenueRow> for Venue {
@@ -87,6 +89,9 @@ impl From<VenueRow> for Venue {
             id: r.id,
             name: r.name,
             timezone: r.timezone,
+            currency: r.currency,
+            language: r.language,
+            locale: r.locale,
             kds_warn_minutes: r.kds_warn_minutes,
             kds_late_minutes: r.kds_late_minutes,
             created_at: r.created_at,
@@ -104,6 +109,7 @@ pub(crate) struct UserRow {
     active: bool,
     created_at: DateTime<Utc>,
     password_hash: String,
+    language: Option<String>,
 }
 
 impl UserRow {
@@ -117,6 +123,7 @@ impl UserRow {
             role: self.role.parse().map_err(|_| super::sql::corrupt("role"))?,
             active: self.active,
             created_at: self.created_at,
+            language: self.language,
         };
         Ok((user, self.password_hash))
     }

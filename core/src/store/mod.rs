@@ -46,6 +46,9 @@ pub struct NewVenue {
     pub id: Uuid,
     pub name: String,
     pub timezone: String,
+    pub currency: String,
+    pub language: String,
+    pub locale: String,
 }
 
 #[derive(Clone, Debug)]

@@ -128,7 +128,7 @@ impl Unique {
 /// A violation of `key` is the 409 `message`; any other error (another constraint too) is the
 /// usual logged database error.
 pub(crate) fn conflict_on(e: sqlx::Error, key: Unique, message: impl FnOnce() -> String) -> AppError {
-    if key.violated_by(&e) { AppError::Conflict(message()) } else { e.into() }
+    if key.violated_by(&e) { AppError::conflict(message()) } else { e.into() }
 }
 
 /// A value read from the database that the domain cannot accept: a logged 500.

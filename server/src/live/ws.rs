@@ -72,11 +72,11 @@ pub async fn ws(State(state): State<AppState>, request: axum::extract::Request) 
     let (mut parts, _body) = request.into_parts();
     let Query(q) = Query::<WsQuery>::from_request_parts(&mut parts, &state)
         .await
-        .map_err(|e| AppError::BadRequest(format!("invalid query: {}", e.body_text())))?;
+        .map_err(|e| AppError::bad_request(format!("invalid query: {}", e.body_text())))?;
     let user = authenticate(&state, &mut parts, q.token.as_deref()).await?;
     let upgrade = WebSocketUpgrade::from_request_parts(&mut parts, &state)
         .await
-        .map_err(|e| AppError::BadRequest(format!("expected a WebSocket upgrade: {}", e.body_text())))?;
+        .map_err(|e| AppError::bad_request(format!("expected a WebSocket upgrade: {}", e.body_text())))?;
     let services = state.services.clone();
     // No user-space write buffer beyond the frame being written. Client frames are small.
     let upgrade = upgrade

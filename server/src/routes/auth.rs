@@ -46,3 +46,34 @@ pub async fn login(
 pub async fn me(AuthUser(user): AuthUser) -> Json<User> {
     Json(user)
 }
+
+/// `PATCH /auth/me`: the language the signed-in user chose for their screens.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MePatch {
+    /// A language of the screens (`it`, `en`), or `null` for the venue's.
+    pub language: Option<String>,
+}
+
+/// Sets the signed-in user's language (`null`: the venue's default language).
+#[utoipa::path(
+    patch,
+    path = "/auth/me",
+    tag = "auth",
+    security(("bearer" = []), ("session" = [])),
+    request_body = MePatch,
+    responses(
+        (status = 200, description = "The user, with the language.", body = User),
+        doc::BadRequest,
+        doc::Unauthorized,
+        doc::PayloadTooLarge,
+        doc::Unavailable,
+    )
+)]
+pub async fn update_me(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiJson(patch): ApiJson<MePatch>,
+) -> Result<Json<User>, AppError> {
+    state.services.set_my_language(&user, patch.language.as_deref()).await.map(Json)
+}

@@ -25,7 +25,7 @@ pub const API_BASE: &str = "/api/v1";
 fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(auth::login))
-        .routes(routes!(auth::me))
+        .routes(routes!(auth::me, auth::update_me))
         .routes(routes!(crate::live::ws::ws))
         .routes(routes!(doc::openapi_json))
         .routes(routes!(venues::get_venue, venues::update_venue))

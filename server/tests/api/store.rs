@@ -37,7 +37,14 @@ async fn open(backend: Backend) -> (TestDb, DynStore) {
 }
 
 async fn add_venue(store: &DynStore, name: &str) -> Venue {
-    let venue = NewVenue { id: Uuid::new_v4(), name: name.into(), timezone: "Europe/London".into() };
+    let venue = NewVenue {
+        id: Uuid::new_v4(),
+        name: name.into(),
+        timezone: "Europe/London".into(),
+        currency: "GBP".into(),
+        language: "en".into(),
+        locale: "en-GB".into(),
+    };
     store.create_venue(&venue).await.expect("create venue")
 }
 
@@ -111,16 +118,33 @@ async fn venues_users_settings_and_sessions_are_kept_and_conflicts_are_told_by_t
     let (_db, store) = open(backend).await;
 
     // Venues: created with the kitchen display's default thresholds; an id is taken once.
-    let new_venue = NewVenue { id: Uuid::new_v4(), name: "The Anchor".into(), timezone: "Europe/London".into() };
+    let new_venue = NewVenue {
+        id: Uuid::new_v4(),
+        name: "The Anchor".into(),
+        timezone: "Europe/London".into(),
+        currency: "GBP".into(),
+        language: "en".into(),
+        locale: "en-GB".into(),
+    };
     let venue = store.create_venue(&new_venue).await.unwrap();
     assert_eq!((venue.id, venue.name.as_str(), venue.timezone.as_str()), (new_venue.id, "The Anchor", "Europe/London"));
     assert_eq!((venue.kds_warn_minutes, venue.kds_late_minutes), (10, 20));
     assert_eq!(store.get_venue(venue.id).await.unwrap(), Some(venue.clone()));
     assert!(matches!(store.create_venue(&new_venue).await, Err(AppError::Conflict(_))));
-    let changed = store.update_venue_kitchen(venue.id, 8, 15).await.unwrap().expect("the venue exists");
-    assert_eq!((changed.kds_warn_minutes, changed.kds_late_minutes), (8, 15));
+    assert_eq!((venue.currency.as_str(), venue.language.as_str(), venue.locale.as_str()), ("GBP", "en", "en-GB"));
+    let settings = Venue {
+        kds_warn_minutes: 8,
+        kds_late_minutes: 15,
+        timezone: "Europe/Rome".into(),
+        currency: "EUR".into(),
+        language: "it".into(),
+        locale: "it-IT".into(),
+        ..venue.clone()
+    };
+    let changed = store.update_venue(&settings).await.unwrap().expect("the venue exists");
+    assert_eq!(changed, settings);
     assert_eq!(store.get_venue(venue.id).await.unwrap(), Some(changed));
-    assert_eq!(store.update_venue_kitchen(Uuid::new_v4(), 8, 15).await.unwrap(), None);
+    assert_eq!(store.update_venue(&Venue { id: Uuid::new_v4(), ..settings }).await.unwrap(), None);
     assert_eq!(store.get_venue(Uuid::new_v4()).await.unwrap(), None);
 
     // Users: an e-mail is taken once (409); the same id with a new e-mail breaks the primary

@@ -24,7 +24,16 @@ impl This {
         if_absent: bool,
     ) -> Result<Option<VenueRow>, sqlx::Error> {
         let query = if if_absent { sql!(PG, INSERT_VENUE_IF_ABSENT) } else { sql!(PG, INSERT_VENUE) };
-        sqlx::query_as(query).bind(v.id).bind(&v.name).bind(&v.timezone).bind(now).fetch_optional(conn).await
+        sqlx::query_as(query)
+            .bind(v.id)
+            .bind(&v.name)
+            .bind(&v.timezone)
+            .bind(now)
+            .bind(&v.currency)
+            .bind(&v.language)
+            .bind(&v.locale)
+            .fetch_optional(conn)
+            .await
     }
 
     /// Inserts an active user; `if_absent` leaves an existing one (same id or e-mail) alone
@@ -89,27 +98,40 @@ impl AccountStore for This {
         Ok(row.map(Venue::from))
     }
 
-    async fn update_venue_kitchen(
-        &self,
-        id: Uuid,
-        warn_minutes: i32,
-        late_minutes: i32,
-    ) -> Result<Option<Venue>, AppError> {
+    async fn update_venue(&self, v: &Venue) -> Result<Option<Venue>, AppError> {
         let mut tx = self.begin_write().await?;
         let row: Option<VenueRow> = sqlx::query_as(sql!(
             PG,
             formatcp!(
-                "UPDATE venues SET kds_warn_minutes = $2, kds_late_minutes = $3 WHERE id = $1 \
-                 RETURNING {VENUE_COLUMNS}"
+                "UPDATE venues SET timezone = $2, currency = $3, language = $4, locale = $5, \
+                 kds_warn_minutes = $6, kds_late_minutes = $7 WHERE id = $1 RETURNING {VENUE_COLUMNS}"
             )
         ))
-        .bind(id)
-        .bind(warn_minutes)
-        .bind(late_minutes)
+        .bind(v.id)
+        .bind(&v.timezone)
+        .bind(&v.currency)
+        .bind(&v.language)
+        .bind(&v.locale)
+        .bind(v.kds_warn_minutes)
+        .bind(v.kds_late_minutes)
         .fetch_optional(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(row.map(Venue::from))
+    }
+
+    async fn set_user_language(&self, user_id: Uuid, language: Option<&str>) -> Result<Option<User>, AppError> {
+        let mut tx = self.begin_write().await?;
+        let row: Option<UserRow> = sqlx::query_as(sql!(
+            PG,
+            formatcp!("UPDATE users SET language = $2 WHERE id = $1 RETURNING {USER_COLUMNS}")
+        ))
+        .bind(user_id)
+        .bind(language)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(User::try_from).transpose()
     }
 
     async fn create_user(&self, user: &NewUser) -> Result<User, AppError> {

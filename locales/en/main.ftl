@@ -1,0 +1,271 @@
+# BeerFlow, English. Every key here must be in every other language's main.ftl
+# (`cargo test -p app --test locales` fails otherwise).
+
+app-name = BeerFlow
+language = Language
+
+## Number conventions ($region: the venue locale's region when the venue speaks this language, else "none")
+
+fmt-decimal = .
+fmt-group = ,
+fmt-money = { $symbol }{ $amount }
+fmt-clock = { $region ->
+    [US] 12
+    [CA] 12
+    [AU] 12
+    [IN] 12
+   *[other] 24
+}
+
+## Shared words
+
+loading = Loading…
+save = Save
+saved = Saved.
+yes = yes
+no = no
+takeaway = Takeaway
+covers = Covers
+orders = Orders
+ready-to-serve = Ready to serve
+logout = Log out
+nav-main = Main
+nav-floor = Floor
+nav-kitchen = Kitchen
+nav-manage = Manage
+title-floor = Floor · BeerFlow
+title-order = Order · BeerFlow
+title-kitchen = Kitchen · BeerFlow
+title-manage = Manage · BeerFlow
+live-online = Live
+live-reconnecting = Reconnecting…
+not-found = Page not found
+not-found-back = Back to BeerFlow
+unavailable-title = BeerFlow is not available right now
+unavailable-advice = Your work is safe. Reload the page in a moment.
+
+role-admin = admin
+role-manager = manager
+role-waiter = waiter
+role-kitchen = kitchen
+role-refused-title = Not for your role
+role-refused = Your role ({ $role }) cannot use this screen.
+role-refused-home = Go to your home screen
+
+status-draft = Draft
+status-confirmed = Sent
+status-preparing = Cooking
+status-ready = Ready
+status-served = Served
+status-completed = Completed
+status-cancelled = Cancelled
+
+table-free = free
+table-occupied = occupied
+table-reserved = reserved
+table-cleaning = cleaning
+table-out_of_service = out of service
+
+## Login
+
+login-title = Sign in · BeerFlow
+login-sign-in = Sign in
+login-signing-in = Signing in…
+login-email = Email
+login-password = Password
+
+## Floor
+
+floor-title = Floor
+floor-tables = Tables
+floor-seats = { $seats ->
+    [one] 1 seat
+   *[other] { $seats } seats
+}
+floor-open = { " " }· { $open } open
+floor-set-free = Set { $table } free
+floor-cleaned = Cleaned: set free
+floor-no-table = no table
+loading-tables = Loading tables…
+
+## Order pad
+
+pad-table = Table { $table }
+pad-table-unknown = Table
+pad-menu = Menu
+pad-label = Order pad
+pad-search-label = Search the menu
+pad-search = Search dishes
+loading-menu = Loading the menu…
+loading-orders = Loading orders…
+pad-add-to-order = Add to the order
+pad-new-order = New order
+pad-empty = Tap dishes to add them.
+pad-guests = guests
+pad-oversell = More than can be promised:
+pad-change-order = Change the order
+pad-send-anyway = Send anyway
+pad-total = Total
+pad-send = Send to kitchen
+pad-send-addition = Send addition
+pad-over-promise = { $wanted } { $dish } asked, { $left } left to promise
+pad-left = { $left } left
+pad-add = Add { $dish }
+pad-add-sold-out = Add { $dish } (sold out)
+pad-sold-out = Sold out
+pad-quantity-of = Quantity of { $dish }
+pad-one-less = One less { $dish }
+pad-one-more = One more { $dish }
+pad-note = Note
+pad-note-example = e.g. no onions
+pad-allergy = Allergy
+pad-allergy-example = e.g. nuts
+orders-none = No open orders.
+
+outbox-not-sent = Not sent yet
+outbox-refused = Refused
+outbox-waiting = Waiting to send
+outbox-edit = Edit
+outbox-discard = Discard
+outbox-count = { $count } waiting to send
+
+## Order cards
+
+order-label = Order { $order }
+order-total = Order total
+order-covers = { $covers ->
+    [one] 1 cover
+   *[other] { $covers } covers
+}
+order-serve = Serve
+order-complete = Complete
+order-void = Void
+order-move = Move
+order-cancel = Cancel order
+order-who-can = The kitchen has started this order: only a manager can void a line or cancel it. Ask the manager on duty.
+line-allergy = Allergy:
+line-voided = Voided:
+shortfall-title = Cannot serve: insufficient stock
+shortfall-not-enough = Not enough
+shortfall-counts = { $ordered } ordered, only { $available } in stock.
+shortfall-advice = Nothing was served or taken from stock. Void the line the kitchen cannot cover (or tell the guest), or ask a manager to check the stock count.
+shortfall = { $product }: { $requested } ordered, { $available } in stock
+void-group = Void a line
+void-question = Why is this line voided?
+void-example = e.g. guest changed mind
+void-keep = Keep it
+void-confirm = Void line
+cancel-group = Cancel the order
+cancel-question = Why is the order cancelled?
+cancel-example = e.g. table left
+cancel-keep = Keep the order
+cancel-confirm = Cancel the order
+move-group = Move the order
+move-to = Move to
+move-choose = Choose a table
+move-stay = Stay
+move-confirm = Move order
+
+## Kitchen display
+
+kds-title = Kitchen display
+kds-open-tickets = Open tickets
+kds-new = New
+kds-cooking = Cooking
+kds-ready = Ready
+kds-start = Start
+kds-cancelled = Cancelled
+kds-station = Station
+kds-station-all = All stations
+kds-station-kitchen = Kitchen
+kds-station-bar = Bar
+kds-show-ready = Show ready
+kds-text-size = Text size
+kds-smaller = Smaller text
+kds-larger = Larger text
+kds-sound = Sound
+kds-clear-cancelled = Clear cancelled ({ $count })
+kds-recall = Recall
+kds-recall-failed = Recall failed: { $error }
+kds-not-sent = Not sent: no connection. Tap again when Live.
+kds-previous-page = Previous page
+kds-next-page = Next page
+kds-earlier = { $count } earlier
+kds-more = +{ $count } more
+kds-page-of = Page { $page } of { $pages }
+loading-tickets = Loading tickets…
+kds-tickets = Tickets
+kds-empty = No tickets. All caught up.
+kds-seen-clear = Seen: clear
+kds-ticket-label = Order { $order } for { $place }, { $state }
+kds-sent-at = Sent to the kitchen at
+kds-age = Time since it reached the kitchen
+kds-recalled = Recalled
+kds-no-reason = no reason given
+kds-cancelled-caps = CANCELLED:
+kds-void-caps = VOID:
+kds-allergy-caps = ALLERGY:
+kds-added = Added
+kds-line = { $qty } { $dish }
+kds-line-done = { $qty } { $dish } (done)
+kds-line-voided = { $qty } { $dish } (voided)
+kds-all-day = All day
+kds-nothing = Nothing to cook
+
+## Manager
+
+manage-title = Manage
+manage-lead = Menu, stock, floor plan and staff of your venue.
+settings-warn = Tickets turn amber after (minutes)
+settings-late = Tickets turn red after (minutes)
+venue-title = Venue: language, money and time
+venue-language = Default language of the screens
+venue-currency = Currency (ISO 4217, e.g. EUR)
+venue-locale = Locale for numbers and times (e.g. it-IT, en-GB)
+venue-timezone = Time zone (e.g. Europe/Rome)
+staff-title = Staff
+staff-name = Name
+staff-email = Email
+staff-role = Role
+staff-active = Active
+
+## Messages of the use cases (by the key the server gives them)
+
+err-network = The server could not be reached. Check the connection and try again.
+err-internal = Something went wrong on the server. Try again; if it keeps failing, tell the manager.
+err-database-unavailable = The database is unavailable. Try again in a moment.
+err-insufficient-stock = Insufficient stock: { $lines }
+err-too-many-logins = Too many failed sign-ins: try again in { $seconds } seconds.
+err-login = Invalid email or password.
+err-account-gone = This account is unknown or deactivated.
+err-other-venue = This venue is not yours.
+err-role = Your role ({ $role }) cannot do this.
+err-role-transition = Your role ({ $role }) cannot move an order from { $from } to { $to }.
+err-status-transition = Order { $order } cannot go from { $from } to { $to }.
+err-order-empty = Order { $order } has no items: add some before sending it.
+err-not-in-kitchen = Order { $order } is { $status }: only tickets in the kitchen have lines to mark.
+err-void-reason = Say why the line is voided.
+err-void-too-late = Order { $order } is { $status }: its lines can no longer be voided.
+err-void-role = Your role ({ $role }) cannot void a line of an order that is { $status }: a manager can.
+err-order-closed = Order { $order } is { $status }: only open orders can be changed.
+err-covers = Covers must be between 1 and { $max }.
+err-no-lines = The order is empty: add at least one dish.
+err-text-length = { $field } must be 1 to { $max } characters.
+err-not-found = This { $what } no longer exists.
+err-kds-warn-range = Amber must be between { $min } and { $max } minutes.
+err-kds-late-range = Red must be between { $min } and { $max } minutes.
+err-kds-late-after-warn = Red must come after amber (more than { $warn } minutes).
+err-timezone = “{ $timezone }” is not a time zone (e.g. Europe/Rome).
+err-currency = “{ $currency }” is not an ISO 4217 currency code (e.g. EUR).
+err-language = “{ $language }” is not a language of BeerFlow ({ $languages }).
+err-locale = “{ $locale }” is not a locale of a language of BeerFlow (e.g. it-IT, en-GB).
+err-kind-bad_request = The request was refused: check what was entered.
+err-kind-unauthorized = Sign in again.
+err-kind-forbidden = Your role cannot do this.
+err-kind-not_found = This no longer exists.
+err-kind-conflict = Someone changed this in the meantime: look again and retry.
+err-kind-method_not_allowed = This cannot be done here.
+err-kind-payload_too_large = Too much was sent at once.
+err-kind-too_many_requests = Too many attempts: wait a moment.
+err-kind-service_unavailable = BeerFlow is not available right now. Try again in a moment.
+err-kind-internal_error = Something went wrong on the server.

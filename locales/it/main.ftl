@@ -1,0 +1,276 @@
+# BeerFlow, italiano. Ogni chiave di locales/en/main.ftl deve esserci anche qui
+# (`cargo test -p app --test locales` fallisce altrimenti).
+
+app-name = BeerFlow
+language = Lingua
+
+## Convenzioni dei numeri ($region: la regione del locale del locale se parla italiano, altrimenti "none")
+
+fmt-decimal = ,
+fmt-group = .
+fmt-money = { $symbol } { $amount }
+fmt-clock = { $region ->
+   *[other] 24
+}
+
+## Parole comuni
+
+loading = Caricamento…
+save = Salva
+saved = Salvato.
+yes = sì
+no = no
+takeaway = Asporto
+covers = Coperti
+orders = Comande
+ready-to-serve = Pronto da servire
+logout = Esci
+nav-main = Principale
+nav-floor = Sala
+nav-kitchen = Cucina
+nav-manage = Gestione
+title-floor = Sala · BeerFlow
+title-order = Comanda · BeerFlow
+title-kitchen = Cucina · BeerFlow
+title-manage = Gestione · BeerFlow
+live-online = In linea
+live-reconnecting = Riconnessione…
+not-found = Pagina non trovata
+not-found-back = Torna a BeerFlow
+unavailable-title = BeerFlow non è disponibile in questo momento
+unavailable-advice = Il tuo lavoro è al sicuro. Ricarica la pagina tra poco.
+
+role-admin = amministratore
+role-manager = responsabile
+role-waiter = cameriere
+role-kitchen = cucina
+role-refused-title = Non per il tuo ruolo
+role-refused = Il tuo ruolo ({ $role }) non può usare questa schermata.
+role-refused-home = Vai alla tua schermata
+
+status-draft = Bozza
+status-confirmed = Inviata
+status-preparing = In preparazione
+status-ready = Pronta
+status-served = Servita
+status-completed = Chiusa
+status-cancelled = Annullata
+
+table-free = libero
+table-occupied = occupato
+table-reserved = prenotato
+table-cleaning = da pulire
+table-out_of_service = fuori servizio
+
+## Accesso
+
+login-title = Accedi · BeerFlow
+login-sign-in = Accedi
+login-signing-in = Accesso in corso…
+login-email = Email
+login-password = Password
+
+## Sala
+
+floor-title = Sala
+floor-tables = Tavoli
+floor-seats = { $seats ->
+    [one] 1 posto
+   *[other] { $seats } posti
+}
+floor-open = { " " }· { $open ->
+    [one] 1 aperta
+   *[other] { $open } aperte
+}
+floor-set-free = Libera il tavolo { $table }
+floor-cleaned = Pulito: libera
+floor-no-table = senza tavolo
+loading-tables = Caricamento dei tavoli…
+
+## Comanda
+
+pad-table = Tavolo { $table }
+pad-table-unknown = Tavolo
+pad-menu = Menù
+pad-label = Comanda
+pad-search-label = Cerca nel menù
+pad-search = Cerca piatti
+loading-menu = Caricamento del menù…
+loading-orders = Caricamento delle comande…
+pad-add-to-order = Aggiungi alla comanda
+pad-new-order = Nuova comanda
+pad-empty = Tocca i piatti per aggiungerli.
+pad-guests = ospiti
+pad-oversell = Più di quanto si può promettere:
+pad-change-order = Modifica la comanda
+pad-send-anyway = Invia comunque
+pad-total = Totale
+pad-send = Invia in cucina
+pad-send-addition = Invia aggiunta
+pad-over-promise = { $wanted } { $dish } richiesti, { $left } ancora disponibili
+pad-left = { $count ->
+    [one] ne resta { $left }
+   *[other] ne restano { $left }
+}
+pad-add = Aggiungi { $dish }
+pad-add-sold-out = Aggiungi { $dish } (esaurito)
+pad-sold-out = Esaurito
+pad-quantity-of = Quantità di { $dish }
+pad-one-less = Un { $dish } in meno
+pad-one-more = Un { $dish } in più
+pad-note = Nota
+pad-note-example = es. senza cipolla
+pad-allergy = Allergia
+pad-allergy-example = es. frutta a guscio
+orders-none = Nessuna comanda aperta.
+
+outbox-not-sent = Non ancora inviate
+outbox-refused = Rifiutata
+outbox-waiting = In attesa di invio
+outbox-edit = Modifica
+outbox-discard = Scarta
+outbox-count = { $count ->
+    [one] 1 in attesa di invio
+   *[other] { $count } in attesa di invio
+}
+
+## Comande
+
+order-label = Comanda { $order }
+order-total = Totale della comanda
+order-covers = { $covers ->
+    [one] 1 coperto
+   *[other] { $covers } coperti
+}
+order-serve = Servi
+order-complete = Chiudi
+order-void = Storna
+order-move = Sposta
+order-cancel = Annulla comanda
+order-who-can = La cucina ha iniziato questa comanda: solo un responsabile può stornare una riga o annullarla. Chiedi al responsabile di turno.
+line-allergy = Allergia:
+line-voided = Stornata:
+shortfall-title = Impossibile servire: scorte insufficienti
+shortfall-not-enough = Non basta
+shortfall-counts = { $ordered } ordinati, solo { $available } in magazzino.
+shortfall-advice = Nulla è stato servito né tolto dal magazzino. Storna la riga che la cucina non può coprire (o avvisa l'ospite), oppure chiedi a un responsabile di controllare le scorte.
+shortfall = { $product }: { $requested } ordinati, { $available } in magazzino
+void-group = Storna una riga
+void-question = Perché stornare questa riga?
+void-example = es. l'ospite ha cambiato idea
+void-keep = Tienila
+void-confirm = Storna riga
+cancel-group = Annulla la comanda
+cancel-question = Perché annullare la comanda?
+cancel-example = es. il tavolo se n'è andato
+cancel-keep = Tieni la comanda
+cancel-confirm = Annulla la comanda
+move-group = Sposta la comanda
+move-to = Sposta a
+move-choose = Scegli un tavolo
+move-stay = Resta
+move-confirm = Sposta comanda
+
+## Display della cucina
+
+kds-title = Display della cucina
+kds-open-tickets = Comande aperte
+kds-new = Nuove
+kds-cooking = In preparazione
+kds-ready = Pronte
+kds-start = Inizia
+kds-cancelled = Annullata
+kds-station = Postazione
+kds-station-all = Tutte le postazioni
+kds-station-kitchen = Cucina
+kds-station-bar = Bar
+kds-show-ready = Mostra pronte
+kds-text-size = Dimensione del testo
+kds-smaller = Testo più piccolo
+kds-larger = Testo più grande
+kds-sound = Suono
+kds-clear-cancelled = Togli annullate ({ $count })
+kds-recall = Richiama
+kds-recall-failed = Richiamo non riuscito: { $error }
+kds-not-sent = Non inviato: nessuna connessione. Tocca di nuovo quando sei in linea.
+kds-previous-page = Pagina precedente
+kds-next-page = Pagina successiva
+kds-earlier = { $count } prima
+kds-more = +{ $count } altre
+kds-page-of = Pagina { $page } di { $pages }
+loading-tickets = Caricamento delle comande…
+kds-tickets = Comande
+kds-empty = Nessuna comanda. Tutto in pari.
+kds-seen-clear = Vista: togli
+kds-ticket-label = Comanda { $order } per { $place }, { $state }
+kds-sent-at = Arrivata in cucina alle
+kds-age = Tempo da quando è arrivata in cucina
+kds-recalled = Richiamata
+kds-no-reason = nessun motivo indicato
+kds-cancelled-caps = ANNULLATA:
+kds-void-caps = STORNO:
+kds-allergy-caps = ALLERGIA:
+kds-added = Aggiunta
+kds-line = { $qty } { $dish }
+kds-line-done = { $qty } { $dish } (fatto)
+kds-line-voided = { $qty } { $dish } (stornato)
+kds-all-day = Totale da preparare
+kds-nothing = Niente da preparare
+
+## Gestione
+
+manage-title = Gestione
+manage-lead = Menù, magazzino, pianta della sala e personale del tuo locale.
+settings-warn = Le comande diventano gialle dopo (minuti)
+settings-late = Le comande diventano rosse dopo (minuti)
+venue-title = Locale: lingua, valuta e orario
+venue-language = Lingua predefinita delle schermate
+venue-currency = Valuta (ISO 4217, es. EUR)
+venue-locale = Formato di numeri e orari (es. it-IT, en-GB)
+venue-timezone = Fuso orario (es. Europe/Rome)
+staff-title = Personale
+staff-name = Nome
+staff-email = Email
+staff-role = Ruolo
+staff-active = Attivo
+
+## Messaggi dei casi d'uso (per la chiave che dà il server)
+
+err-network = Impossibile raggiungere il server. Controlla la connessione e riprova.
+err-internal = Qualcosa è andato storto sul server. Riprova; se continua, avvisa il responsabile.
+err-database-unavailable = Il database non è disponibile. Riprova tra poco.
+err-insufficient-stock = Scorte insufficienti: { $lines }
+err-too-many-logins = Troppi accessi falliti: riprova tra { $seconds } secondi.
+err-login = Email o password non corrette.
+err-account-gone = Questo account non esiste o è disattivato.
+err-other-venue = Questo locale non è il tuo.
+err-role = Il tuo ruolo ({ $role }) non può farlo.
+err-role-transition = Il tuo ruolo ({ $role }) non può portare una comanda da «{ $from }» a «{ $to }».
+err-status-transition = La comanda { $order } non può passare da «{ $from }» a «{ $to }».
+err-order-empty = La comanda { $order } è vuota: aggiungi qualcosa prima di inviarla.
+err-not-in-kitchen = La comanda { $order } è «{ $status }»: solo le comande in cucina hanno righe da segnare.
+err-void-reason = Indica perché stornare la riga.
+err-void-too-late = La comanda { $order } è «{ $status }»: le sue righe non si possono più stornare.
+err-void-role = Il tuo ruolo ({ $role }) non può stornare una riga di una comanda «{ $status }»: un responsabile sì.
+err-order-closed = La comanda { $order } è «{ $status }»: si possono modificare solo le comande aperte.
+err-covers = I coperti devono essere tra 1 e { $max }.
+err-no-lines = La comanda è vuota: aggiungi almeno un piatto.
+err-text-length = { $field } deve avere da 1 a { $max } caratteri.
+err-not-found = Questo elemento ({ $what }) non esiste più.
+err-kds-warn-range = Il giallo deve essere tra { $min } e { $max } minuti.
+err-kds-late-range = Il rosso deve essere tra { $min } e { $max } minuti.
+err-kds-late-after-warn = Il rosso deve venire dopo il giallo (più di { $warn } minuti).
+err-timezone = «{ $timezone }» non è un fuso orario (es. Europe/Rome).
+err-currency = «{ $currency }» non è un codice di valuta ISO 4217 (es. EUR).
+err-language = «{ $language }» non è una lingua di BeerFlow ({ $languages }).
+err-locale = «{ $locale }» non è un formato di una lingua di BeerFlow (es. it-IT, en-GB).
+err-kind-bad_request = Richiesta rifiutata: controlla i dati inseriti.
+err-kind-unauthorized = Accedi di nuovo.
+err-kind-forbidden = Il tuo ruolo non può farlo.
+err-kind-not_found = Non esiste più.
+err-kind-conflict = Qualcuno l'ha cambiato nel frattempo: guarda di nuovo e riprova.
+err-kind-method_not_allowed = Non si può fare qui.
+err-kind-payload_too_large = Troppi dati inviati in una volta.
+err-kind-too_many_requests = Troppi tentativi: aspetta un momento.
+err-kind-service_unavailable = BeerFlow non è disponibile in questo momento. Riprova tra poco.
+err-kind-internal_error = Qualcosa è andato storto sul server.
