@@ -28,7 +28,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 use uuid::Uuid;
 
-const STATIONS: [(&str, &str); 3] = [("all", "kds-station-all"), ("kitchen", "kds-station-kitchen"), ("bar", "kds-station-bar")];
+const STATIONS: [(&str, &str); 3] =
+    [("all", "kds-station-all"), ("kitchen", "kds-station-kitchen"), ("bar", "kds-station-bar")];
 /// The cookie of this screen's settings (read by the server too, so the first paint has them).
 const SETTINGS_COOKIE: &str = "beerflow_kds";
 /// How many bumps Recall can take back.

@@ -13,12 +13,20 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 
+/// The page's `<title>` in the active language. The server renders the head after the page,
+/// outside its owner and its reactive arena, so there the title is text; in the browser it
+/// follows a language switch.
+fn page_title(key: &'static str) -> leptos::text_prop::TextProp {
+    let i18n = expect_context::<leptos_fluent::I18n>();
+    if cfg!(feature = "ssr") { i18n.tr(key).into() } else { (move || i18n.tr(key)).into() }
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let login = ServerAction::<Login>::new();
     let error = move || login.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
     view! {
-        <Title text=move || tr!("login-title")/>
+        <Title text=page_title("login-title")/>
         <main class="login">
             <h1 class="brand">"BeerFlow"</h1>
             <ActionForm action=login attr:class="card login-form">
@@ -125,7 +133,7 @@ pub fn HomeRedirect() -> impl IntoView {
 #[component]
 pub fn WaiterHome() -> impl IntoView {
     view! {
-        <Title text=move || tr!("title-floor")/>
+        <Title text=page_title("title-floor")/>
         <Guarded allow=|r| allowed(r, Action::OrdersTake) page=|u| view! { <Floor user=u/> }.into_any()/>
     }
 }
@@ -133,7 +141,7 @@ pub fn WaiterHome() -> impl IntoView {
 #[component]
 pub fn OrderPadPage() -> impl IntoView {
     view! {
-        <Title text=move || tr!("title-order")/>
+        <Title text=page_title("title-order")/>
         <Guarded allow=|r| allowed(r, Action::OrdersTake) page=|u| view! { <OrderPad user=u/> }.into_any()/>
     }
 }
@@ -141,7 +149,7 @@ pub fn OrderPadPage() -> impl IntoView {
 #[component]
 pub fn KitchenHome() -> impl IntoView {
     view! {
-        <Title text=move || tr!("title-kitchen")/>
+        <Title text=page_title("title-kitchen")/>
         <Guarded allow=|r| allowed(r, Action::OrdersPrepare) page=|u| view! { <KitchenDisplay user=u/> }.into_any()/>
     }
 }
@@ -149,7 +157,7 @@ pub fn KitchenHome() -> impl IntoView {
 #[component]
 pub fn ManagerHome() -> impl IntoView {
     view! {
-        <Title text=move || tr!("title-manage")/>
+        <Title text=page_title("title-manage")/>
         <Guarded
             allow=|r| allowed(r, Action::InventoryWrite)
             page=|u| view! {
@@ -177,7 +185,7 @@ fn KitchenSettings() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let (warn, late) = current.await.unwrap_or((10, 20));
                     view! {
-                        <ActionForm action=save attr:class="settings-form">
+                        <ActionForm action=save attr:class="settings-form" attr:id="kitchen-settings">
                             <label for="warn_minutes">{move || tr!("settings-warn")}</label>
                             <input id="warn_minutes" name="warn_minutes" type="number" min="1" max="240" value=warn required/>
                             <label for="late_minutes">{move || tr!("settings-late")}</label>
@@ -295,7 +303,7 @@ fn VenueSettingsCard() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match current.await {
                         Ok(v) => Either::Left(view! {
-                            <ActionForm action=save attr:class="settings-form">
+                            <ActionForm action=save attr:class="settings-form" attr:id="venue-settings">
                                 <label for="venue_language">{move || tr!("venue-language")}</label>
                                 <select id="venue_language" name="language">
                                     {i18n.languages.iter().map(|l| view! {

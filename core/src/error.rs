@@ -218,7 +218,8 @@ impl From<sqlx::Error> for AppError {
         match e {
             sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
                 tracing::error!(error = %e, "database unavailable");
-                AppError::Unavailable("the database is unavailable, try again".into()).keyed("err-database-unavailable", [])
+                AppError::Unavailable("the database is unavailable, try again".into())
+                    .keyed("err-database-unavailable", [])
             }
             _ => AppError::internal(format_args!("database error: {e}")),
         }

@@ -27,14 +27,29 @@ export async function api(request: APIRequestContext, tok: string, method: strin
 
 export const unique = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
-/// Signs a browser page in through the login form and waits for the role's home.
-export async function signIn(page: Page, email: string, home: RegExp) {
-  page.on('pageerror', (err) => { throw err; });
+/// The demo user `email` reads the screens in `language`; `null`: the venue's (the demo venue
+/// speaks Italian). The stories share the demo users, so each sets the language it reads.
+export async function speaks(request: APIRequestContext, email: string, language: string | null) {
+  const tok = await token(request, email);
+  const res = await request.patch('/api/v1/auth/me', { data: { language }, headers: { Authorization: `Bearer ${tok}` } });
+  expect(res.status()).toBe(200);
+  expect((await res.json()).language).toBe(language);
+}
+
+/// Fills and submits the login form (in the language the login page speaks to this browser).
+export async function submitLogin(page: Page, email: string, button = 'Sign in') {
   await page.goto('/login');
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: button }).click();
+}
+
+/// Signs a browser page in through the login form, reading English, and waits for the role's home.
+export async function signIn(page: Page, email: string, home: RegExp) {
+  page.on('pageerror', (err) => { throw err; });
+  await speaks(page.request, email, 'en');
+  await submitLogin(page, email);
   await expect(page).toHaveURL(home);
   await expect(page.locator('.connection.online')).toBeVisible();
 }

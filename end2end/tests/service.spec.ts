@@ -2,14 +2,11 @@
 // a whole service with two browser contexts at once, the kitchen going offline, a serve that
 // lacks stock, a double-submitted order, and screenshots at phone and wall sizes.
 import { test, expect, Page, APIRequestContext, Browser } from '@playwright/test';
-import { FRIES, KITCHEN_CATEGORY, PASSWORD, PHONE, VENUE, WALL, api, newTable, openPad, token, unique } from './helpers';
+import { FRIES, KITCHEN_CATEGORY, PASSWORD, PHONE, VENUE, WALL, api, newTable, openPad, speaks, submitLogin, token, unique } from './helpers';
 
 async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await speaks(page.request, email, 'en');
+  await submitLogin(page, email);
 }
 
 async function stockOf(request: APIRequestContext, tok: string, product: string): Promise<number> {

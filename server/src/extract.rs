@@ -56,7 +56,9 @@ fn is_json(headers: &axum::http::HeaderMap) -> bool {
 
 fn json_rejection(rejection: JsonRejection) -> AppError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-        return AppError::PayloadTooLarge(format!("request body is larger than {} bytes", crate::MAX_BODY_BYTES).into());
+        return AppError::PayloadTooLarge(
+            format!("request body is larger than {} bytes", crate::MAX_BODY_BYTES).into(),
+        );
     }
     let message = match &rejection {
         JsonRejection::JsonDataError(e) => format!(

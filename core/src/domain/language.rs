@@ -26,9 +26,8 @@ impl Locale {
     pub fn parse(tag: &str) -> Result<Locale, String> {
         let mut parts = tag.split(['-', '_']);
         let lang = parts.next().unwrap_or_default();
-        let language = supported(lang).ok_or_else(|| {
-            format!("`{tag}` is not a locale of a supported language ({})", LANGUAGES.join(", "))
-        })?;
+        let language = supported(lang)
+            .ok_or_else(|| format!("`{tag}` is not a locale of a supported language ({})", LANGUAGES.join(", ")))?;
         let region = match parts.next() {
             None => None,
             Some(r) if r.len() == 2 && r.chars().all(|c| c.is_ascii_alphabetic()) => Some(r.to_ascii_uppercase()),
@@ -58,9 +57,8 @@ pub fn from_accept_language(header: &str) -> Option<&'static str> {
         .filter_map(|(i, part)| {
             let mut fields = part.split(';');
             let range = fields.next()?.trim();
-            let q = fields
-                .find_map(|f| f.trim().strip_prefix("q="))
-                .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+            let q =
+                fields.find_map(|f| f.trim().strip_prefix("q=")).map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
             (q > 0.0 && !range.is_empty()).then_some((q, i, range))
         })
         .collect();

@@ -3,8 +3,8 @@
 
 use crate::AppError;
 use crate::auth::{TokenKeys, dummy_hash, hash_password, login_retry_after, verify_password};
-use crate::domain::user::{MIN_PASSWORD_LEN, normalize_email};
 use crate::domain::language;
+use crate::domain::user::{MIN_PASSWORD_LEN, normalize_email};
 use crate::domain::{Action, NewUserRequest, Role, User, Venue, VenuePatch, allowed};
 use crate::store::{DynStore, NewUser, NewVenue, Page};
 use serde::{Deserialize, Serialize};
@@ -164,7 +164,10 @@ impl Services {
     pub async fn active_user(&self, user_id: Uuid) -> Result<User, AppError> {
         match self.store.get_user(user_id).await? {
             Some(user) if user.active => Ok(user),
-            _ => Err(AppError::Unauthorized("the account is unknown or deactivated".into()).keyed("err-account-gone", [])),
+            _ => {
+                Err(AppError::Unauthorized("the account is unknown or deactivated".into())
+                    .keyed("err-account-gone", []))
+            }
         }
     }
 
@@ -207,11 +210,14 @@ impl Services {
         };
         let locale = match patch.locale {
             Some(tag) => language::Locale::parse(tag.trim())
-                .map_err(|rule| AppError::bad_request(format!("locale: {rule}")).keyed("err-locale", [("locale", tag.clone())]))?
+                .map_err(|rule| {
+                    AppError::bad_request(format!("locale: {rule}")).keyed("err-locale", [("locale", tag.clone())])
+                })?
                 .tag(),
             None => venue.locale.clone(),
         };
-        let updated = Venue { timezone, currency, language, locale, kds_warn_minutes: warn, kds_late_minutes: late, ..venue };
+        let updated =
+            Venue { timezone, currency, language, locale, kds_warn_minutes: warn, kds_late_minutes: late, ..venue };
         self.store
             .update_venue(&updated)
             .await?
@@ -321,10 +327,10 @@ pub use orders::{MAX_IDEMPOTENCY_KEY_LEN, MAX_ITEMS_PER_REQUEST};
 fn valid_timezone(timezone: &str) -> Result<&str, AppError> {
     match timezone.parse::<chrono_tz::Tz>() {
         Ok(tz) => Ok(tz.name()),
-        Err(_) => Err(AppError::bad_request(format!(
-            "timezone: `{timezone}` is not an IANA time zone (e.g. Europe/Rome)"
-        ))
-        .keyed("err-timezone", [("timezone", timezone.to_owned())])),
+        Err(_) => {
+            Err(AppError::bad_request(format!("timezone: `{timezone}` is not an IANA time zone (e.g. Europe/Rome)"))
+                .keyed("err-timezone", [("timezone", timezone.to_owned())]))
+        }
     }
 }
 

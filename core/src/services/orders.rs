@@ -275,7 +275,9 @@ impl Services {
     ) -> Result<Order, AppError> {
         authorize(actor, venue_id, Action::OrdersTake)?;
         if lines.is_empty() {
-            return Err(AppError::bad_request("lines: the order is empty: add at least one dish").keyed("err-no-lines", []));
+            return Err(
+                AppError::bad_request("lines: the order is empty: add at least one dish").keyed("err-no-lines", [])
+            );
         }
         let key = idempotency(Some(key))?.unwrap_or_default();
         let confirm = |order: Order| async move {
@@ -353,22 +355,24 @@ impl Services {
                     "status: order {} cannot go from {} to {}",
                     order.order_number, order.status, to
                 ))
-                .keyed("err-status-transition", [
-                    ("order", order.order_number.to_string()),
-                    ("from", order.status.to_string()),
-                    ("to", to.to_string()),
-                ]));
+                .keyed(
+                    "err-status-transition",
+                    [
+                        ("order", order.order_number.to_string()),
+                        ("from", order.status.to_string()),
+                        ("to", to.to_string()),
+                    ],
+                ));
             };
             if !allowed(role, action) {
                 return Err(AppError::forbidden(format!(
                     "role {role} may not move an order from {} to {}",
                     order.status, to
                 ))
-                .keyed("err-role-transition", [
-                    ("role", role.to_string()),
-                    ("from", order.status.to_string()),
-                    ("to", to.to_string()),
-                ]));
+                .keyed(
+                    "err-role-transition",
+                    [("role", role.to_string()), ("from", order.status.to_string()), ("to", to.to_string())],
+                ));
             }
             if to == OrderStatus::Confirmed && order.items.is_empty() {
                 return Err(AppError::conflict(format!(
@@ -430,7 +434,10 @@ impl Services {
                     "status: order {} is {}: its lines can no longer be voided",
                     order.order_number, order.status
                 ))
-                .keyed("err-void-too-late", [("order", order.order_number.to_string()), ("status", order.status.to_string())]));
+                .keyed(
+                    "err-void-too-late",
+                    [("order", order.order_number.to_string()), ("status", order.status.to_string())],
+                ));
             };
             if !allowed(role, action) {
                 return Err(AppError::forbidden(format!(
@@ -457,7 +464,9 @@ impl Services {
         if let Some(Some(c)) = patch.covers
             && !(1..=500).contains(&c)
         {
-            return Err(AppError::bad_request("covers: must be between 1 and 500").keyed("err-covers", [("max", "500".into())]));
+            return Err(
+                AppError::bad_request("covers: must be between 1 and 500").keyed("err-covers", [("max", "500".into())])
+            );
         }
         let notes = match patch.notes {
             Some(n) => Some(note("notes", n.as_deref(), 1000)?),
@@ -469,7 +478,10 @@ impl Services {
                     "status: order {} is {}: only open orders can be changed",
                     order.order_number, order.status
                 ))
-                .keyed("err-order-closed", [("order", order.order_number.to_string()), ("status", order.status.to_string())]));
+                .keyed(
+                    "err-order-closed",
+                    [("order", order.order_number.to_string()), ("status", order.status.to_string())],
+                ));
             }
             Ok(())
         };

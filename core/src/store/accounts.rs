@@ -57,7 +57,8 @@ pub trait AccountStore: Send + Sync + 'static {
     async fn clear_login_failures(&self, key: &str) -> Result<(), AppError>;
 }
 
-pub(crate) const VENUE_COLUMNS: &str = "id, name, timezone, kds_warn_minutes, kds_late_minutes, created_at, currency, language, locale";
+pub(crate) const VENUE_COLUMNS: &str =
+    "id, name, timezone, kds_warn_minutes, kds_late_minutes, created_at, currency, language, locale";
 pub(crate) const USER_COLUMNS: &str = "id, venue_id, email, name, role, active, created_at, password_hash, language";
 pub(crate) const VENUE_INSERT: &str = "INSERT INTO venues (id, name, timezone, created_at, currency, language, locale) \
      VALUES ($1, $2, $3, $4, $5, $6, $7)";

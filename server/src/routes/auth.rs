@@ -51,8 +51,10 @@ pub async fn me(AuthUser(user): AuthUser) -> Json<User> {
 #[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MePatch {
-    /// A language of the screens (`it`, `en`), or `null` for the venue's.
-    pub language: Option<String>,
+    /// A language of the screens (`it`, `en`), or `null` for the venue's; absent: unchanged.
+    #[serde(default, deserialize_with = "beerflow_core::domain::inventory::double_option")]
+    #[schema(value_type = Option<String>)]
+    pub language: Option<Option<String>>,
 }
 
 /// Sets the signed-in user's language (`null`: the venue's default language).
@@ -75,5 +77,8 @@ pub async fn update_me(
     AuthUser(user): AuthUser,
     ApiJson(patch): ApiJson<MePatch>,
 ) -> Result<Json<User>, AppError> {
-    state.services.set_my_language(&user, patch.language.as_deref()).await.map(Json)
+    match patch.language {
+        Some(language) => state.services.set_my_language(&user, language.as_deref()).await.map(Json),
+        None => Ok(Json(user)),
+    }
 }

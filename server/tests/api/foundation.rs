@@ -477,6 +477,8 @@ async fn browser_session_login_reaches_the_api_and_logout_ends_it(backend: Backe
     assert!(res.headers().get("set-cookie").is_none_or(|c| !c.to_str().unwrap().contains("beerflow_session")));
     assert_eq!(browser.get(app.url("/api/v1/auth/me")).send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
 
+    // Charlie reads the screens in English (the demo venue speaks Italian).
+    app.speaks("chef", Some("en")).await;
     let res = browser
         .post(app.url(&action))
         .form(&[("email", "chef@beerflow.demo"), ("password", DEMO_PASSWORD)])

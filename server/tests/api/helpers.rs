@@ -238,6 +238,12 @@ impl TestApp {
         self.login_as(who).await.access_token
     }
 
+    /// The demo user `who` chooses the language of their screens (`None`: the venue's).
+    pub async fn speaks(&self, who: &str, language: Option<&str>) {
+        let res = self.patch("/api/v1/auth/me", &self.token(who).await, &json!({ "language": language })).await;
+        assert!(res.status().is_success(), "{who} speaks {language:?}: {}", res.text().await.unwrap_or_default());
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Response {
         self.client.get(self.url(path)).bearer_auth(token).send().await.expect("GET")
     }
@@ -407,8 +413,16 @@ pub async fn signed_in_browser(app: &TestApp, who: &str) -> reqwest::Client {
 }
 
 /// Signs `client` in as a demo user through the login page's form, as a browser does; the
-/// answer is the redirect to the user's home, carrying the session cookie.
+/// answer is the redirect to the user's home, carrying the session cookie. The user has chosen
+/// English (the demo venue speaks Italian), so the pages' words can be read in the tests; see
+/// `submit_login_form_in` for the venue's own language.
 pub async fn submit_login_form(app: &TestApp, client: &reqwest::Client, who: &str) -> reqwest::Response {
+    app.speaks(who, Some("en")).await;
+    submit_login_form_in(app, client, who).await
+}
+
+/// `submit_login_form` without choosing a language for the user.
+pub async fn submit_login_form_in(app: &TestApp, client: &reqwest::Client, who: &str) -> reqwest::Response {
     let html = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
     let res = client
         .post(app.url(&form_action(&html, 0)))

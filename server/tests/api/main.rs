@@ -9,6 +9,7 @@ mod delivery;
 mod foundation;
 mod hardening;
 mod inventory;
+mod language;
 mod openapi;
 mod orders;
 mod pages;

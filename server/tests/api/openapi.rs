@@ -13,6 +13,7 @@ on_both_backends!(the_document_lists_every_endpoint_of_the_contract, real_answer
 const CONTRACT: &[(&str, &str)] = &[
     ("post", "/api/v1/auth/login"),
     ("get", "/api/v1/auth/me"),
+    ("patch", "/api/v1/auth/me"),
     ("get", "/api/v1/openapi.json"),
     ("get", "/api/v1/venues/{venue_id}"),
     ("patch", "/api/v1/venues/{venue_id}"),

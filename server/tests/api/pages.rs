@@ -205,18 +205,18 @@ async fn the_order_pad_shows_the_menu_with_prices_and_the_tables_open_orders(bac
     assert_eq!(texts(menu, "<h3"), ["Kitchen", "Beers on tap", "Soft drinks"]);
     assert_eq!(
         text(element(menu, "aria-label=\"Add Burger\"")),
-        "Burger 12.00 97 left",
+        "Burger €12.00 97 left",
         "with what is left to promise"
     );
-    assert_eq!(text(element(menu, "aria-label=\"Add Lager 0.4 l\"")), "Lager 0.4 l 5.00 60 l left");
+    assert_eq!(text(element(menu, "aria-label=\"Add Lager 0.4 l\"")), "Lager 0.4 l €5.00 60 l left");
     let kitchen = elements(menu, "class=\"category\"")[0];
     assert_eq!(texts(kitchen, "class=\"dish-name\""), ["Burger", "Caesar salad", "Fries", "Tiramisu"], "by name");
     // A stocked dish with nothing on hand is sold out; a dish without stock tracking never is.
     let tiramisu = element(menu, "aria-label=\"Add Tiramisu (sold out)\"");
-    assert_eq!(text(tiramisu), "Tiramisu 6.50 Sold out");
+    assert_eq!(text(tiramisu), "Tiramisu €6.50 Sold out");
     assert!(attr(tiramisu, "class").is_some_and(|c| c.split(' ').any(|c| c == "sold-out")), "{tiramisu}");
     assert_eq!(html.matches("Sold out").count(), 1, "only the tiramisu");
-    assert_eq!(text(element(menu, "aria-label=\"Add Tap water\"")), "Tap water 0.00");
+    assert_eq!(text(element(menu, "aria-label=\"Add Tap water\"")), "Tap water €0.00");
 
     // The pad starts empty and cannot be sent.
     let pad = element(&html, "aria-label=\"Order pad\"");
@@ -236,15 +236,15 @@ async fn the_order_pad_shows_the_menu_with_prices_and_the_tables_open_orders(bac
     assert_eq!(attr(ready, "data-status"), Some("ready"));
     let starts = |card: &str, head: String| assert!(text(card).starts_with(&head), "{head} in {}", text(card));
     // Each card: number, status, total, lines with prices; what can be done now.
-    starts(ready, format!("#{} Ready 3.50 Ready to serve 1× Cola 3.50", evening.ready.order_number));
+    starts(ready, format!("#{} Ready €3.50 Ready to serve 1× Cola €3.50", evening.ready.order_number));
     assert_eq!(texts(ready, "class=\"primary\""), ["Serve"]);
     assert_eq!(texts(ready, "class=\"who-can\"").len(), 1, "started: only a manager can void or cancel");
     let sent = card(&evening.sent);
-    starts(sent, format!("#{} Sent 24.00 2× Burger 24.00", evening.sent.order_number));
+    starts(sent, format!("#{} Sent €24.00 2× Burger €24.00", evening.sent.order_number));
     assert!(texts(sent, "class=\"primary\"").is_empty(), "nothing to serve yet");
     assert_eq!(texts(sent, "class=\"danger-ghost\""), ["Cancel order"], "not started: the waiter may cancel");
     let served = card(&evening.served);
-    starts(served, format!("#{} Served 13.50 3× Fries 13.50", evening.served.order_number));
+    starts(served, format!("#{} Served €13.50 3× Fries €13.50", evening.served.order_number));
     assert_eq!(texts(served, "class=\"primary\""), ["Complete"]);
     assert!(texts(served, "class=\"danger-ghost\"").is_empty(), "served: too late to cancel");
 }
@@ -274,7 +274,7 @@ async fn the_takeaway_pad_shows_only_the_orders_without_a_table(backend: Backend
     assert_eq!(
         text(cooking),
         format!(
-            "#{} Cooking 12.00 1× Burger 12.00 Move Covers The kitchen has started this order: only a manager can \
+            "#{} Cooking €12.00 1× Burger €12.00 Move Covers The kitchen has started this order: only a manager can \
              void a line or cancel it. Ask the manager on duty.",
             evening.cooking_takeaway.order_number
         )
@@ -409,7 +409,15 @@ async fn the_manager_screen_shows_the_venues_kitchen_thresholds_and_its_staff(ba
     let nav = element(&html, "aria-label=\"Main\"");
     assert_eq!(texts(nav, "<a"), ["Floor", "Kitchen", "Manage"]);
 
-    let form = element(&html, "class=\"settings-form\"");
+    let venue_form = element(&html, "id=\"venue-settings\"");
+    let value = |id: &str| attr(element(venue_form, &format!("id=\"{id}\"")), "value").map(str::to_owned);
+    assert_eq!(value("venue_currency").as_deref(), Some("EUR"));
+    assert_eq!(value("venue_locale").as_deref(), Some("it-IT"));
+    assert_eq!(value("venue_timezone").as_deref(), Some("Europe/Rome"));
+    let italian = element(venue_form, "value=\"it\"");
+    assert!(italian.contains("selected"), "the venue speaks Italian: {italian}");
+
+    let form = element(&html, "id=\"kitchen-settings\"");
     let warn = element(form, "id=\"warn_minutes\"");
     let late = element(form, "id=\"late_minutes\"");
     assert_eq!((attr(warn, "value"), attr(late, "value")), (Some("7"), Some("14")));
