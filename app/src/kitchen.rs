@@ -495,9 +495,10 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
     let id = order.id;
     let status = order.status;
     let (label, next) = match status {
-        OrderStatus::Confirmed => ("kds-new", Some(("kds-start", OrderStatus::Preparing))),
-        OrderStatus::Preparing => ("kds-cooking", Some(("kds-ready", OrderStatus::Ready))),
-        OrderStatus::Ready => ("kds-ready", None),
+        // One ticket's state and next step (the lanes' headings are plurals: `kds-new`, ...).
+        OrderStatus::Confirmed => ("kds-state-new", Some(("kds-start", OrderStatus::Preparing))),
+        OrderStatus::Preparing => ("kds-state-cooking", Some(("kds-mark-ready", OrderStatus::Ready))),
+        OrderStatus::Ready => ("kds-state-ready", None),
         OrderStatus::Cancelled => ("kds-cancelled", None),
         _ => ("", None),
     };
@@ -558,8 +559,10 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
                 <span class="number">"#" {order.order_number.clone()}</span>
                 <span class="place">{place}</span>
                 <span class="state">{move || crate::i18n::t(label)}</span>
-                {sent_at.map(|at| view! { <span class="sent-at" title=move || tr!("kds-sent-at")>{move || clock(at)}</span> })}
-                <span class="age" title=move || tr!("kds-age")>{move || format_age(age())}</span>
+                <span class="times">
+                    <span class="age" title=move || tr!("kds-age")>{move || format_age(age())}</span>
+                    {sent_at.map(|at| view! { <span class="sent-at" title=move || tr!("kds-sent-at")>{move || clock(at)}</span> })}
+                </span>
             </header>
             {move || {
                 let recalled = kds.recalled.with(|r| r.contains(&id));

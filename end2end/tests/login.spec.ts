@@ -1,8 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
-
-const PASSWORD = 'admin123!';
+import { PASSWORD, speaks } from './helpers';
 
 async function signIn(page: Page, email: string, password = PASSWORD) {
+  if (password === PASSWORD) await speaks(page.request, email, 'en');
   await page.goto('/login');
   // Wait for hydration so the form is handled by the app, not a plain post.
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
@@ -48,7 +48,7 @@ test.describe('signing in', () => {
 
   test('a wrong password shows an error and keeps the user on the login page', async ({ page }) => {
     await signIn(page, 'admin@beerflow.demo', 'not-the-password');
-    await expect(page.getByRole('alert')).toContainText('invalid email or password');
+    await expect(page.getByRole('alert')).toHaveText('Invalid email or password.');
     await expect(page).toHaveURL(/\/login/);
   });
 

@@ -28,12 +28,12 @@ test('a waiter corrects a sent order: adds to it, voids a line, moves it, sets c
   await waiter.getByRole('button', { name: /^Add Fries/ }).click();
   await waiter.getByRole('button', { name: /^Add Fries/ }).click();
   await expect(waiter.getByRole('button', { name: /^Add Fries/ }).locator('.in-pad')).toHaveText('2');
-  // Prices per line and the total (Burger 12.00, Fries 2 x 4.50 in the demo menu).
-  await expect(waiter.locator('.pad-total')).toHaveText('21.00');
+  // Prices per line and the total (Burger €12.00, Fries 2 x €4.50 in the demo menu, read in English).
+  await expect(waiter.locator('.pad-total')).toHaveText('€21.00');
   await waiter.getByRole('button', { name: 'Send to kitchen' }).click();
   const card = waiter.locator('.order-card').first();
   await expect(card).toContainText('Sent');
-  await expect(card.locator('.order-total')).toHaveText('21.00');
+  await expect(card.locator('.order-total')).toHaveText('€21.00');
   const number = (await card.getAttribute('data-order-number'))!;
   const ticket = ticketOf(kitchen, number);
   await expect(ticket).toBeVisible();
@@ -52,7 +52,7 @@ test('a waiter corrects a sent order: adds to it, voids a line, moves it, sets c
   await card.getByLabel('Why is this line voided?').fill('guest changed mind');
   await card.getByRole('button', { name: 'Void line' }).click();
   await expect(card.locator('.items li.voided')).toContainText('Voided: guest changed mind');
-  await expect(card.locator('.order-total')).toHaveText('21.00');
+  await expect(card.locator('.order-total')).toHaveText('€21.00');
   await expect(ticket.locator('li.voided')).toContainText('VOID: guest changed mind');
 
   // Covers, then a move to another table: the floor follows.

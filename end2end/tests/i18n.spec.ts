@@ -1,0 +1,180 @@
+// The screens in the language of the people in the room (both backends): the demo venue speaks
+// Italian, so a waiter and a cook who chose nothing run a whole service in Italian, with euros
+// written the Italian way and the kitchen ticket's time in the venue's time zone; a user who
+// switches language sees it at once and after a reload; the login page follows the browser.
+import { test, expect, Browser, Page } from '@playwright/test';
+import { KITCHEN_CATEGORY, PHONE, WALL, api, newTable, speaks, submitLogin, token, unique } from './helpers';
+
+async function italianContexts(browser: Browser) {
+  // The browsers ask for English: the venue's language wins for signed-in users.
+  const waiterContext = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
+  const kitchenContext = await browser.newContext({ viewport: WALL, locale: 'en-US', timezoneId: 'America/New_York' });
+  const waiter = await waiterContext.newPage();
+  const kitchen = await kitchenContext.newPage();
+  for (const page of [waiter, kitchen]) page.on('pageerror', (err) => { throw err; });
+  await speaks(kitchen.request, 'chef@beerflow.demo', null);
+  await speaks(waiter.request, 'waiter1@beerflow.demo', null);
+  await submitLogin(kitchen, 'chef@beerflow.demo');
+  await expect(kitchen).toHaveURL(/\/kitchen$/);
+  await expect(kitchen.locator('.connection.online')).toHaveText('In linea');
+  await submitLogin(waiter, 'waiter1@beerflow.demo');
+  await expect(waiter).toHaveURL(/\/waiter$/);
+  return { waiterContext, kitchenContext, waiter, kitchen };
+}
+
+/// The venue's clock now, as the kitchen ticket writes it (Europe/Rome, 24 h).
+const romeClock = (at: Date) =>
+  new Intl.DateTimeFormat('it-IT', { timeZone: 'Europe/Rome', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+
+test('il servizio in italiano: comanda, cucina, servito, con gli euro e l\'ora del locale', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const table = await newTable(request, manager);
+  const { waiterContext, kitchenContext, waiter, kitchen } = await italianContexts(browser);
+  await expect(waiter.locator('html')).toHaveAttribute('lang', 'it');
+  await expect(waiter.getByRole('heading', { name: 'Sala', level: 1 })).toBeVisible();
+  await expect(kitchen.getByRole('heading', { name: 'Display della cucina' })).toBeVisible();
+
+  await waiter.getByRole('link', { name: new RegExp(`^${table.name}\\b`) }).click();
+  await expect(waiter).toHaveURL(/\/waiter\/table\//);
+  await expect(waiter.getByRole('heading', { name: `Tavolo ${table.name}` })).toBeVisible();
+  await expect(waiter.getByRole('button', { name: /^Aggiungi Burger/ })).toContainText('€ 12,00');
+  await waiter.getByRole('button', { name: /^Aggiungi Fries/ }).click();
+  await waiter.getByRole('button', { name: 'Un Fries in più' }).click();
+  await waiter.getByLabel('Allergia').fill('arachidi');
+  await waiter.getByLabel('Allergia').press('Tab');
+  await expect(waiter.locator('.pad-total')).toHaveText('€ 9,00');
+  const sentAt = new Date();
+  await waiter.getByRole('button', { name: 'Invia in cucina' }).click();
+  const card = waiter.locator('.order-card').first();
+  await expect(card).toContainText('Inviata');
+  await expect(card.locator('.order-total')).toHaveText('€ 9,00');
+  const number = (await card.getAttribute('data-order-number'))!;
+
+  const ticket = kitchen.locator(`.ticket[data-order-number="${number}"]`);
+  await expect(ticket).toHaveAttribute('data-status', 'confirmed');
+  await expect(ticket.locator('.state')).toHaveText('Nuova');
+  await expect(ticket.locator('.allergy')).toHaveText('ALLERGIA: arachidi');
+  // The time it reached the kitchen, on the venue's clock (not the wall screen's New York one).
+  const clock = await ticket.locator('.sent-at').innerText();
+  expect([romeClock(sentAt), romeClock(new Date(sentAt.getTime() + 60_000))]).toContain(clock);
+  await expect(kitchen.locator('.all-day')).toContainText('Fries');
+  await ticket.getByRole('button', { name: 'Inizia' }).click();
+  await expect(ticket).toHaveAttribute('data-status', 'preparing');
+  await expect(ticket.locator('.state')).toHaveText('In preparazione');
+  await ticket.getByRole('button', { name: 'Pronta' }).click();
+  await expect(ticket).toHaveAttribute('data-status', 'ready');
+
+  const mine = waiter.locator(`.order-card[data-order-number="${number}"]`);
+  await expect(mine.locator('.ready-notice')).toHaveText('Pronto da servire');
+  await mine.getByRole('button', { name: 'Servi' }).click();
+  await expect(mine).toContainText('Servita');
+  await expect(ticket).toHaveCount(0);
+  await mine.getByRole('button', { name: 'Chiudi' }).click();
+  await expect(mine).toHaveCount(0);
+  await waiterContext.close();
+  await kitchenContext.close();
+});
+
+test('a serve short of stock is refused in Italian, naming the dish, and changes nothing', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const chef = await token(request, 'chef@beerflow.demo');
+  const table = await newTable(request, manager);
+  const name = `Tartufo ${unique()}`;
+  const product = await api(request, manager, 'POST', '/products', {
+    name, unit: 'pz', price: 25, track_stock: true, category_id: KITCHEN_CATEGORY,
+  });
+  expect(product.status).toBe(201);
+  const lot = await api(request, manager, 'POST', '/lots', {
+    product_id: product.body.id, lot_code: `TRF-${unique()}`, qty_init: 1, unit: 'pz',
+  });
+  expect(lot.status).toBe(201);
+  const { waiterContext, kitchenContext, waiter } = await italianContexts(browser);
+  const waiterToken = await token(request, 'waiter1@beerflow.demo');
+  const created = await api(request, waiterToken, 'POST', '/orders', {
+    table_id: table.id, items: [{ product_id: product.body.id, quantity: 3 }],
+  });
+  expect(created.status).toBe(201);
+  for (const [who, status] of [[waiterToken, 'confirmed'], [chef, 'preparing'], [chef, 'ready']]) {
+    expect((await api(request, who, 'PATCH', `/orders/${created.body.id}/status`, { status })).status).toBe(200);
+  }
+  await waiter.getByRole('link', { name: new RegExp(`^${table.name}\\b`) }).click();
+  const card = waiter.locator(`.order-card[data-order-number="${created.body.order_number}"]`);
+  await expect(card.locator('.ready-notice')).toHaveText('Pronto da servire');
+  await card.getByRole('button', { name: 'Servi' }).click();
+  const shortfall = card.getByTestId('shortfall');
+  await expect(shortfall).toContainText('Impossibile servire: scorte insufficienti');
+  await expect(shortfall).toContainText(name);
+  await expect(shortfall).toContainText('Nulla è stato servito né tolto dal magazzino.');
+  const after = await api(request, manager, 'GET', `/orders/${created.body.id}`);
+  expect(after.body.status).toBe('ready');
+  expect(Number((await api(request, manager, 'GET', `/lots/${lot.body.id}`)).body.qty_current)).toBe(1);
+  await waiterContext.close();
+  await kitchenContext.close();
+});
+
+async function switchTo(page: Page, language: string) {
+  await page.getByRole('combobox', { name: /^(Language|Lingua)$/ }).selectOption(language);
+}
+
+test('a waiter who switches language sees it at once and after a reload', async ({ browser, request }) => {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => { throw err; });
+  await speaks(page.request, 'waiter1@beerflow.demo', 'en');
+  await submitLogin(page, 'waiter1@beerflow.demo');
+  await expect(page).toHaveURL(/\/waiter$/);
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(page.getByRole('heading', { name: 'Floor', level: 1 })).toBeVisible();
+
+  await switchTo(page, 'it');
+  // At once, without a reload: the words, the page's language and its title.
+  await expect(page.getByRole('heading', { name: 'Sala', level: 1 })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'it');
+  await expect(page).toHaveTitle('Sala · BeerFlow');
+  await expect(page.locator('.connection.online')).toHaveText('In linea');
+  // Kept with the user: the server says so, and a reload renders Italian from the first paint.
+  const waiterToken = await token(request, 'waiter1@beerflow.demo');
+  await expect.poll(async () => (await request.get('/api/v1/auth/me', { headers: { Authorization: `Bearer ${waiterToken}` } }).then((r) => r.json())).language).toBe('it');
+  const firstPaint = await (await page.request.get('/waiter', { headers: { Accept: 'text/html' } })).text();
+  expect(firstPaint).toContain('<html lang="it"');
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Sala', level: 1 })).toBeVisible();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  // Money follows the language: the pad of a table writes euros the Italian way.
+  await page.getByRole('link', { name: /^T1\b/ }).click();
+  await expect(page.getByRole('button', { name: /^Aggiungi Burger/ })).toContainText('€ 12,00');
+
+  await switchTo(page, 'en');
+  await expect(page.getByRole('button', { name: /^Add Burger/ })).toContainText('€12.00');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  await page.reload();
+  await expect(page.getByRole('button', { name: /^Add Burger/ })).toContainText('€12.00');
+  await context.close();
+});
+
+test('the login page speaks the browser\'s language, and the one chosen on it', async ({ browser }) => {
+  const italian = await browser.newContext({ locale: 'it-IT' });
+  const page = await italian.newPage();
+  page.on('pageerror', (err) => { throw err; });
+  await page.goto('/login');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'it');
+  await expect(page.getByRole('button', { name: 'Accedi' })).toBeVisible();
+  await italian.close();
+
+  const english = await browser.newContext({ locale: 'en-GB' });
+  const login = await english.newPage();
+  login.on('pageerror', (err) => { throw err; });
+  await login.goto('/login');
+  await expect(login.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(login.getByRole('button', { name: 'Sign in' })).toBeVisible();
+  await switchTo(login, 'it');
+  await expect(login.getByRole('button', { name: 'Accedi' })).toBeVisible();
+  await login.reload();
+  await expect(login.getByRole('button', { name: 'Accedi' })).toBeVisible();
+  // A wrong password is refused in the chosen language.
+  await login.getByLabel('Email').fill('admin@beerflow.demo');
+  await login.getByLabel('Password').fill('not-the-password');
+  await login.getByRole('button', { name: 'Accedi' }).click();
+  await expect(login.getByRole('alert')).toHaveText('Email o password non corrette.');
+  await english.close();
+});
