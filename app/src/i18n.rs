@@ -195,7 +195,16 @@ pub fn lookup(key: &str, args: &[(&str, String)]) -> Option<String> {
     (!text.starts_with("Unknown localization")).then_some(text)
 }
 
-/// `key` translated, for messages named at run time (an error's key, a status).
+/// The text of `key` in the active language, following a language switch: for a view's text or
+/// an attribute (`{tx("pad-send")}`, `aria-label=tx("pad-menu")`). Every call returns the same
+/// closure type, so the hundreds of texts of the screens share one compiled reactive text node
+/// instead of one per call site (which is what keeps the WASM bundle small).
+pub fn tx(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let i18n = expect_context::<I18n>();
+    move || i18n.tr(key)
+}
+
+/// `key` translated, for messages named at run time (an error's key, a status), once.
 pub fn t(key: &str) -> String {
     lookup(key, &[]).unwrap_or_else(|| key.to_owned())
 }

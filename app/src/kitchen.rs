@@ -17,7 +17,7 @@
 
 use crate::api::{SessionUser, kitchen_board, kitchen_ticket, set_line_done, set_order_status};
 use crate::error::UiError;
-use crate::i18n::{clock, error_text, number, t, tr};
+use crate::i18n::{clock, error_text, number, t, tr, tx};
 use crate::live::{ConnectionBadge, Live, now_ms, use_live};
 use crate::saved;
 use beerflow_core::domain::order::{KitchenOrder, Order, OrderItem, OrderStatus};
@@ -341,13 +341,13 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
     let chrome = move || {
         view! {
             <div class="kds-bar">
-                <h1>{move || tr!("kds-title")}</h1>
-                <p class="kds-counts" aria-label=move || tr!("kds-open-tickets")>
-                    <span data-count="confirmed">{move || tr!("kds-new")} " " <b>{move || counts()[0]}</b></span>
-                    <span data-count="preparing">{move || tr!("kds-cooking")} " " <b>{move || counts()[1]}</b></span>
-                    <span data-count="ready">{move || tr!("kds-ready")} " " <b>{move || counts()[2]}</b></span>
+                <h1>{tx("kds-title")}</h1>
+                <p class="kds-counts" aria-label=tx("kds-open-tickets")>
+                    <span data-count="confirmed">{tx("kds-new")} " " <b>{move || counts()[0]}</b></span>
+                    <span data-count="preparing">{tx("kds-cooking")} " " <b>{move || counts()[1]}</b></span>
+                    <span data-count="ready">{tx("kds-ready")} " " <b>{move || counts()[2]}</b></span>
                 </p>
-                <div class="segmented" role="group" aria-label=move || tr!("kds-station")>
+                <div class="segmented" role="group" aria-label=tx("kds-station")>
                     {STATIONS
                         .into_iter()
                         .map(|(id, label)| {
@@ -369,12 +369,12 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                         prop:checked=move || kds.settings.with(|s| s.show_ready)
                         on:change=move |_| kds.settings.update(|s| s.show_ready = !s.show_ready)
                     />
-                    {move || tr!("kds-show-ready")}
+                    {tx("kds-show-ready")}
                 </label>
-                <div class="zoom" role="group" aria-label=move || tr!("kds-text-size")>
-                    <button type="button" aria-label=move || tr!("kds-smaller") on:click=move |_| zoom_by(-1)>"A−"</button>
+                <div class="zoom" role="group" aria-label=tx("kds-text-size")>
+                    <button type="button" aria-label=tx("kds-smaller") on:click=move |_| zoom_by(-1)>"A−"</button>
                     <span class="zoom-value">{move || format!("{}%", kds.settings.with(|s| s.zoom))}</span>
-                    <button type="button" aria-label=move || tr!("kds-larger") on:click=move |_| zoom_by(1)>"A+"</button>
+                    <button type="button" aria-label=tx("kds-larger") on:click=move |_| zoom_by(1)>"A+"</button>
                 </div>
                 <label class="toggle">
                     <input
@@ -382,7 +382,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                         prop:checked=move || kds.settings.with(|s| s.sound)
                         on:change=move |_| kds.settings.update(|s| s.sound = !s.sound)
                     />
-                    {move || tr!("kds-sound")}
+                    {tx("kds-sound")}
                 </label>
                 {move || {
                     let n = kds.tickets.with(|l| l.iter().filter(|t| t.k.order.status == OrderStatus::Cancelled).count());
@@ -397,7 +397,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                     })
                 }}
                 <button type="button" class="ghost recall-button" disabled=move || !can_recall() on:click=move |_| kds.recall()>
-                    "↶ " {move || tr!("kds-recall")}
+                    "↶ " {tx("kds-recall")}
                 </button>
                 <ConnectionBadge live/>
             </div>
@@ -409,7 +409,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                     <button
                         type="button"
                         class="page-button"
-                        aria-label=move || tr!("kds-previous-page")
+                        aria-label=tx("kds-previous-page")
                         disabled=move || kds.page.get() == 0
                         on:click=move |_| kds.page.update(|p| *p = p.saturating_sub(1))
                     >
@@ -428,7 +428,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                         type="button"
                         class="page-button more"
                         class:has-more=move || { kds.paging.get().after > 0 }
-                        aria-label=move || tr!("kds-next-page")
+                        aria-label=tx("kds-next-page")
                         disabled=move || kds.paging.get().after == 0
                         on:click=move |_| kds.page.update(|p| *p += 1)
                     >
@@ -442,7 +442,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
     };
     view! {
         <div class="kds" style:--zoom=move || format!("{}", kds.settings.with(|s| s.zoom) as f64 / 100.0)>
-            <Transition fallback=|| view! { <p class="loading">{move || tr!("loading-tickets")}</p> }>
+            <Transition fallback=|| view! { <p class="loading">{tx("loading-tickets")}</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
                         Ok(board) => {
@@ -479,13 +479,13 @@ fn Board(kds: Kds) -> impl IntoView {
         })
     };
     view! {
-        <div class="kds-board" aria-label=move || tr!("kds-tickets")>
+        <div class="kds-board" aria-label=tx("kds-tickets")>
             <For
                 each=visible
                 key=|t| (t.k.order.id, t.k.order.updated_at)
                 children=move |t| ticket(t, kds)
             />
-            {move || visible().is_empty().then(|| view! { <p class="kds-empty">{move || tr!("kds-empty")}</p> })}
+            {move || visible().is_empty().then(|| view! { <p class="kds-empty">{tx("kds-empty")}</p> })}
         </div>
     }
 }
@@ -525,7 +525,7 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
                 class="bump clear"
                 on:click=move |_| kds.tickets.update(|l| l.retain(|t| t.k.order.id != id))
             >
-                {move || tr!("kds-seen-clear")}
+                {tx("kds-seen-clear")}
             </button>
         }
     });
@@ -560,15 +560,15 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
                 <span class="place">{place}</span>
                 <span class="state">{move || crate::i18n::t(label)}</span>
                 <span class="times">
-                    <span class="age" title=move || tr!("kds-age")>{move || format_age(age())}</span>
-                    {sent_at.map(|at| view! { <span class="sent-at" title=move || tr!("kds-sent-at")>{move || clock(at)}</span> })}
+                    <span class="age" title=tx("kds-age")>{move || format_age(age())}</span>
+                    {sent_at.map(|at| view! { <span class="sent-at" title=tx("kds-sent-at")>{move || tr!("kds-sent-at-time", {"time" => clock(at)})}</span> })}
                 </span>
             </header>
             {move || {
                 let recalled = kds.recalled.with(|r| r.contains(&id));
                 (recalled || covers.is_some()).then(|| view! {
                     <p class="ticket-state">
-                        {recalled.then(|| view! { <span class="recalled">{move || tr!("kds-recalled")}</span> })}
+                        {recalled.then(|| view! { <span class="recalled">{tx("kds-recalled")}</span> })}
                         {covers.map(|c| view! { <span class="covers">{move || tr!("order-covers", {"covers" => c})}</span> })}
                     </p>
                 })
@@ -576,7 +576,7 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
             {cancelled.then(|| {
                 let reason = order.cancel_reason.clone();
                 let reason = move || reason.clone().unwrap_or_else(|| tr!("kds-no-reason"));
-                view! { <p class="cancel-reason">{move || tr!("kds-cancelled-caps")} " " {reason}</p> }
+                view! { <p class="cancel-reason">{tx("kds-cancelled-caps")} " " {reason}</p> }
             })}
             <ul class="items">
                 {move || {
@@ -648,14 +648,14 @@ fn line(
             >
                 <span class="qty">{move || number(quantity)} "×"</span>
                 <span class="dish-label">{i.product_name.clone()}</span>
-                {added.then(|| view! { <span class="added-tag">{move || tr!("kds-added")}</span> })}
+                {added.then(|| view! { <span class="added-tag">{tx("kds-added")}</span> })}
                 {done.then(|| view! { <span class="done-tag">"✓"</span> })}
             </button>
             {voided.then(|| {
                 let reason = i.void_reason.clone().unwrap_or_default();
-                view! { <strong class="void-reason">{move || tr!("kds-void-caps")} " " {reason}</strong> }
+                view! { <strong class="void-reason">{tx("kds-void-caps")} " " {reason}</strong> }
             })}
-            {allergy.map(|a| view! { <strong class="allergy">{move || tr!("kds-allergy-caps")} " " {a}</strong> })}
+            {allergy.map(|a| view! { <strong class="allergy">{tx("kds-allergy-caps")} " " {a}</strong> })}
             {(!others.is_empty()).then(|| view! { <span class="modifiers">{others.join(", ")}</span> })}
             {i.notes.map(|n| view! { <span class="item-note">{n}</span> })}
         </li>
@@ -676,11 +676,11 @@ fn all_day(kds: Kds) -> impl IntoView {
         counts
     });
     view! {
-        <aside class="all-day" aria-label=move || tr!("kds-all-day")>
-            <h2>{move || tr!("kds-all-day")}</h2>
+        <aside class="all-day" aria-label=tx("kds-all-day")>
+            <h2>{tx("kds-all-day")}</h2>
             <ul>
                 {if counts.is_empty() {
-                    Either::Left(view! { <li class="empty">{move || tr!("kds-nothing")}</li> })
+                    Either::Left(view! { <li class="empty">{tx("kds-nothing")}</li> })
                 } else {
                     Either::Right(
                         counts

@@ -4,7 +4,7 @@ use crate::api::{
     Login, Logout, SaveKitchenSettings, SaveVenueSettings, SessionUser, current_user, home_path, kitchen_settings,
     list_staff, set_language, venue_settings,
 };
-use crate::i18n::{error_text, t, tr};
+use crate::i18n::{error_text, t, tr, tx};
 use crate::kitchen::KitchenDisplay;
 use crate::waiter::{Floor, OrderPad};
 use beerflow_core::domain::{Action, Role, allowed};
@@ -30,10 +30,10 @@ pub fn LoginPage() -> impl IntoView {
         <main class="login">
             <h1 class="brand">"BeerFlow"</h1>
             <ActionForm action=login attr:class="card login-form">
-                <h2>{move || tr!("login-sign-in")}</h2>
-                <label for="email">{move || tr!("login-email")}</label>
+                <h2>{tx("login-sign-in")}</h2>
+                <label for="email">{tx("login-email")}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required autofocus/>
-                <label for="password">{move || tr!("login-password")}</label>
+                <label for="password">{tx("login-password")}</label>
                 <input id="password" name="password" type="password" autocomplete="current-password" required/>
                 <button type="submit" class="primary" disabled=move || login.pending().get()>
                     {move || if login.pending().get() { tr!("login-signing-in") } else { tr!("login-sign-in") }}
@@ -51,7 +51,7 @@ fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl In
     // As last seen when the network fails, so that moving between screens offline keeps them.
     let user = Resource::new(|| (), |_| crate::saved::cached("beerflow.cache.user.v1", current_user()));
     view! {
-        <Suspense fallback=|| view! { <p class="loading">{move || tr!("loading")}</p> }>
+        <Suspense fallback=|| view! { <p class="loading">{tx("loading")}</p> }>
             {move || Suspend::new(async move {
                 let user = user.await;
                 // The user's language and venue format, before anything of theirs is rendered
@@ -64,9 +64,9 @@ fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl In
                     Ok(Some(u)) => EitherOf3::B(view! {
                         <Layout user=u.clone()>
                             <section class="card">
-                                <h1>{move || tr!("role-refused-title")}</h1>
+                                <h1>{tx("role-refused-title")}</h1>
                                 <p>{move || tr!("role-refused", {"role" => t(&format!("role-{}", u.role.as_str()))})}</p>
-                                <A href=home_path(u.role)>{move || tr!("role-refused-home")}</A>
+                                <A href=home_path(u.role)>{tx("role-refused-home")}</A>
                             </section>
                         </Layout>
                     }),
@@ -81,9 +81,9 @@ fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl In
                         view! {
                         <main class="page">
                             <section class="card" role="alert">
-                                <h1>{move || tr!("unavailable-title")}</h1>
+                                <h1>{tx("unavailable-title")}</h1>
                                 <p class="error">{error_text(&e)}</p>
-                                <p>{move || tr!("unavailable-advice")}</p>
+                                <p>{tx("unavailable-advice")}</p>
                             </section>
                         </main>
                         }
@@ -111,14 +111,14 @@ fn Layout(user: SessionUser, children: Children) -> impl IntoView {
     view! {
         <header class="topbar">
             <span class="brand">"BeerFlow"</span>
-            <nav aria-label=move || tr!("nav-main")>{links}</nav>
+            <nav aria-label=tx("nav-main")>{links}</nav>
             <span class="who">
                 <span class="user-name">{user.name.clone()}</span>
                 <span class="role-badge" data-role=user.role.as_str()>{move || t(&format!("role-{}", role.as_str()))}</span>
             </span>
             <LanguageSwitch/>
             <ActionForm action=logout>
-                <button type="submit" class="ghost">{move || tr!("logout")}</button>
+                <button type="submit" class="ghost">{tx("logout")}</button>
             </ActionForm>
         </header>
         <main class="page">{children()}</main>
@@ -161,8 +161,8 @@ pub fn ManagerHome() -> impl IntoView {
         <Guarded
             allow=|r| allowed(r, Action::InventoryWrite)
             page=|u| view! {
-                <h1>{move || tr!("manage-title")}</h1>
-                <p class="lead">{move || tr!("manage-lead")}</p>
+                <h1>{tx("manage-title")}</h1>
+                <p class="lead">{tx("manage-lead")}</p>
                 {allowed(u.role, Action::VenueWrite).then(|| view! { <VenueSettingsCard/> })}
                 {allowed(u.role, Action::VenueWrite).then(|| view! { <KitchenSettings/> })}
                 {allowed(u.role, Action::UsersRead).then(|| view! { <Staff/> })}
@@ -180,17 +180,17 @@ fn KitchenSettings() -> impl IntoView {
     let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| tr!("saved"));
     view! {
         <section class="card">
-            <h2>{move || tr!("kds-title")}</h2>
-            <Suspense fallback=|| view! { <p>{move || tr!("loading")}</p> }>
+            <h2>{tx("kds-title")}</h2>
+            <Suspense fallback=|| view! { <p>{tx("loading")}</p> }>
                 {move || Suspend::new(async move {
                     let (warn, late) = current.await.unwrap_or((10, 20));
                     view! {
                         <ActionForm action=save attr:class="settings-form" attr:id="kitchen-settings">
-                            <label for="warn_minutes">{move || tr!("settings-warn")}</label>
+                            <label for="warn_minutes">{tx("settings-warn")}</label>
                             <input id="warn_minutes" name="warn_minutes" type="number" min="1" max="240" value=warn required/>
-                            <label for="late_minutes">{move || tr!("settings-late")}</label>
+                            <label for="late_minutes">{tx("settings-late")}</label>
                             <input id="late_minutes" name="late_minutes" type="number" min="2" max="480" value=late required/>
-                            <button type="submit" class="primary" disabled=move || save.pending().get()>{move || tr!("save")}</button>
+                            <button type="submit" class="primary" disabled=move || save.pending().get()>{tx("save")}</button>
                             <p class="error" role="alert">{error}</p>
                             <p class="saved" role="status">{saved}</p>
                         </ActionForm>
@@ -206,17 +206,17 @@ fn Staff() -> impl IntoView {
     let staff = Resource::new(|| (), |_| list_staff());
     view! {
         <section class="card">
-            <h2>{move || tr!("staff-title")}</h2>
-            <Suspense fallback=|| view! { <p>{move || tr!("loading")}</p> }>
+            <h2>{tx("staff-title")}</h2>
+            <Suspense fallback=|| view! { <p>{tx("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match staff.await {
                         Ok(users) => Either::Left(view! {
                             <table class="staff">
                                 <thead><tr>
-                                    <th>{move || tr!("staff-name")}</th>
-                                    <th>{move || tr!("staff-email")}</th>
-                                    <th>{move || tr!("staff-role")}</th>
-                                    <th>{move || tr!("staff-active")}</th>
+                                    <th>{tx("staff-name")}</th>
+                                    <th>{tx("staff-email")}</th>
+                                    <th>{tx("staff-role")}</th>
+                                    <th>{tx("staff-active")}</th>
                                 </tr></thead>
                                 <tbody>
                                     {users.into_iter().map(|u| {
@@ -250,8 +250,8 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <main class="page">
-            <h1>{move || tr!("not-found")}</h1>
-            <A href="/">{move || tr!("not-found-back")}</A>
+            <h1>{tx("not-found")}</h1>
+            <A href="/">{tx("not-found-back")}</A>
         </main>
     }
 }
@@ -271,8 +271,8 @@ fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <label class="language">
-            <span class="visually-hidden">{move || tr!("language")}</span>
-            <select aria-label=move || tr!("language") on:change=move |ev| choose(event_target_value(&ev))>
+            <span class="visually-hidden">{tx("language")}</span>
+            <select aria-label=tx("language") on:change=move |ev| choose(event_target_value(&ev))>
                 {i18n.languages.iter().map(|l| view! {
                     <option value=l.id selected=move || i18n.language.get().id == l.id>{l.name}</option>
                 }).collect_view()}
@@ -298,27 +298,27 @@ fn VenueSettingsCard() -> impl IntoView {
     let i18n = expect_context::<leptos_fluent::I18n>();
     view! {
         <section class="card">
-            <h2>{move || tr!("venue-title")}</h2>
-            <Suspense fallback=|| view! { <p>{move || tr!("loading")}</p> }>
+            <h2>{tx("venue-title")}</h2>
+            <Suspense fallback=|| view! { <p>{tx("loading")}</p> }>
                 {move || Suspend::new(async move {
                     match current.await {
                         Ok(v) => Either::Left(view! {
                             <ActionForm action=save attr:class="settings-form" attr:id="venue-settings">
-                                <label for="venue_language">{move || tr!("venue-language")}</label>
+                                <label for="venue_language">{tx("venue-language")}</label>
                                 <select id="venue_language" name="language">
                                     {i18n.languages.iter().map(|l| view! {
                                         <option value=l.id selected=v.language == l.id>{l.name}</option>
                                     }).collect_view()}
                                 </select>
-                                <label for="venue_currency">{move || tr!("venue-currency")}</label>
+                                <label for="venue_currency">{tx("venue-currency")}</label>
                                 <input id="venue_currency" name="currency" value=v.currency.clone() required
                                     maxlength="3" autocapitalize="characters" placeholder="EUR"/>
-                                <label for="venue_locale">{move || tr!("venue-locale")}</label>
+                                <label for="venue_locale">{tx("venue-locale")}</label>
                                 <input id="venue_locale" name="locale" value=v.locale.clone() required placeholder="it-IT"/>
-                                <label for="venue_timezone">{move || tr!("venue-timezone")}</label>
+                                <label for="venue_timezone">{tx("venue-timezone")}</label>
                                 <input id="venue_timezone" name="timezone" value=v.timezone.clone() required
                                     placeholder="Europe/Rome"/>
-                                <button type="submit" class="primary" disabled=move || save.pending().get()>{move || tr!("save")}</button>
+                                <button type="submit" class="primary" disabled=move || save.pending().get()>{tx("save")}</button>
                                 <p class="error" role="alert">{error}</p>
                                 <p class="saved" role="status">{saved}</p>
                             </ActionForm>

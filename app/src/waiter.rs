@@ -9,7 +9,7 @@ use crate::api::{
     ready_orders, set_table_status, void_line,
 };
 use crate::error::UiError;
-use crate::i18n::{error_text, money, t, tr};
+use crate::i18n::{error_text, money, t, tr, tx};
 use crate::live::{ConnectionBadge, use_live};
 use crate::outbox::{OutLine, Outbox, OutboxBadge, Queued};
 use crate::saved;
@@ -51,7 +51,7 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
     };
     view! {
         <div class="screen-bar">
-            <h1>{move || tr!("floor-title")}</h1>
+            <h1>{tx("floor-title")}</h1>
             <OutboxBadge outbox/>
             <ConnectionBadge live/>
         </div>
@@ -60,8 +60,8 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
             {move || Suspend::new(async move {
                 let ready = ready.await.unwrap_or_default();
                 (!ready.is_empty()).then(|| view! {
-                    <section class="ready-banner" role="status" aria-label=move || tr!("ready-to-serve")>
-                        <h2>{move || tr!("ready-to-serve")}</h2>
+                    <section class="ready-banner" role="status" aria-label=tx("ready-to-serve")>
+                        <h2>{tx("ready-to-serve")}</h2>
                         <ul>
                             {ready.into_iter().map(|o| {
                                 let href = pad_href(o.table_id);
@@ -73,7 +73,7 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
                 })
             })}
         </Transition>
-        <Transition fallback=|| view! { <p class="loading">{move || tr!("loading-tables")}</p> }>
+        <Transition fallback=|| view! { <p class="loading">{tx("loading-tables")}</p> }>
             {move || Suspend::new(async move {
                 match tables.await {
                     Ok(tables) => {
@@ -102,19 +102,19 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
                                                 </A>
                                                 {cleaning.then(|| view! {
                                                     <button type="button" class="set-free" aria-label=free_label.clone()
-                                                        on:click=move |_| set_free(id)>{move || tr!("floor-cleaned")}</button>
+                                                        on:click=move |_| set_free(id)>{tx("floor-cleaned")}</button>
                                                 })}
                                             </div>
                                         }}).collect_view()}
                                     </div>
                                 </section>
                             }).collect_view()}
-                            <section class="area" aria-label=move || tr!("takeaway")>
-                                <h2>{move || tr!("takeaway")}</h2>
+                            <section class="area" aria-label=tx("takeaway")>
+                                <h2>{tx("takeaway")}</h2>
                                 <div class="table-grid">
                                     <A href="/waiter/table/takeaway" attr:class="table-tile takeaway">
-                                        <span class="table-name">{move || tr!("takeaway")}</span>
-                                        <span class="table-status">{move || tr!("floor-no-table")}</span>
+                                        <span class="table-name">{tx("takeaway")}</span>
+                                        <span class="table-status">{tx("floor-no-table")}</span>
                                     </A>
                                 </div>
                             </section>
@@ -230,19 +230,19 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
         move |id: Uuid| lines.with(|ls| ls.iter().filter(|(p, _)| p.id == id).map(|(_, l)| l.quantity).sum::<u32>());
     view! {
         <div class="screen-bar">
-            <A href="/waiter" attr:class="back">"← " {move || tr!("floor-title")}</A>
+            <A href="/waiter" attr:class="back">"← " {tx("floor-title")}</A>
             <h1><Transition fallback=|| tr!("pad-table-unknown")>{title}</Transition></h1>
             <OutboxBadge outbox/>
             <ConnectionBadge live/>
         </div>
         <div class="pad-layout">
-            <section class="menu" aria-label=move || tr!("pad-menu")>
+            <section class="menu" aria-label=tx("pad-menu")>
                 <label class="search">
-                    <span class="visually-hidden">{move || tr!("pad-search-label")}</span>
-                    <input type="search" placeholder=move || tr!("pad-search") prop:value=move || search.get()
+                    <span class="visually-hidden">{tx("pad-search-label")}</span>
+                    <input type="search" placeholder=tx("pad-search") prop:value=move || search.get()
                         on:input=move |ev| search.set(event_target_value(&ev))/>
                 </label>
-                <Transition fallback=|| view! { <p class="loading">{move || tr!("loading-menu")}</p> }>
+                <Transition fallback=|| view! { <p class="loading">{tx("loading-menu")}</p> }>
                     {move || Suspend::new(async move {
                         match menu.await {
                             Ok(menu) => Either::Left(menu_view(menu, search, add, in_pad)),
@@ -251,15 +251,15 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
                     })}
                 </Transition>
             </section>
-            <section class="pad" aria-label=move || tr!("pad-label")>
+            <section class="pad" aria-label=tx("pad-label")>
                 <h2>{move || if orders_accept(&orders) { tr!("pad-add-to-order") } else { tr!("pad-new-order") }}</h2>
-                {move || lines.with(Vec::is_empty).then(|| view! { <p class="empty">{move || tr!("pad-empty")}</p> })}
+                {move || lines.with(Vec::is_empty).then(|| view! { <p class="empty">{tx("pad-empty")}</p> })}
                 <ul class="pad-lines">
                     {move || lines.get().into_iter().enumerate().map(|(i, (product, line))| pad_line(i, product, line, lines)).collect_view()}
                 </ul>
                 <label class="covers-field">
-                    <span>{move || tr!("covers")}</span>
-                    <input type="number" min="1" max="500" inputmode="numeric" placeholder=move || tr!("pad-guests")
+                    <span>{tx("covers")}</span>
+                    <input type="number" min="1" max="500" inputmode="numeric" placeholder=tx("pad-guests")
                         prop:value=move || covers.get().map(|c| c.to_string()).unwrap_or_default()
                         on:change=move |ev| covers.set(event_target_value(&ev).trim().parse().ok().filter(|c| *c > 0))/>
                 </label>
@@ -267,14 +267,14 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
                 <div class="send-bar">
                     {move || oversell.get().map(|short| view! {
                         <div class="oversell" role="alert">
-                            <p><strong>{move || tr!("pad-oversell")} " "</strong>{short}</p>
+                            <p><strong>{tx("pad-oversell")} " "</strong>{short}</p>
                             <div class="oversell-actions">
-                                <button type="button" class="ghost" on:click=move |_| oversell.set(None)>{move || tr!("pad-change-order")}</button>
-                                <button type="button" class="danger" on:click=move |_| send(true)>{move || tr!("pad-send-anyway")}</button>
+                                <button type="button" class="ghost" on:click=move |_| oversell.set(None)>{tx("pad-change-order")}</button>
+                                <button type="button" class="danger" on:click=move |_| send(true)>{tx("pad-send-anyway")}</button>
                             </div>
                         </div>
                     })}
-                    <span class="pad-total" aria-label=move || tr!("pad-total")>{move || money(total())}</span>
+                    <span class="pad-total" aria-label=tx("pad-total")>{move || money(total())}</span>
                     <button
                         type="button"
                         class="primary send"
@@ -285,16 +285,16 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
                     </button>
                 </div>
             </section>
-            <section class="table-orders" aria-label=move || tr!("orders")>
-                <h2>{move || tr!("orders")}</h2>
+            <section class="table-orders" aria-label=tx("orders")>
+                <h2>{tx("orders")}</h2>
                 <p class="error" role="alert" data-testid="order-error">
                     {move || act.value().get().and_then(|r| r.err()).filter(|e| e.shortfalls().is_none()).map(|e| error_text(&e))}
                 </p>
-                <Transition fallback=|| view! { <p class="loading">{move || tr!("loading-orders")}</p> }>
+                <Transition fallback=|| view! { <p class="loading">{tx("loading-orders")}</p> }>
                     {move || Suspend::new(async move {
                         let all_tables = tables.await.unwrap_or_default();
                         match orders.await {
-                            Ok(list) if list.is_empty() => Either::Left(view! { <p class="empty">{move || tr!("orders-none")}</p> }.into_any()),
+                            Ok(list) if list.is_empty() => Either::Left(view! { <p class="empty">{tx("orders-none")}</p> }.into_any()),
                             Ok(list) => Either::Left(list.into_iter().map(|o| order_card(o, act, act_target, changed, role, all_tables.clone())).collect_view().into_any()),
                             Err(e) => Either::Right(view! { <p class="error" role="alert">{error_text(&e)}</p> }),
                         }
@@ -344,7 +344,7 @@ fn Outgoing(
             outbox.items.with(|items| items.iter().filter(|q| q.table_id == table_id.get()).cloned().collect());
         (!mine.is_empty()).then(|| {
             view! {
-                <ul class="outgoing" aria-label=move || tr!("outbox-not-sent")>
+                <ul class="outgoing" aria-label=tx("outbox-not-sent")>
                     {mine.into_iter().map(|q| {
                         let key = q.key.clone();
                         let edit_key = q.key.clone();
@@ -375,8 +375,8 @@ fn Outgoing(
                                                 available: None,
                                                 sold_out: false,
                                             }, l.line)).collect());
-                                        }>{move || tr!("outbox-edit")}</button>
-                                        <button type="button" class="danger" on:click=move |_| outbox.discard(&key)>{move || tr!("outbox-discard")}</button>
+                                        }>{tx("outbox-edit")}</button>
+                                        <button type="button" class="danger" on:click=move |_| outbox.discard(&key)>{tx("outbox-discard")}</button>
                                     </div>
                                 })}
                             </li>
@@ -428,7 +428,7 @@ fn menu_view(
                                     <span class="dish-name">{p.name.clone()}</span>
                                     <span class="dish-price">{move || money(price_cents)}</span>
                                     {left.map(|l| view! { <span class="dish-left">{l}</span> })}
-                                    {p.sold_out.then(|| view! { <span class="sold-out-tag">{move || tr!("pad-sold-out")}</span> })}
+                                    {p.sold_out.then(|| view! { <span class="sold-out-tag">{tx("pad-sold-out")}</span> })}
                                     {move || {
                                         let n = in_pad(id);
                                         (n > 0).then(|| view! { <span class="in-pad" aria-hidden="true">{n}</span> })
@@ -477,13 +477,13 @@ fn pad_line(
                 </div>
             </div>
             <label>
-                <span>{move || tr!("pad-note")}</span>
-                <input type="text" placeholder=move || tr!("pad-note-example") prop:value=line.notes.clone().unwrap_or_default()
+                <span>{tx("pad-note")}</span>
+                <input type="text" placeholder=tx("pad-note-example") prop:value=line.notes.clone().unwrap_or_default()
                     on:change=move |ev| { let v = event_target_value(&ev); set(&|l| l.notes = Some(v.clone()).filter(|v| !v.trim().is_empty())) }/>
             </label>
             <label class="allergy-field">
-                <span>{move || tr!("pad-allergy")}</span>
-                <input type="text" placeholder=move || tr!("pad-allergy-example") prop:value=line.allergy.clone().unwrap_or_default()
+                <span>{tx("pad-allergy")}</span>
+                <input type="text" placeholder=tx("pad-allergy-example") prop:value=line.allergy.clone().unwrap_or_default()
                     on:change=move |ev| { let v = event_target_value(&ev); set(&|l| l.allergy = Some(v.clone()).filter(|v| !v.trim().is_empty())) }/>
             </label>
         </li>
@@ -556,11 +556,11 @@ fn order_card(
                     <span class="line-text">{move || crate::i18n::number(qty)} "× " {i.product_name.clone()}</span>
                     <span class="line-price">{move || money(cents)}</span>
                     {i.notes.clone().map(|n| view! { <span class="line-note">{n}</span> })}
-                    {allergy.map(|a| view! { <span class="line-allergy">{move || tr!("line-allergy")} " " {a}</span> })}
-                    {voided.then(|| view! { <span class="line-void">{move || tr!("line-voided")} " " {i.void_reason.clone().unwrap_or_default()}</span> })}
+                    {allergy.map(|a| view! { <span class="line-allergy">{tx("line-allergy")} " " {a}</span> })}
+                    {voided.then(|| view! { <span class="line-void">{tx("line-voided")} " " {i.void_reason.clone().unwrap_or_default()}</span> })}
                     {(can_void && may_correct).then(|| view! {
                         <button type="button" class="ghost small" on:click=move |_| { reason.set(String::new()); asking.set(Some(Asking::Void(item_id))) }>
-                            {move || tr!("order-void")}
+                            {tx("order-void")}
                         </button>
                     })}
                 </li>
@@ -580,20 +580,20 @@ fn order_card(
             <header>
                 <span class="number">"#" {o.order_number.clone()}</span>
                 <span class="status-pill" data-status=o.status.as_str()>{move || status_label(status)}</span>
-                <span class="order-total" aria-label=move || tr!("order-total")>{move || money(total)}</span>
+                <span class="order-total" aria-label=tx("order-total")>{move || money(total)}</span>
             </header>
             {covers.map(|c| view! { <p class="order-covers">{move || tr!("order-covers", {"covers" => c})}</p> })}
-            {(o.status == OrderStatus::Ready).then(|| view! { <p class="ready-notice" role="status">{move || tr!("ready-to-serve")}</p> })}
+            {(o.status == OrderStatus::Ready).then(|| view! { <p class="ready-notice" role="status">{tx("ready-to-serve")}</p> })}
             <ul class="items">{lines_view}</ul>
             {move || shortfalls().map(|list| view! {
                 <div class="shortfall" role="alert" data-testid="shortfall">
-                    <strong>{move || tr!("shortfall-title")}</strong>
+                    <strong>{tx("shortfall-title")}</strong>
                     <ul>
                         {list.into_iter().map(|s| {
                             let unit = s.unit.as_str();
                             view! {
                                 <li>
-                                    {move || tr!("shortfall-not-enough")} " " <span class="dish-name">{s.product_name}</span> ": "
+                                    {tx("shortfall-not-enough")} " " <span class="dish-name">{s.product_name}</span> ": "
                                     {move || tr!("shortfall-counts", {
                                         "ordered" => crate::i18n::quantity(s.requested, unit),
                                         "available" => crate::i18n::quantity(s.available, unit),
@@ -602,7 +602,7 @@ fn order_card(
                             }
                         }).collect_view()}
                     </ul>
-                    <p>{move || tr!("shortfall-advice")}</p>
+                    <p>{tx("shortfall-advice")}</p>
                 </div>
             })}
             <p class="error" role="alert">{move || error.get().map(|e| error_text(&e))}</p>
@@ -636,22 +636,22 @@ fn order_card(
                 Asking::Move => {
                     let choices = move_choices.clone();
                     view! {
-                        <div class="ask" role="group" aria-label=move || tr!("move-group")>
-                            <label>{move || tr!("move-to")}
+                        <div class="ask" role="group" aria-label=tx("move-group")>
+                            <label>{tx("move-to")}
                                 <select on:change=move |ev| target.set(event_target_value(&ev))>
-                                    <option value="">{move || tr!("move-choose")}</option>
-                                    <option value="takeaway">{move || tr!("takeaway")}</option>
+                                    <option value="">{tx("move-choose")}</option>
+                                    <option value="takeaway">{tx("takeaway")}</option>
                                     {choices.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()}
                                 </select>
                             </label>
                             <div class="ask-actions">
-                                <button type="button" class="ghost" on:click=move |_| asking.set(None)>{move || tr!("move-stay")}</button>
+                                <button type="button" class="ghost" on:click=move |_| asking.set(None)>{tx("move-stay")}</button>
                                 <button type="button" class="primary" disabled=move || busy.get() || target.with(String::is_empty)
                                     on:click=move |_| {
                                         let to = target.get();
                                         let table = if to == "takeaway" { None } else { Uuid::parse_str(&to).ok() };
                                         run(Box::pin(edit_order(id, Some(table), None)));
-                                    }>{move || tr!("move-confirm")}</button>
+                                    }>{tx("move-confirm")}</button>
                             </div>
                         </div>
                     }.into_any()
@@ -668,9 +668,9 @@ fn order_card(
                     </button>
                 })}
                 {status.is_open().then(|| view! {
-                    <button type="button" class="ghost" on:click=move |_| { target.set(String::new()); asking.set(Some(Asking::Move)) }>{move || tr!("order-move")}</button>
+                    <button type="button" class="ghost" on:click=move |_| { target.set(String::new()); asking.set(Some(Asking::Move)) }>{tx("order-move")}</button>
                     <label class="covers-edit">
-                        {move || tr!("covers")}
+                        {tx("covers")}
                         <input type="number" min="1" max="500" inputmode="numeric" prop:value=covers.map(|c| c.to_string()).unwrap_or_default()
                             on:change=move |ev| {
                                 if let Ok(c) = event_target_value(&ev).trim().parse::<i32>() {
@@ -680,11 +680,11 @@ fn order_card(
                     </label>
                 })}
                 {(!corrections_end && may_correct).then(|| view! {
-                    <button type="button" class="danger-ghost" class:hidden=move || asking.get().is_some() on:click=move |_| { reason.set(String::new()); asking.set(Some(Asking::Cancel)) }>{move || tr!("order-cancel")}</button>
+                    <button type="button" class="danger-ghost" class:hidden=move || asking.get().is_some() on:click=move |_| { reason.set(String::new()); asking.set(Some(Asking::Cancel)) }>{tx("order-cancel")}</button>
                 })}
             </div>
             {(!corrections_end && !may_correct).then(|| view! {
-                <p class="who-can">{move || tr!("order-who-can")}</p>
+                <p class="who-can">{tx("order-who-can")}</p>
             })}
         </article>
     }

@@ -131,8 +131,10 @@ fn every_key_the_code_uses_exists() {
     let en = english();
     let app = sources(&root().join("app/src"));
     let core = sources(&root().join("core/src"));
-    let mut used =
-        literal_keys(&app, &["tr!(", " t(", "(t(", "{t(", "::t(", " ta(", "(ta(", "::ta(", "lookup(", "page_title("]);
+    let mut used = literal_keys(
+        &app,
+        &["tr!(", " t(", "(t(", "{t(", "::t(", " ta(", "(ta(", "::ta(", "lookup(", "page_title(", "tx("],
+    );
     used.extend(literal_keys(&core, &[".keyed("]));
     assert!(used.len() > 100, "found only {} keys: is the scan still right?", used.len());
     assert!(used.contains("err-login"), "the use cases' keys were not found");

@@ -55,8 +55,9 @@ test('il servizio in italiano: comanda, cucina, servito, con gli euro e l\'ora d
   await expect(ticket.locator('.state')).toHaveText('Nuova');
   await expect(ticket.locator('.allergy')).toHaveText('ALLERGIA: arachidi');
   // The time it reached the kitchen, on the venue's clock (not the wall screen's New York one).
-  const clock = await ticket.locator('.sent-at').innerText();
-  expect([romeClock(sentAt), romeClock(new Date(sentAt.getTime() + 60_000))]).toContain(clock);
+  const sent = await ticket.locator('.sent-at').innerText();
+  expect(sent).toMatch(/^ore \d\d:\d\d$/);
+  expect([romeClock(sentAt), romeClock(new Date(sentAt.getTime() + 60_000))]).toContain(sent.slice(4));
   await expect(kitchen.locator('.all-day')).toContainText('Fries');
   await ticket.getByRole('button', { name: 'Inizia' }).click();
   await expect(ticket).toHaveAttribute('data-status', 'preparing');
@@ -177,4 +178,39 @@ test('the login page speaks the browser\'s language, and the one chosen on it', 
   await login.getByRole('button', { name: 'Accedi' }).click();
   await expect(login.getByRole('alert')).toHaveText('Email o password non corrette.');
   await english.close();
+});
+
+test('screenshots of the Italian waiter pad (phone) and kitchen display (wall)', async ({ browser, request }, info) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const chef = await token(request, 'chef@beerflow.demo');
+  const waiterToken = await token(request, 'waiter1@beerflow.demo');
+  const BURGER = '00000000-0000-0000-0000-000000000400';
+  const FRIES = '00000000-0000-0000-0000-000000000401';
+  const table = await newTable(request, manager);
+  const other = await newTable(request, manager);
+  const send = async (tableId: string, items: unknown[], notes?: string) => {
+    const created = await api(request, waiterToken, 'POST', '/orders', { table_id: tableId, covers: 2, notes, items });
+    expect(created.status).toBe(201);
+    expect((await api(request, waiterToken, 'PATCH', `/orders/${created.body.id}/status`, { status: 'confirmed' })).status).toBe(200);
+    return created.body;
+  };
+  await send(other.id, [
+    { product_id: BURGER, quantity: 2, notes: 'ben cotto', modifiers: { allergy: 'glutine' } },
+    { product_id: FRIES, quantity: 2 },
+  ], 'compleanno');
+  const cooking = await send(table.id, [{ product_id: FRIES, quantity: 1, notes: 'extra croccanti' }]);
+  expect((await api(request, chef, 'PATCH', `/orders/${cooking.id}/status`, { status: 'preparing' })).status).toBe(200);
+  const { waiterContext, kitchenContext, waiter, kitchen } = await italianContexts(browser);
+  await waiter.getByRole('link', { name: new RegExp(`^${table.name}\\b`) }).click();
+  await waiter.getByRole('button', { name: /^Aggiungi Burger/ }).click();
+  await waiter.getByRole('button', { name: /^Aggiungi Fries/ }).click();
+  await expect(waiter.locator('.pad-total')).toHaveText('€ 16,50');
+  await expect(kitchen.locator(`.ticket[data-order-number="${cooking.order_number}"] .state`)).toHaveText('In preparazione');
+  const dir = `screenshots/${info.project.name}`;
+  await waiter.screenshot({ path: `${dir}/waiter-pad-it-phone.png` });
+  await waiter.locator('.order-card').first().scrollIntoViewIfNeeded();
+  await waiter.screenshot({ path: `${dir}/waiter-orders-it-phone.png` });
+  await kitchen.screenshot({ path: `${dir}/kitchen-display-it-wall.png` });
+  await waiterContext.close();
+  await kitchenContext.close();
 });

@@ -203,6 +203,7 @@ kds-empty = No tickets. All caught up.
 kds-seen-clear = Seen: clear
 kds-ticket-label = Order { $order } for { $place }, { $state }
 kds-sent-at = Sent to the kitchen at
+kds-sent-at-time = at { $time }
 kds-age = Time since it reached the kitchen
 kds-recalled = Recalled
 kds-no-reason = no reason given

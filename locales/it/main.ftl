@@ -208,6 +208,7 @@ kds-empty = Nessuna comanda. Tutto in pari.
 kds-seen-clear = Vista: togli
 kds-ticket-label = Comanda { $order } per { $place }, { $state }
 kds-sent-at = Arrivata in cucina alle
+kds-sent-at-time = ore { $time }
 kds-age = Tempo da quando è arrivata in cucina
 kds-recalled = Richiamata
 kds-no-reason = nessun motivo indicato
