@@ -20,14 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-/// `leptos_fluent::tr!`, following `Texts` instead of the language signal itself (see `Texts`).
-macro_rules! tr {
-    ($($args:tt)*) => {{
-        $crate::i18n::track_texts();
-        ::leptos::prelude::untrack(|| ::leptos_fluent::tr!($($args)*))
-    }};
-}
-pub(crate) use tr;
+pub use leptos_fluent::{move_tr, tr};
 
 /// How a venue's money and times are written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,36 +86,6 @@ pub const LANG_COOKIE: &str = "beerflow_lang";
 #[derive(Clone, Copy)]
 pub struct Fmt(pub RwSignal<Format>);
 
-/// What every text on screen follows, instead of the language and format signals themselves.
-///
-/// reactive_graph lets go of a signal's dead subscribers only when the signal changes. The
-/// language almost never does, so a text following it directly would leave a little of itself
-/// behind on that signal for every ticket and order card ever drawn (the kitchen display's
-/// memory story in `end2end/tests/service.spec.ts` measured 4 KB per ticket, without end).
-/// `Texts` changes when the language or the format does, and also every five seconds, which
-/// lets go of the texts of the tickets gone meanwhile; the live texts then look themselves up
-/// again (from `PLAIN`, a hash lookup each).
-#[derive(Clone, Copy)]
-pub struct Texts(RwSignal<()>);
-
-impl Texts {
-    /// Subscribes the running view code to it.
-    pub fn track(self) {
-        self.0.track();
-    }
-}
-
-/// Subscribes the running view code to `Texts` (a no-op outside `I18nProvider`).
-pub fn track_texts() {
-    if let Some(texts) = use_context::<Texts>() {
-        texts.0.track();
-    }
-}
-
-/// How often `Texts` lets go of the texts no longer on screen.
-#[cfg(feature = "hydrate")]
-const TEXTS_PRUNE: std::time::Duration = std::time::Duration::from_secs(5);
-
 /// The first page's locale: from the server's request on the server, from `<html>` in the browser.
 fn initial_locale() -> PageLocale {
     #[cfg(feature = "ssr")]
@@ -164,24 +127,10 @@ pub fn I18nProvider(children: Children) -> impl IntoView {
     let initial = initial_locale();
     let fmt = Fmt(RwSignal::new(initial.format.clone()));
     provide_context(fmt);
-    let texts = Texts(RwSignal::new(()));
-    provide_context(texts);
     leptos_fluent! {
         children: {
             set_language(&initial.language);
             follow_language_on_html();
-            let i18n = expect_context::<I18n>();
-            Effect::new(move |first: Option<()>| {
-                i18n.language.track();
-                fmt.0.track();
-                if first.is_some() {
-                    texts.0.notify();
-                }
-            });
-            #[cfg(feature = "hydrate")]
-            if let Ok(handle) = set_interval_with_handle(move || texts.0.notify(), TEXTS_PRUNE) {
-                on_cleanup(move || handle.clear());
-            }
             children()
         },
         locales: "../locales",
@@ -212,7 +161,7 @@ pub fn apply(locale: &PageLocale) {
 
 /// The active language's id (`it`).
 pub fn language() -> &'static str {
-    expect_context::<I18n>().language.get_untracked().id
+    expect_context::<I18n>().language.get().id
 }
 
 /// Keeps `<html lang>` on the active language, for the browser's own choices (fonts,
@@ -242,33 +191,17 @@ pub fn lookup(key: &str, args: &[(&str, String)]) -> Option<String> {
             (Cow::Owned((*k).to_owned()), value)
         })
         .collect();
-    track_texts();
-    let text = untrack(|| i18n.tr_with_args(key, &map));
+    let text = i18n.tr_with_args(key, &map);
     (!text.starts_with("Unknown localization")).then_some(text)
 }
 
-/// The text of `key` in the active language, following a language switch (through `Texts`):
-/// for a view's text or an attribute (`{tx("pad-send")}`, `aria-label=tx("pad-menu")`). Every
-/// call returns the same closure type, so the screens' texts share one compiled text node.
+/// The text of `key` in the active language, following a language switch: for a view's text or
+/// an attribute (`{tx("pad-send")}`, `aria-label=tx("pad-menu")`). Every call returns the same
+/// closure type, so the hundreds of texts of the screens share one compiled reactive text node
+/// instead of one per call site (which is what keeps the WASM bundle small).
 pub fn tx(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
     let i18n = expect_context::<I18n>();
-    let texts = expect_context::<Texts>();
-    move || {
-        texts.0.track();
-        let language = i18n.language.get_untracked().id;
-        if let Some(text) = PLAIN.with_borrow(|all| all.get(&(language, key)).cloned()) {
-            return text;
-        }
-        let text = untrack(|| i18n.tr(key));
-        PLAIN.with_borrow_mut(|all| all.insert((language, key), text.clone()));
-        text
-    }
-}
-
-thread_local! {
-    /// The texts without arguments by language and key, formatted once: the screens draw the
-    /// same few hundred words again and again.
-    static PLAIN: std::cell::RefCell<HashMap<(&'static str, &'static str), String>> = Default::default();
+    move || i18n.tr(key)
 }
 
 /// `key` translated, for messages named at run time (an error's key, a status), once.
@@ -342,8 +275,7 @@ struct Conventions {
 }
 
 fn region_args() -> Vec<(&'static str, String)> {
-    track_texts();
-    let fmt = expect_context::<Fmt>().0.get_untracked();
+    let fmt = expect_context::<Fmt>().0.get();
     let mut parts = fmt.locale.split('-');
     let lang = parts.next().unwrap_or_default();
     let region = if lang == language() { parts.next().unwrap_or_default() } else { "" };
@@ -361,8 +293,7 @@ fn conventions() -> Conventions {
 
 /// An amount of money (`cents`: hundredths of the currency) as the venue writes it: `€ 12,00`.
 pub fn money(cents: i64) -> String {
-    track_texts();
-    let fmt = expect_context::<Fmt>().0.get_untracked();
+    let fmt = expect_context::<Fmt>().0.get();
     let c = conventions();
     let amount = format_amount(cents, fmt.decimals, &c.decimal, &c.group);
     let mut args = region_args();
@@ -384,8 +315,7 @@ pub fn number(q: Qty) -> String {
 
 /// The time of `at` on the venue's clock (`19:45`, `7:45 PM`).
 pub fn clock(at: DateTime<Utc>) -> String {
-    track_texts();
-    let fmt = expect_context::<Fmt>().0.get_untracked();
+    let fmt = expect_context::<Fmt>().0.get();
     let (h, m) = venue_hour_minute(at, &fmt.timezone);
     format_clock(h, m, conventions().clock_12h)
 }

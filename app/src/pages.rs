@@ -18,16 +18,7 @@ use leptos_router::components::{A, Redirect};
 /// follows a language switch.
 fn page_title(key: &'static str) -> leptos::text_prop::TextProp {
     let i18n = expect_context::<leptos_fluent::I18n>();
-    if cfg!(feature = "ssr") {
-        untrack(|| i18n.tr(key)).into()
-    } else {
-        let texts = use_context::<crate::i18n::Texts>();
-        (move || {
-            texts.inspect(|t| t.track());
-            untrack(|| i18n.tr(key))
-        })
-        .into()
-    }
+    if cfg!(feature = "ssr") { i18n.tr(key).into() } else { (move || i18n.tr(key)).into() }
 }
 
 #[component]
@@ -283,7 +274,7 @@ fn LanguageSwitch() -> impl IntoView {
             <span class="visually-hidden">{tx("language")}</span>
             <select aria-label=tx("language") on:change=move |ev| choose(event_target_value(&ev))>
                 {i18n.languages.iter().map(|l| view! {
-                    <option value=l.id selected=move || { crate::i18n::track_texts(); i18n.language.get_untracked().id == l.id }>{l.name}</option>
+                    <option value=l.id selected=move || i18n.language.get().id == l.id>{l.name}</option>
                 }).collect_view()}
             </select>
             {move || error.get().map(|e| view! { <span class="error" role="alert">{error_text(&e)}</span> })}

@@ -3,7 +3,9 @@
 // written the Italian way and the kitchen ticket's time in the venue's time zone; a user who
 // switches language sees it at once and after a reload; the login page follows the browser.
 import { test, expect, Browser, Page } from '@playwright/test';
-import { KITCHEN_CATEGORY, PHONE, WALL, api, newTable, speaks, submitLogin, token, unique } from './helpers';
+import { KITCHEN_CATEGORY, PHONE, VENUE, WALL, api, newTable, speaks, submitLogin, token, unique } from './helpers';
+
+const DEMO_T1 = '00000000-0000-0000-0000-000000000700';
 
 async function italianContexts(browser: Browser) {
   // The browsers ask for English: the venue's language wins for signed-in users.
@@ -213,4 +215,35 @@ test('screenshots of the Italian waiter pad (phone) and kitchen display (wall)',
   await kitchen.screenshot({ path: `${dir}/kitchen-display-it-wall.png` });
   await waiterContext.close();
   await kitchenContext.close();
+});
+
+test('a manager sets the venue\'s currency on the manager screen; a bad code is refused in words', async ({ page, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const venue = async () =>
+    (await request.get(`/api/v1/venues/${VENUE}`, { headers: { Authorization: `Bearer ${manager}` } })).json();
+  try {
+    page.on('pageerror', (err) => { throw err; });
+    await speaks(page.request, 'manager@beerflow.demo', 'en');
+    await submitLogin(page, 'manager@beerflow.demo');
+    await expect(page).toHaveURL(/\/manager$/);
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+    const form = page.locator('#venue-settings');
+    await form.getByLabel('Currency (ISO 4217, e.g. EUR)').fill('usd');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByText('Saved.')).toBeVisible();
+    expect(await venue()).toMatchObject({ currency: 'USD', language: 'it', timezone: 'Europe/Rome' });
+    // Prices are written in the venue's new money.
+    await page.goto(`/waiter/table/${DEMO_T1}`);
+    await expect(page.getByRole('button', { name: /^Add Burger/ })).toContainText('$12.00');
+
+    await page.goto('/manager');
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+    await form.getByLabel('Currency (ISO 4217, e.g. EUR)').fill('ZZZ');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByRole('alert')).toHaveText('“ZZZ” is not an ISO 4217 currency code (e.g. EUR).');
+    expect((await venue()).currency).toBe('USD');
+  } finally {
+    const res = await request.patch(`/api/v1/venues/${VENUE}`, { headers: { Authorization: `Bearer ${manager}` }, data: { currency: 'EUR' } });
+    expect(res.status()).toBe(200);
+  }
 });
