@@ -87,7 +87,7 @@ pub const LANG_COOKIE: &str = "beerflow_lang";
 pub struct Fmt(pub RwSignal<Format>);
 
 /// The first page's locale: from the server's request on the server, from `<html>` in the browser.
-fn initial_locale() -> PageLocale {
+pub fn initial_locale() -> PageLocale {
     #[cfg(feature = "ssr")]
     {
         use_context::<axum::http::request::Parts>()
@@ -114,11 +114,6 @@ fn initial_locale() -> PageLocale {
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     PageLocale::default()
-}
-
-/// The `<html>` attributes the server writes for `initial_locale` to read back.
-pub fn html_attributes() -> PageLocale {
-    initial_locale()
 }
 
 /// Provides the translations, the language and the venue's format to `children`.

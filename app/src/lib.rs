@@ -25,7 +25,7 @@ use pages::{HomeRedirect, KitchenHome, LoginPage, ManagerHome, NotFound, OrderPa
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     // The page's language and venue format, settled by the server for this request; the
     // browser reads them back from these attributes when it hydrates (`i18n`).
-    let locale = i18n::html_attributes();
+    let locale = i18n::initial_locale();
     let f = locale.format;
     view! {
         <!DOCTYPE html>

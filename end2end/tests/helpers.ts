@@ -62,6 +62,19 @@ export async function newTable(request: APIRequestContext, manager: string): Pro
   return { id: res.body.id, name };
 }
 
+/// A new stock-tracked kitchen dish named `name` at 25.00 with one lot of `qty` portions.
+export async function stockedDish(request: APIRequestContext, manager: string, name: string, qty: number) {
+  const product = await api(request, manager, 'POST', '/products', {
+    name, unit: 'pz', price: 25, track_stock: true, category_id: KITCHEN_CATEGORY,
+  });
+  expect(product.status).toBe(201);
+  const lot = await api(request, manager, 'POST', '/lots', {
+    product_id: product.body.id, lot_code: `TRF-${unique()}`, qty_init: qty, unit: 'pz',
+  });
+  expect(lot.status).toBe(201);
+  return { product: product.body, lot: lot.body };
+}
+
 /// Opens a table's pad from the floor, live on both screens.
 export async function openPad(page: Page, tableName: string) {
   await page.goto('/waiter');

@@ -3,7 +3,7 @@
 // written the Italian way and the kitchen ticket's time in the venue's time zone; a user who
 // switches language sees it at once and after a reload; the login page follows the browser.
 import { test, expect, Browser, Page } from '@playwright/test';
-import { KITCHEN_CATEGORY, PHONE, VENUE, WALL, api, newTable, speaks, submitLogin, token, unique } from './helpers';
+import { BURGER, FRIES, PHONE, VENUE, WALL, api, newTable, speaks, stockedDish, submitLogin, token, unique } from './helpers';
 
 const DEMO_T1 = '00000000-0000-0000-0000-000000000700';
 
@@ -83,18 +83,11 @@ test('a serve short of stock is refused in Italian, naming the dish, and changes
   const chef = await token(request, 'chef@beerflow.demo');
   const table = await newTable(request, manager);
   const name = `Tartufo ${unique()}`;
-  const product = await api(request, manager, 'POST', '/products', {
-    name, unit: 'pz', price: 25, track_stock: true, category_id: KITCHEN_CATEGORY,
-  });
-  expect(product.status).toBe(201);
-  const lot = await api(request, manager, 'POST', '/lots', {
-    product_id: product.body.id, lot_code: `TRF-${unique()}`, qty_init: 1, unit: 'pz',
-  });
-  expect(lot.status).toBe(201);
+  const { product, lot } = await stockedDish(request, manager, name, 1);
   const { waiterContext, kitchenContext, waiter } = await italianContexts(browser);
   const waiterToken = await token(request, 'waiter1@beerflow.demo');
   const created = await api(request, waiterToken, 'POST', '/orders', {
-    table_id: table.id, items: [{ product_id: product.body.id, quantity: 3 }],
+    table_id: table.id, items: [{ product_id: product.id, quantity: 3 }],
   });
   expect(created.status).toBe(201);
   for (const [who, status] of [[waiterToken, 'confirmed'], [chef, 'preparing'], [chef, 'ready']]) {
@@ -110,7 +103,7 @@ test('a serve short of stock is refused in Italian, naming the dish, and changes
   await expect(shortfall).toContainText('Nulla è stato servito né tolto dal magazzino.');
   const after = await api(request, manager, 'GET', `/orders/${created.body.id}`);
   expect(after.body.status).toBe('ready');
-  expect(Number((await api(request, manager, 'GET', `/lots/${lot.body.id}`)).body.qty_current)).toBe(1);
+  expect(Number((await api(request, manager, 'GET', `/lots/${lot.id}`)).body.qty_current)).toBe(1);
   await waiterContext.close();
   await kitchenContext.close();
 });
@@ -186,8 +179,6 @@ test('screenshots of the Italian waiter pad (phone) and kitchen display (wall)',
   const manager = await token(request, 'manager@beerflow.demo');
   const chef = await token(request, 'chef@beerflow.demo');
   const waiterToken = await token(request, 'waiter1@beerflow.demo');
-  const BURGER = '00000000-0000-0000-0000-000000000400';
-  const FRIES = '00000000-0000-0000-0000-000000000401';
   const table = await newTable(request, manager);
   const other = await newTable(request, manager);
   const send = async (tableId: string, items: unknown[], notes?: string) => {

@@ -2,7 +2,7 @@
 // a whole service with two browser contexts at once, the kitchen going offline, a serve that
 // lacks stock, a double-submitted order, and screenshots at phone and wall sizes.
 import { test, expect, Page, APIRequestContext, Browser } from '@playwright/test';
-import { FRIES, KITCHEN_CATEGORY, PASSWORD, PHONE, VENUE, WALL, api, newTable, openPad, speaks, submitLogin, token, unique } from './helpers';
+import { FRIES, KITCHEN_CATEGORY, PASSWORD, PHONE, VENUE, WALL, api, newTable, openPad, speaks, stockedDish, submitLogin, token, unique } from './helpers';
 
 async function signIn(page: Page, email: string) {
   await speaks(page.request, email, 'en');
@@ -104,14 +104,7 @@ test('serving without enough stock shows the shortfall and changes nothing', asy
   const chef = await token(request, 'chef@beerflow.demo');
   const table = await newTable(request, manager);
   const name = `Truffle ${unique()}`;
-  const product = await api(request, manager, 'POST', '/products', {
-    name, unit: 'pz', price: 25, track_stock: true, category_id: KITCHEN_CATEGORY,
-  });
-  expect(product.status).toBe(201);
-  const lot = await api(request, manager, 'POST', '/lots', {
-    product_id: product.body.id, lot_code: `TRF-${unique()}`, qty_init: 1, unit: 'pz',
-  });
-  expect(lot.status).toBe(201);
+  const { product, lot } = await stockedDish(request, manager, name, 1);
   const soldOut = await api(request, manager, 'POST', '/products', {
     name: `Caviar ${unique()}`, unit: 'pz', price: 90, track_stock: true, category_id: KITCHEN_CATEGORY,
   });
@@ -146,7 +139,7 @@ test('serving without enough stock shows the shortfall and changes nothing', asy
 
   const after = await api(request, manager, 'GET', `/orders/${order.id}`);
   expect(after.body.status).toBe('ready');
-  expect(await stockOf(request, manager, product.body.id)).toBe(1);
+  expect(await stockOf(request, manager, product.id)).toBe(1);
   await waiterContext.close();
   await kitchenContext.close();
 });
