@@ -31,7 +31,17 @@ E2E_DIR=$(mktemp -d)
 E2E_PG_DB=beerflow_e2e_$$
 SERVER_PIDS=()
 cleanup() {
-  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  # A server stops within its grace period (10 s) of SIGTERM; one that does not is killed, so
+  # that the test command always ends.
+  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${SERVER_PIDS[@]}"; do
+    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "server $pid still running 15 s after SIGTERM: killed" >&2
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    wait "$pid" 2>/dev/null || true
+  done
   dropdb -h 127.0.0.1 -U postgres --if-exists "$E2E_PG_DB" 2>/dev/null || true
   rm -rf "$E2E_DIR" "$LOGS"
 }

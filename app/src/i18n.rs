@@ -8,6 +8,15 @@
 //! else the venue's, else the browser's `Accept-Language`: `PageLocale`), written on `<html>`
 //! (`lang` and the `data-*` of the venue's format), and read back from there when the page
 //! hydrates: the browser starts in the language the server rendered, so nothing flashes.
+//!
+//! Texts are written once, when their part of the screen is drawn: they do not follow the
+//! language signal. A text that followed it would stay among the signal's subscribers after its
+//! part of the screen is gone (reactive_graph lets go of dead subscribers only when the signal
+//! changes), so a kitchen display drawing tickets all evening would keep a few KB of every
+//! ticket it ever showed. Changing the language (or the signed-in user's, or the venue's) loads
+//! the page again in the new one instead (`switch_to`, `apply`): everything a screen keeps
+//! (the waiter's queue of orders not sent yet, the screens' settings) is in the browser's
+//! storage and survives it.
 
 use crate::error::UiError;
 use beerflow_core::AppError;
@@ -20,7 +29,18 @@ use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-pub use leptos_fluent::{move_tr, tr};
+/// `tr!("key")` / `tr!("key", {"arg" => value})`: the text of `key` in the active language, as
+/// [`t`] and [`ta`] (values are written with `Display`; whole numbers stay numbers, so plurals
+/// choose their form).
+macro_rules! tr {
+    ($key:literal) => {
+        $crate::i18n::t($key)
+    };
+    ($key:literal, { $($name:literal => $value:expr),* $(,)? }) => {
+        $crate::i18n::ta($key, &[$(($name, ::std::string::ToString::to_string(&$value))),*])
+    };
+}
+pub(crate) use tr;
 
 /// How a venue's money and times are written.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +146,7 @@ pub fn I18nProvider(children: Children) -> impl IntoView {
         children: {
             set_language(&initial.language);
             follow_language_on_html();
+            reloaded_for(&initial.language);
             children()
         },
         locales: "../locales",
@@ -135,28 +156,77 @@ pub fn I18nProvider(children: Children) -> impl IntoView {
     }
 }
 
-/// Switches the screens to `language` at once (a language that is not one of them is ignored).
-pub fn set_language(language: &str) {
+/// Sets the language of the texts drawn from now on (a language that is not one of them is
+/// ignored); `true` when it changed.
+fn set_language(language: &str) -> bool {
     let i18n = expect_context::<I18n>();
-    if let Some(lang) = i18n.languages.iter().find(|l| l.id == language)
-        && i18n.language.get_untracked().id != lang.id
-    {
-        i18n.language.set(lang);
+    match i18n.languages.iter().find(|l| l.id == language) {
+        Some(lang) if i18n.language.get_untracked().id != lang.id => {
+            i18n.language.set(lang);
+            true
+        }
+        _ => false,
     }
 }
 
-/// Applies the locale of the signed-in user (after a sign-in without reload, say).
+/// Applies the locale of the signed-in user or of the venue (after a sign-in, or a manager's
+/// change of the venue's settings): texts and money drawn from now on use it; when the language
+/// changed after the page was drawn, the page is loaded again in it (see the module's note).
 pub fn apply(locale: &PageLocale) {
-    set_language(&locale.language);
     let fmt = expect_context::<Fmt>();
     if fmt.0.get_untracked() != locale.format {
         fmt.0.set(locale.format.clone());
     }
+    if set_language(&locale.language) {
+        reload_once_for(&locale.language);
+    }
+}
+
+/// Loads the page again so that everything on it speaks the language just chosen.
+pub fn reload() {
+    #[cfg(feature = "hydrate")]
+    {
+        let _ = leptos::prelude::window().location().reload();
+    }
+}
+
+/// The session storage key that remembers a reload made for a language, so that a page whose
+/// server disagrees with it (it cannot, but a loop would be worse) is loaded again only once.
+#[cfg(feature = "hydrate")]
+const RELOADED_FOR: &str = "beerflow.reloaded-for-language";
+
+/// A reload for `language` is done, once the page speaks it.
+fn reloaded_for(language: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(s) = leptos::prelude::window().session_storage().ok().flatten()
+        && s.get_item(RELOADED_FOR).ok().flatten().as_deref() == Some(language)
+    {
+        let _ = s.remove_item(RELOADED_FOR);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = language;
+}
+
+/// Reloads for `language`, unless this tab has just been reloaded for it.
+fn reload_once_for(language: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        let storage = leptos::prelude::window().session_storage().ok().flatten();
+        if let Some(s) = &storage {
+            if s.get_item(RELOADED_FOR).ok().flatten().as_deref() == Some(language) {
+                return;
+            }
+            let _ = s.set_item(RELOADED_FOR, language);
+        }
+        reload();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = language;
 }
 
 /// The active language's id (`it`).
 pub fn language() -> &'static str {
-    expect_context::<I18n>().language.get().id
+    expect_context::<I18n>().language.get_untracked().id
 }
 
 /// Keeps `<html lang>` on the active language, for the browser's own choices (fonts,
@@ -186,17 +256,14 @@ pub fn lookup(key: &str, args: &[(&str, String)]) -> Option<String> {
             (Cow::Owned((*k).to_owned()), value)
         })
         .collect();
-    let text = i18n.tr_with_args(key, &map);
+    let text = untrack(|| i18n.tr_with_args(key, &map));
     (!text.starts_with("Unknown localization")).then_some(text)
 }
 
-/// The text of `key` in the active language, following a language switch: for a view's text or
-/// an attribute (`{tx("pad-send")}`, `aria-label=tx("pad-menu")`). Every call returns the same
-/// closure type, so the hundreds of texts of the screens share one compiled reactive text node
-/// instead of one per call site (which is what keeps the WASM bundle small).
-pub fn tx(key: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
-    let i18n = expect_context::<I18n>();
-    move || i18n.tr(key)
+/// The text of `key` in the active language, for a view's text or an attribute
+/// (`{tx("pad-send")}`, `aria-label=tx("pad-menu")`).
+pub fn tx(key: &'static str) -> String {
+    t(key)
 }
 
 /// `key` translated, for messages named at run time (an error's key, a status), once.
@@ -270,7 +337,7 @@ struct Conventions {
 }
 
 fn region_args() -> Vec<(&'static str, String)> {
-    let fmt = expect_context::<Fmt>().0.get();
+    let fmt = expect_context::<Fmt>().0.get_untracked();
     let mut parts = fmt.locale.split('-');
     let lang = parts.next().unwrap_or_default();
     let region = if lang == language() { parts.next().unwrap_or_default() } else { "" };
@@ -288,7 +355,7 @@ fn conventions() -> Conventions {
 
 /// An amount of money (`cents`: hundredths of the currency) as the venue writes it: `€ 12,00`.
 pub fn money(cents: i64) -> String {
-    let fmt = expect_context::<Fmt>().0.get();
+    let fmt = expect_context::<Fmt>().0.get_untracked();
     let c = conventions();
     let amount = format_amount(cents, fmt.decimals, &c.decimal, &c.group);
     let mut args = region_args();
@@ -310,7 +377,7 @@ pub fn number(q: Qty) -> String {
 
 /// The time of `at` on the venue's clock (`19:45`, `7:45 PM`).
 pub fn clock(at: DateTime<Utc>) -> String {
-    let fmt = expect_context::<Fmt>().0.get();
+    let fmt = expect_context::<Fmt>().0.get_untracked();
     let (h, m) = venue_hour_minute(at, &fmt.timezone);
     format_clock(h, m, conventions().clock_12h)
 }

@@ -13,12 +13,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 
-/// The page's `<title>` in the active language. The server renders the head after the page,
-/// outside its owner and its reactive arena, so there the title is text; in the browser it
-/// follows a language switch.
+/// The page's `<title>` in the active language.
 fn page_title(key: &'static str) -> leptos::text_prop::TextProp {
-    let i18n = expect_context::<leptos_fluent::I18n>();
-    if cfg!(feature = "ssr") { i18n.tr(key).into() } else { (move || i18n.tr(key)).into() }
+    t(key).into()
 }
 
 #[component]
@@ -256,25 +253,35 @@ pub fn NotFound() -> impl IntoView {
     }
 }
 
-/// The language of the screens, switchable at once: kept with the user when signed in (every
-/// device of theirs follows), in a cookie before.
+/// The language of the screens: kept with the user when signed in (every device of theirs
+/// follows), in a cookie before; the page is then loaded again in it (see `i18n`'s note). Offline
+/// the choice cannot be kept, so it is refused in words and the screen stays as it is.
 #[component]
 fn LanguageSwitch() -> impl IntoView {
     let i18n = expect_context::<leptos_fluent::I18n>();
+    let current = i18n.language.get_untracked().id;
     let error = RwSignal::new(None::<crate::error::UiError>);
+    let select = NodeRef::<leptos::html::Select>::new();
     let choose = move |id: String| {
-        // At once on screen; the server keeps it for the next page.
-        crate::i18n::set_language(&id);
         leptos::task::spawn_local(async move {
-            let _ = error.try_set(set_language(id).await.err());
+            match set_language(id).await {
+                Ok(_) => crate::i18n::reload(),
+                Err(e) => {
+                    // Back to the language the screen speaks.
+                    if let Some(select) = select.get_untracked() {
+                        select.set_value(current);
+                    }
+                    let _ = error.try_set(Some(e));
+                }
+            }
         });
     };
     view! {
         <label class="language">
             <span class="visually-hidden">{tx("language")}</span>
-            <select aria-label=tx("language") on:change=move |ev| choose(event_target_value(&ev))>
+            <select node_ref=select aria-label=tx("language") on:change=move |ev| choose(event_target_value(&ev))>
                 {i18n.languages.iter().map(|l| view! {
-                    <option value=l.id selected=move || i18n.language.get().id == l.id>{l.name}</option>
+                    <option value=l.id selected=current == l.id>{l.name}</option>
                 }).collect_view()}
             </select>
             {move || error.get().map(|e| view! { <span class="error" role="alert">{error_text(&e)}</span> })}

@@ -123,7 +123,7 @@ test('a waiter who switches language sees it at once and after a reload', async 
   await expect(page.getByRole('heading', { name: 'Floor', level: 1 })).toBeVisible();
 
   await switchTo(page, 'it');
-  // At once, without a reload: the words, the page's language and its title.
+  // At once (the page is drawn again in Italian): the words, the page's language and its title.
   await expect(page.getByRole('heading', { name: 'Sala', level: 1 })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'it');
   await expect(page).toHaveTitle('Sala · BeerFlow');
@@ -145,6 +145,15 @@ test('a waiter who switches language sees it at once and after a reload', async 
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await page.reload();
   await expect(page.getByRole('button', { name: /^Add Burger/ })).toContainText('€12.00');
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+
+  // Offline the choice cannot be kept: refused in words, the screen stays in English.
+  await context.setOffline(true);
+  await switchTo(page, 'it');
+  await expect(page.locator('.language [role="alert"]')).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Language' })).toHaveValue('en');
+  await expect(page.getByRole('button', { name: /^Add Burger/ })).toContainText('€12.00');
+  await context.setOffline(false);
   await context.close();
 });
 

@@ -144,17 +144,31 @@ pub fn bundle_version(pkg_dir: &std::path::Path) -> Option<String> {
     found.then(|| hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
 }
 
-/// Serves until `shutdown` resolves, then lets in-flight requests finish.
+/// How long in-flight requests get to finish once the server is told to stop; then it stops
+/// anyway (a client that keeps a connection busy must not keep the process alive: an operator's
+/// `systemctl stop`, a rolling deploy or a test script waits for it).
+pub const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Serves until `shutdown` resolves, then lets in-flight requests finish, for at most
+/// [`SHUTDOWN_GRACE`].
 pub async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let services = state.services.clone();
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
         shutdown.await;
         // WebSocket connections would keep a graceful shutdown waiting forever: close them.
         let _ = services.closing.send(true);
+        let _ = stopping.send(());
+    };
+    let deadline = async move {
+        if stopped.await.is_err() {
+            return std::future::pending().await;
+        }
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
     };
     // No Nagle delay: a venue event written right after another (a new order, then its table's
     // status) must not wait for the client to acknowledge the first.
@@ -163,9 +177,15 @@ pub async fn run(
             tracing::debug!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    let serve = axum::serve(listener, router(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown);
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(serve) => served,
+        () = deadline => {
+            tracing::warn!(grace = ?SHUTDOWN_GRACE, "requests still in flight after the grace period; stopping anyway");
+            Ok(())
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -49,6 +49,7 @@ pub fn layer(services: SharedServices) -> SocketIoLayer {
                 .await
                 .map_err(|_| Refused("unauthorized: invalid or expired token"))?;
             socket.extensions.insert(user);
+            listen(&socket);
             Ok::<(), Refused>(())
         }
     };
@@ -105,13 +106,18 @@ impl FromMessageParts<LocalAdapter> for Inbound {
     }
 }
 
-fn connected(socket: SocketRef, services: SharedServices) {
-    let Some(user) = socket.extensions.get::<User>() else {
-        let _ = socket.disconnect();
-        return;
-    };
+/// The inbox's receiving end, from the handshake until the session takes it.
+#[derive(Clone)]
+struct Unclaimed(Arc<std::sync::Mutex<Option<mpsc::Receiver<Incoming>>>>);
+
+/// Opens the socket's inbox before the CONNECT packet goes out (the middleware runs first):
+/// socketioxide runs the connect handler in a task of its own after sending CONNECT, so a client
+/// that emits `join_venue` at once could otherwise be heard before anything listens, and its
+/// message would be dropped unanswered. Messages wait in the inbox until the session starts.
+fn listen(socket: &SocketRef) {
     let (inbox, messages) = mpsc::channel::<Incoming>(INBOX);
     socket.extensions.insert(Inbox(inbox.clone()));
+    socket.extensions.insert(Unclaimed(Arc::new(std::sync::Mutex::new(Some(messages)))));
     socket.on_fallback(async |_: Inbound| {});
     socket.on_disconnect(move || {
         let inbox = inbox.clone();
@@ -119,6 +125,15 @@ fn connected(socket: SocketRef, services: SharedServices) {
             let _ = inbox.send(Incoming::Closed).await;
         }
     });
+}
+
+fn connected(socket: SocketRef, services: SharedServices) {
+    let user = socket.extensions.get::<User>();
+    let messages = socket.extensions.get::<Unclaimed>().and_then(|Unclaimed(m)| m.lock().ok()?.take());
+    let (Some(user), Some(messages)) = (user, messages) else {
+        let _ = socket.disconnect();
+        return;
+    };
     let mut transport = SioTransport { socket, messages };
     tokio::spawn(async move {
         if Session::new(services, user).run(&mut transport, false).await == Ending::Lagged {
