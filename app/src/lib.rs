@@ -15,11 +15,22 @@ mod waiter;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Route, Router, Routes},
     path,
 };
-use pages::{HomeRedirect, KitchenHome, LoginPage, ManagerHome, NotFound, OrderPadPage, WaiterHome};
+use pages::{FloorRoute, HomeRedirect, KitchenRoute, LoginPage, ManagerRoute, NotFound, OrderPadRoute};
+
+/// The lazily loaded parts of the bundle each screen needs, read by the server from the
+/// `__wasm_split_manifest.json` that `cargo xtask site` writes: `root` is the URL path of the
+/// bundle's directory (`/pkg/<version>`), `parts` the parts' file names (without `.wasm`) by
+/// split point, `loader` the file name of their loader.
+#[derive(Clone, Debug)]
+pub struct BundleParts {
+    pub root: String,
+    pub parts: std::sync::Arc<std::collections::HashMap<String, Vec<String>>>,
+    pub loader: String,
+}
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -60,10 +71,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/") view=HomeRedirect ssr=SsrMode::Async/>
-                <Route path=path!("/waiter") view=WaiterHome ssr=SsrMode::Async/>
-                <Route path=path!("/waiter/table/:id") view=OrderPadPage ssr=SsrMode::Async/>
-                <Route path=path!("/kitchen") view=KitchenHome ssr=SsrMode::Async/>
-                <Route path=path!("/manager") view=ManagerHome ssr=SsrMode::Async/>
+                <Route path=path!("/waiter") view={Lazy::<FloorRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/waiter/table/:id") view={Lazy::<OrderPadRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/kitchen") view={Lazy::<KitchenRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/manager") view={Lazy::<ManagerRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
         </i18n::I18nProvider>

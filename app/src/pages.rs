@@ -12,6 +12,7 @@ use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
+use leptos_router::{LazyRoute, lazy_route};
 
 /// The page's `<title>` in the active language.
 fn page_title(key: &'static str) -> leptos::text_prop::TextProp {
@@ -105,6 +106,8 @@ fn Layout(user: SessionUser, children: Children) -> impl IntoView {
         .map(|(label, href, _)| view! { <A href=href>{move || t(label)}</A> })
         .collect_view();
     let role = user.role;
+    // In the browser only, after the page is live.
+    Effect::new(move |_| preload_screens(role));
     view! {
         <header class="topbar">
             <span class="brand">"BeerFlow"</span>
@@ -127,8 +130,129 @@ pub fn HomeRedirect() -> impl IntoView {
     view! { <Guarded allow=|_| true page=|u| view! { <Redirect path=home_path(u.role)/> }.into_any()/> }
 }
 
+// The screens of each role are parts of the bundle loaded when first shown (lazy routes: the
+// WASM is split at each `view`, see xtask's `wasm-split`), so a kitchen's wall screen does not
+// download the waiter's and the manager's code, nor they its. The login page is in the main part.
+
+/// The waiter's floor.
+pub struct FloorRoute;
+
+#[lazy_route]
+impl LazyRoute for FloorRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        name_screen_parts();
+        view! { <WaiterHome/> }.into_any()
+    }
+}
+
+/// The order pad of a table.
+pub struct OrderPadRoute;
+
+#[lazy_route]
+impl LazyRoute for OrderPadRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        name_screen_parts();
+        view! { <OrderPadPage/> }.into_any()
+    }
+}
+
+/// The kitchen display.
+pub struct KitchenRoute;
+
+#[lazy_route]
+impl LazyRoute for KitchenRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        name_screen_parts();
+        view! { <KitchenHome/> }.into_any()
+    }
+}
+
+/// The manager's screens.
+pub struct ManagerRoute;
+
+#[lazy_route]
+impl LazyRoute for ManagerRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        name_screen_parts();
+        view! { <ManagerHome/> }.into_any()
+    }
+}
+
+/// Names in the page's head the parts of the bundle the screen being rendered needs (on the
+/// server: the browser fetches them with the main module instead of after it). Called in each
+/// lazy route's view, after the split point has recorded itself; the links are registered with
+/// the page's head like its title, which is written once the whole page is rendered. (Leptos
+/// names them too, from its `WasmSplitManifest`, but reads which split points ran before the
+/// page is done, so a screen whose data comes late was missed.)
+fn name_screen_parts() {
+    #[cfg(feature = "ssr")]
+    {
+        use leptos_meta::Link;
+        let Some(bundle) = use_context::<crate::BundleParts>() else { return };
+        let screens = use_context::<leptos::PrefetchLazyFn>().and_then(|p| p.0.try_get_value()).unwrap_or_default();
+        let mut files: Vec<&String> = screens.iter().filter_map(|s| bundle.parts.get(*s)).flatten().collect();
+        files.sort();
+        files.dedup();
+        // Registered with the head; nothing is drawn here.
+        let root = &bundle.root;
+        let loader = format!("{root}/{}", bundle.loader);
+        let _ = view! { <Link rel="modulepreload" href=loader crossorigin="anonymous"/> }.to_html();
+        for file in files {
+            let href = format!("{root}/{file}.wasm");
+            let _ =
+                view! { <Link rel="preload" href=href as_="fetch" type_="application/wasm" crossorigin="anonymous"/> }
+                    .to_html();
+        }
+    }
+}
+
+/// Loads, once the page is live, the code of the other screens `role` can open, so that moving
+/// to them works on a network that has just gone away (the outbox keeps the waiter working
+/// offline; a screen whose code was never fetched could not open).
+fn preload_screens(role: Role) {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        // A failed fetch of a part cannot be recovered from here: only try while online.
+        let online = || leptos::prelude::window().navigator().on_line();
+        if allowed(role, Action::OrdersTake) && online() {
+            <FloorRoute as LazyRoute>::preload().await;
+        }
+        if allowed(role, Action::OrdersTake) && online() {
+            <OrderPadRoute as LazyRoute>::preload().await;
+        }
+        if allowed(role, Action::OrdersPrepare) && online() {
+            <KitchenRoute as LazyRoute>::preload().await;
+        }
+        if allowed(role, Action::InventoryWrite) && online() {
+            <ManagerRoute as LazyRoute>::preload().await;
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = role;
+}
+
 #[component]
-pub fn WaiterHome() -> impl IntoView {
+fn WaiterHome() -> impl IntoView {
     view! {
         <Title text=page_title("title-floor")/>
         <Guarded allow=|r| allowed(r, Action::OrdersTake) page=|u| view! { <Floor user=u/> }.into_any()/>
@@ -136,7 +260,7 @@ pub fn WaiterHome() -> impl IntoView {
 }
 
 #[component]
-pub fn OrderPadPage() -> impl IntoView {
+fn OrderPadPage() -> impl IntoView {
     view! {
         <Title text=page_title("title-order")/>
         <Guarded allow=|r| allowed(r, Action::OrdersTake) page=|u| view! { <OrderPad user=u/> }.into_any()/>
@@ -144,7 +268,7 @@ pub fn OrderPadPage() -> impl IntoView {
 }
 
 #[component]
-pub fn KitchenHome() -> impl IntoView {
+fn KitchenHome() -> impl IntoView {
     view! {
         <Title text=page_title("title-kitchen")/>
         <Guarded allow=|r| allowed(r, Action::OrdersPrepare) page=|u| view! { <KitchenDisplay user=u/> }.into_any()/>
@@ -152,7 +276,7 @@ pub fn KitchenHome() -> impl IntoView {
 }
 
 #[component]
-pub fn ManagerHome() -> impl IntoView {
+fn ManagerHome() -> impl IntoView {
     view! {
         <Title text=page_title("title-manage")/>
         <Guarded

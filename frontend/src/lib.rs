@@ -3,11 +3,15 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
-    // A marker for tests and tooling: the page is now interactive.
-    if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+    // Asynchronously: a screen's code is a part of the bundle loaded when the screen is shown
+    // (the lazy routes), so hydration waits for it.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) else { return };
+        leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
+        // A marker for tests and tooling: the page is now interactive.
         let _ = body.set_attribute("data-hydrated", "true");
-    }
+    });
 }
 
 /// Bytes of the WASM linear memory (where the app's Rust state lives): the memory test of the

@@ -83,14 +83,25 @@ pub fn router(mut state: AppState) -> Router {
         .with_same_site(SameSite::Lax)
         .with_secure(https)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
+    let parts = split_manifest(&pkg_dir, state.leptos_options.site_pkg_dir.as_ref());
     let pages = generate_route_list(App);
     Router::new()
         .nest(routes::API_BASE, routes::api())
         .merge(routes::root())
-        .leptos_routes_with_context(&state, pages, move || provide_context(services.clone()), {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            pages,
+            move || {
+                provide_context(services.clone());
+                if let Some(parts) = &parts {
+                    provide_context(parts.clone());
+                }
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .nest_service("/pkg", pkg_service(&pkg_dir, "no-cache"))
         .nest_service(
             &format!("/pkg/{}", version.as_deref().unwrap_or("current")),
@@ -127,21 +138,41 @@ fn pkg_service(dir: &std::path::Path, cache_control: &'static str) -> axum::rout
         .layer(SetResponseHeaderLayer::overriding(CACHE_CONTROL, HeaderValue::from_static(cache_control)))
 }
 
-/// The bundle's version: the first 16 hex digits of the SHA-256 of its JS, WASM and CSS (the
-/// same on every instance serving the same build); `None` without a built bundle.
+/// Which lazily loaded parts of the bundle each screen needs (`__wasm_split_manifest.json`,
+/// written by `cargo xtask site`), for the pages to name them in `<link rel="preload">`.
+fn split_manifest(pkg_dir: &std::path::Path, pkg_path: &str) -> Option<app::BundleParts> {
+    let file = std::fs::read_to_string(pkg_dir.join("__wasm_split_manifest.json")).ok()?;
+    let parts = serde_json::from_str(&file).ok()?;
+    Some(app::BundleParts {
+        root: format!("/{pkg_path}"),
+        parts: std::sync::Arc::new(parts),
+        loader: "__wasm_split.______________________.js".to_owned(),
+    })
+}
+
+/// The bundle's version: the first 16 hex digits of the SHA-256 of its files (the JS, the WASM
+/// and its lazily loaded parts, the CSS, the split manifest; not their compressed copies), the
+/// same on every instance serving the same build; `None` without a built bundle.
 pub fn bundle_version(pkg_dir: &std::path::Path) -> Option<String> {
     use sha2::{Digest, Sha256};
+    if !pkg_dir.join("beerflow.js").exists() {
+        return None;
+    }
+    let mut names: Vec<String> = std::fs::read_dir(pkg_dir)
+        .ok()?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| !n.ends_with(".br") && !n.ends_with(".gz"))
+        .collect();
+    names.sort();
     let mut hasher = Sha256::new();
-    let mut found = false;
-    for name in ["beerflow.js", "beerflow.wasm", "beerflow.css"] {
-        if let Ok(bytes) = std::fs::read(pkg_dir.join(name)) {
+    for name in names {
+        if let Ok(bytes) = std::fs::read(pkg_dir.join(&name)) {
             hasher.update(name.as_bytes());
             hasher.update((bytes.len() as u64).to_le_bytes());
             hasher.update(&bytes);
-            found = true;
         }
     }
-    found.then(|| hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
+    Some(hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect())
 }
 
 /// How long in-flight requests get to finish once the server is told to stop; then it stops

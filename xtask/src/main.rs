@@ -87,6 +87,10 @@ fn build_site(release: bool) -> Result<()> {
     let root = workspace_root();
     let site = site_root(&root);
     let pkg = site.join("pkg");
+    // The parts of the last build go: their names change with the code in them.
+    if pkg.exists() {
+        std::fs::remove_dir_all(&pkg).map_err(|e| format!("emptying {}: {e}", pkg.display()))?;
+    }
     std::fs::create_dir_all(&pkg).map_err(|e| format!("creating {}: {e}", pkg.display()))?;
     let profile = if release { "wasm-release" } else { "debug" };
     step("frontend (wasm32)", || {
@@ -100,10 +104,19 @@ fn build_site(release: bool) -> Result<()> {
         cmd.env_remove("RUSTFLAGS").env_remove("CARGO_ENCODED_RUSTFLAGS");
         run(&mut cmd, "the frontend build")
     })?;
-    let input = target_dir(&root).join("wasm32-unknown-unknown").join(profile).join("frontend.wasm");
-    step("wasm-bindgen", || bindgen(&input, &pkg))?;
+    let out = target_dir(&root).join("wasm32-unknown-unknown").join(profile);
+    let input = out.join("frontend.wasm");
+    let main = out.join("frontend_split.wasm");
+    let parts = step("wasm-split", || split(&input, &main, &pkg))?;
+    step("wasm-bindgen", || bindgen(&main, &pkg))?;
+    let main_wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
     if release {
-        step("wasm-opt -Oz", || wasm_opt(&pkg.join(format!("{OUTPUT_NAME}.wasm"))))?;
+        step("wasm-opt -Oz", || {
+            for wasm in std::iter::once(&main_wasm).chain(&parts) {
+                wasm_opt(wasm)?;
+            }
+            Ok(())
+        })?;
     }
     step("stylesheet and assets", || {
         copy(&root.join("style/main.css"), &pkg.join(format!("{OUTPUT_NAME}.css")))?;
@@ -113,10 +126,38 @@ fn build_site(release: bool) -> Result<()> {
         for ext in ["wasm", "js", "css"] {
             precompress(&pkg.join(format!("{OUTPUT_NAME}.{ext}")), release)?;
         }
+        precompress(&pkg.join(SPLIT_LOADER.trim_start_matches("./")), release)?;
+        for part in &parts {
+            precompress(part, release)?;
+        }
         Ok(())
     })?;
-    eprintln!("    xtask site ready in {}", site.display());
+    eprintln!("    xtask site ready in {} ({} lazily loaded parts)", site.display(), parts.len());
     Ok(())
+}
+
+/// The loader of the lazily loaded parts, as leptos names it in the pages (`HydrationScripts`).
+const SPLIT_LOADER: &str = "./__wasm_split.______________________.js";
+
+/// Splits `input` at its split points (the lazy routes: `#[lazy_route]`) into `main` and the
+/// parts in `pkg`, with their loader and `__wasm_split_manifest.json` (which parts each split
+/// point needs: the server names them in the page so the browser fetches them at once). Returns
+/// the parts' paths.
+fn split(input: &Path, main: &Path, pkg: &Path) -> Result<Vec<PathBuf>> {
+    let wasm = std::fs::read(input).map_err(|e| format!("reading {}: {e}", input.display()))?;
+    let mut options = wasm_split_cli_support::Options::new(&wasm);
+    options.output_dir = pkg;
+    options.main_out_path = main;
+    // The loader imports the main module beside it: the same URL as the page's, one instance.
+    let main_module = format!("./{OUTPUT_NAME}.js");
+    options.main_module = &main_module;
+    options.link_name = SPLIT_LOADER;
+    let split = wasm_split_cli_support::transform(options).map_err(|e| format!("wasm-split: {e:#}"))?;
+    let manifest: std::collections::BTreeMap<_, _> = split.prefetch_map.into_iter().collect();
+    let manifest = serde_json::to_string_pretty(&manifest).map_err(|e| format!("the split manifest: {e}"))?;
+    let path = pkg.join("__wasm_split_manifest.json");
+    std::fs::write(&path, manifest).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    Ok(split.split_modules)
 }
 
 fn bindgen(input: &Path, pkg: &Path) -> Result<()> {
@@ -129,6 +170,8 @@ fn bindgen(input: &Path, pkg: &Path) -> Result<()> {
         // As the CLI that cargo-leptos runs: a default module path, no TypeScript.
         .omit_default_module_path(false)
         .typescript(false)
+        // The split parts link to the main module through the linker's exports.
+        .keep_lld_exports(true)
         .generate(pkg)
         .map_err(|e| format!("wasm-bindgen on {}: {e:#}", input.display()))?;
     // The pages load `{name}.wasm` (leptos names it so when LEPTOS_OUTPUT_NAME is set).

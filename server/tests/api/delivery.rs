@@ -82,7 +82,17 @@ async fn pages_name_the_bundle_by_its_version_and_it_is_cached_for_good(backend:
     assert_eq!(res.text().await.unwrap(), "the brotli copy");
     // Another build has another version; an unknown one is not served as immutable.
     std::fs::write(pkg.join("beerflow.wasm"), b"\0asm another module").unwrap();
-    assert_ne!(beerflow::bundle_version(&pkg).unwrap(), version);
+    let other = beerflow::bundle_version(&pkg).unwrap();
+    assert_ne!(other, version);
+    // A lazily loaded part of the bundle counts too (a build may change only a screen's part);
+    // its compressed copies do not.
+    std::fs::write(pkg.join("chunk_7.wasm"), b"\0asm a screen's part").unwrap();
+    let with_part = beerflow::bundle_version(&pkg).unwrap();
+    assert_ne!(with_part, other);
+    std::fs::write(pkg.join("chunk_7.wasm.br"), b"its brotli copy").unwrap();
+    assert_eq!(beerflow::bundle_version(&pkg).unwrap(), with_part);
+    std::fs::write(pkg.join("chunk_7.wasm"), b"\0asm the screen's part changed").unwrap();
+    assert_ne!(beerflow::bundle_version(&pkg).unwrap(), with_part);
     let res = app.client.get(app.url("/pkg/0123456789abcdef/beerflow.js")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     // Without a built bundle there is no version.
