@@ -219,6 +219,66 @@ pub async fn floor() -> Result<Vec<Table>, UiError> {
     Ok(services.list_tables(&user, user.venue_id, TableFilter::default(), Page { limit: 1000, offset: 0 }).await?)
 }
 
+/// The floor plan as an editor starts from it: every table and the plan's version.
+#[server]
+pub async fn floor_layout() -> Result<beerflow_core::domain::table::Layout, UiError> {
+    let (services, user) = ssr::context().await?;
+    Ok(services.layout(&user, user.venue_id).await?)
+}
+
+/// A table as the floor-plan editor saves it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanTable {
+    /// `None`: a table added in the editor.
+    pub id: Option<Uuid>,
+    pub name: String,
+    pub seats: i32,
+    pub area: Option<String>,
+    pub position: beerflow_core::domain::table::Position,
+}
+
+/// One save of the floor-plan editor: the tables changed or added, the ones removed, over the
+/// plan's version the editor loaded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanSave {
+    pub layout_version: i64,
+    pub tables: Vec<PlanTable>,
+    pub delete: Vec<Uuid>,
+}
+
+/// Saves the floor plan in one change (the REST API's `PATCH /tables/layout` use case); the
+/// plan's new version.
+#[server(input = Json)]
+pub async fn save_floor_layout(save: PlanSave) -> Result<i64, UiError> {
+    use beerflow_core::domain::table::{LayoutEntry, LayoutRequest, NewTable};
+    let (services, user) = ssr::context().await?;
+    let mut req = LayoutRequest {
+        tables: Vec::new(),
+        layout_version: Some(save.layout_version),
+        create: Vec::new(),
+        delete: save.delete,
+    };
+    for t in save.tables {
+        match t.id {
+            Some(id) => req.tables.push(LayoutEntry {
+                id,
+                position_json: t.position,
+                area: Some(t.area),
+                name: Some(t.name),
+                seats: Some(t.seats),
+            }),
+            None => req.create.push(NewTable {
+                name: t.name,
+                seats: t.seats,
+                area: t.area,
+                position_json: Some(t.position),
+            }),
+        }
+    }
+    let (_, version) = services.update_layout(&user, user.venue_id, req).await?;
+    Ok(version)
+}
+
 /// The active menu, by category, each stock-tracked dish with the portions that can still be
 /// promised (sold out at zero).
 #[server]

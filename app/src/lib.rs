@@ -4,6 +4,7 @@
 
 pub mod api;
 pub mod error;
+mod floorplan;
 pub mod i18n;
 mod kitchen;
 mod live;
@@ -19,7 +20,9 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
-use pages::{FloorRoute, HomeRedirect, KitchenRoute, LoginPage, ManagerRoute, NotFound, OrderPadRoute};
+use pages::{
+    FloorRoute, HomeRedirect, KitchenRoute, LoginPage, ManagerFloorRoute, ManagerRoute, NotFound, OrderPadRoute,
+};
 
 /// The lazily loaded parts of the bundle each screen needs, read by the server from the
 /// `__wasm_split_manifest.json` that `cargo xtask site` writes: `root` is the URL path of the
@@ -75,6 +78,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/waiter/table/:id") view={Lazy::<OrderPadRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/kitchen") view={Lazy::<KitchenRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/manager") view={Lazy::<ManagerRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/manager/floor") view={Lazy::<ManagerFloorRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
         </i18n::I18nProvider>

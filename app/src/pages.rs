@@ -99,11 +99,12 @@ fn Layout(user: SessionUser, children: Children) -> impl IntoView {
         ("nav-floor", "/waiter", Action::OrdersTake),
         ("nav-kitchen", "/kitchen", Action::OrdersPrepare),
         ("nav-manage", "/manager", Action::InventoryWrite),
+        ("nav-plan", "/manager/floor", Action::TablesWrite),
     ];
     let links = nav
         .into_iter()
         .filter(|(_, _, action)| allowed(user.role, *action))
-        .map(|(label, href, _)| view! { <A href=href>{move || t(label)}</A> })
+        .map(|(label, href, _)| view! { <A href=href exact=true>{move || t(label)}</A> })
         .collect_view();
     let role = user.role;
     // In the browser only, after the page is live.
@@ -226,6 +227,27 @@ fn name_screen_parts() {
     }
 }
 
+/// The manager's floor-plan editor.
+pub struct ManagerFloorRoute;
+
+#[lazy_route]
+impl LazyRoute for ManagerFloorRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        name_screen_parts();
+        view! {
+            <Title text=page_title("plan-title")/>
+            <Guarded allow=|r| allowed(r, Action::TablesWrite)
+                page=|u| view! { <crate::floorplan::FloorEditor user=u/> }.into_any()/>
+        }
+        .into_any()
+    }
+}
+
 /// Loads, once the page is live, the code of the other screens `role` can open, so that moving
 /// to them works on a network that has just gone away (the outbox keeps the waiter working
 /// offline; a screen whose code was never fetched could not open).
@@ -245,6 +267,9 @@ fn preload_screens(role: Role) {
         }
         if allowed(role, Action::InventoryWrite) && online() {
             <ManagerRoute as LazyRoute>::preload().await;
+        }
+        if allowed(role, Action::TablesWrite) && online() {
+            <ManagerFloorRoute as LazyRoute>::preload().await;
         }
     });
     #[cfg(not(feature = "hydrate"))]

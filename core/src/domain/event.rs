@@ -78,6 +78,24 @@ pub enum VenueEvent {
     },
     TablesLayoutChanged {
         table_ids: Vec<Uuid>,
+        /// Extension: the floor plan's version after the change (an editor that loaded an
+        /// older one knows its save would be refused).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        layout_version: Option<i64>,
+    },
+    /// Extension: a table was added to the floor.
+    TableCreated {
+        table_id: Uuid,
+        table_name: String,
+        area: Option<String>,
+        seats: i32,
+        layout_version: i64,
+    },
+    /// Extension: a table was removed from the floor.
+    TableDeleted {
+        table_id: Uuid,
+        table_name: String,
+        layout_version: i64,
     },
     StockAlert {
         product_id: Uuid,
@@ -128,8 +146,25 @@ mod tests {
         assert_eq!(name, "table_status_changed");
         assert_eq!(data["from_status"], "free");
         assert_eq!(data["status"], "occupied");
-        let (name, data) = VenueEvent::TablesLayoutChanged { table_ids: vec![Uuid::nil()] }.into_parts();
+        let (name, data) =
+            VenueEvent::TablesLayoutChanged { table_ids: vec![Uuid::nil()], layout_version: Some(3) }.into_parts();
         assert_eq!(name, "tables_layout_changed");
         assert_eq!(data["table_ids"].as_array().map(Vec::len), Some(1));
+        assert_eq!(data["layout_version"], 3);
+        let (name, data) = VenueEvent::TableCreated {
+            table_id: Uuid::nil(),
+            table_name: "T9".into(),
+            area: None,
+            seats: 4,
+            layout_version: 4,
+        }
+        .into_parts();
+        assert_eq!(
+            (name.as_str(), data["table_name"].as_str(), data["seats"].as_i64()),
+            ("table_created", Some("T9"), Some(4))
+        );
+        let (name, data) =
+            VenueEvent::TableDeleted { table_id: Uuid::nil(), table_name: "T9".into(), layout_version: 5 }.into_parts();
+        assert_eq!((name.as_str(), data["layout_version"].as_i64()), ("table_deleted", Some(5)));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod event;
 pub mod fefo;
+pub mod floor;
 pub mod inventory;
 pub mod language;
 pub mod order;

@@ -152,12 +152,39 @@ pub struct LayoutEntry {
     #[serde(default, deserialize_with = "double_option")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub area: Option<Option<String>>,
+    /// Extension (the floor-plan editor): a new name, saved with the rest of the layout.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Extension: a new number of seats.
+    #[serde(default)]
+    pub seats: Option<i32>,
 }
 
+/// `PATCH /venues/{v}/tables/layout`: the tables moved (and, as extensions, renamed, added and
+/// removed) in one change, all or nothing.
 #[derive(Clone, Debug, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LayoutRequest {
     #[serde(deserialize_with = "wire::objects")]
     pub tables: Vec<LayoutEntry>,
+    /// Extension: the `layout_version` the change was made over (`GET .../tables/layout`); when
+    /// the floor plan has changed since, the change is refused (409) and nothing is written.
+    #[serde(default)]
+    pub layout_version: Option<i64>,
+    /// Extension: tables added with the change.
+    #[serde(default, deserialize_with = "wire::objects")]
+    pub create: Vec<NewTable>,
+    /// Extension: tables removed with the change (409 for one with open orders).
+    #[serde(default)]
+    pub delete: Vec<Uuid>,
+}
+
+/// `GET /venues/{v}/tables/layout` (extension): every table of the venue and the floor plan's
+/// version, which every change of the tables other than their status raises.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Layout {
+    pub layout_version: i64,
+    pub tables: Vec<Table>,
 }

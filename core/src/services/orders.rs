@@ -8,12 +8,12 @@ use crate::domain::order::{
     transition, void_action,
 };
 use crate::domain::stock::{Promise, available_to_promise};
-use crate::domain::table::{LayoutRequest, NewTable, Table, TablePatch, TableStatus};
+use crate::domain::table::{Layout, LayoutRequest, NewTable, Table, TablePatch, TableStatus};
 use crate::domain::{Action, Qty, User, allowed};
 use crate::store::Page;
 use crate::store::now_micros;
 use crate::store::orders::{EditKind, ItemDraft, OrderDraft, OrderEdit, OrderFilter, StatusChange};
-use crate::store::tables::{LayoutChange, TableFilter};
+use crate::store::tables::{LayoutChange, LayoutPlan, TableFilter};
 use uuid::Uuid;
 
 /// Most lines one request may add to an order.
@@ -43,9 +43,9 @@ fn idempotency(key: Option<String>) -> Result<Option<String>, AppError> {
     }
 }
 
-fn seats(value: i32) -> Result<i32, AppError> {
+fn seats(field: &str, value: i32) -> Result<i32, AppError> {
     if !(1..=100).contains(&value) {
-        return Err(AppError::bad_request("seats: must be between 1 and 100"));
+        return Err(AppError::bad_request(format!("{field}: must be between 1 and 100")));
     }
     Ok(value)
 }
@@ -91,7 +91,7 @@ impl Services {
             id: Uuid::new_v4(),
             venue_id,
             name: text("name", &req.name, 50)?,
-            seats: seats(req.seats)?,
+            seats: seats("seats", req.seats)?,
             area: optional("area", req.area.as_deref(), 50)?,
             position_json: req.position_json,
             status: TableStatus::Free,
@@ -99,7 +99,9 @@ impl Services {
             created_at: now,
             updated_at: now,
         };
-        self.store.create_table(&table).await
+        let table = self.store.create_table(&table).await?;
+        self.hub.venue_changed(venue_id);
+        Ok(table)
     }
 
     pub async fn list_tables(
@@ -135,7 +137,7 @@ impl Services {
                 t.name = text("name", name, 50)?;
             }
             if let Some(s) = patch.seats {
-                t.seats = seats(s)?;
+                t.seats = seats("seats", s)?;
             }
             if let Some(area) = &patch.area {
                 t.area = optional("area", area.as_deref(), 50)?;
@@ -145,12 +147,16 @@ impl Services {
             }
             Ok(t)
         };
-        self.store.update_table(venue_id, id, &apply).await?.ok_or_else(|| not_found("table", id))
+        let table = self.store.update_table(venue_id, id, &apply).await?.ok_or_else(|| not_found("table", id))?;
+        self.hub.venue_changed(venue_id);
+        Ok(table)
     }
 
     pub async fn delete_table(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<(), AppError> {
         authorize(actor, venue_id, Action::TablesWrite)?;
-        self.store.delete_table(venue_id, id).await?.ok_or_else(|| not_found("table", id))
+        self.store.delete_table(venue_id, id).await?.ok_or_else(|| not_found("table", id))?;
+        self.hub.venue_changed(venue_id);
+        Ok(())
     }
 
     pub async fn set_table_status(
@@ -166,18 +172,24 @@ impl Services {
         Ok(table)
     }
 
+    /// Changes the floor plan in one go: tables moved, renamed, added and removed, all or
+    /// nothing; over `layout_version` when given (409 when the plan changed since). The changed
+    /// and added tables, and the plan's new version.
     pub async fn update_layout(
         &self,
         actor: &User,
         venue_id: Uuid,
         req: LayoutRequest,
-    ) -> Result<Vec<Table>, AppError> {
+    ) -> Result<(Vec<Table>, i64), AppError> {
         authorize(actor, venue_id, Action::TablesWrite)?;
-        if req.tables.is_empty() {
+        if req.tables.is_empty() && req.create.is_empty() && req.delete.is_empty() {
             return Err(AppError::bad_request("tables: must list at least one table"));
         }
-        if req.tables.len() > 1000 {
+        if req.tables.len() + req.create.len() + req.delete.len() > 1000 {
             return Err(AppError::bad_request("tables: at most 1000 tables per layout change"));
+        }
+        if req.layout_version.is_some_and(|v| v < 0) {
+            return Err(AppError::bad_request("layout_version: must be 0 or more"));
         }
         let mut seen = std::collections::HashSet::new();
         let mut changes = Vec::with_capacity(req.tables.len());
@@ -185,16 +197,59 @@ impl Services {
             if !seen.insert(entry.id) {
                 return Err(AppError::bad_request(format!("tables[{i}].id: table {} is listed twice", entry.id)));
             }
-            entry.position_json.validate(&format!("tables[{i}].position_json")).map_err(AppError::bad_request)?;
+            let field = |name: &str| format!("tables[{i}].{name}");
+            entry.position_json.validate(&field("position_json")).map_err(AppError::bad_request)?;
             let area = match entry.area {
-                Some(area) => Some(optional(&format!("tables[{i}].area"), area.as_deref(), 50)?),
+                Some(area) => Some(optional(&field("area"), area.as_deref(), 50)?),
                 None => None,
             };
-            changes.push(LayoutChange { id: entry.id, position: entry.position_json, area });
+            let name = entry.name.as_deref().map(|n| text(&field("name"), n, 50)).transpose()?;
+            let seats = entry.seats.map(|s| seats(&field("seats"), s)).transpose()?;
+            changes.push(LayoutChange { id: entry.id, position: entry.position_json, area, name, seats });
         }
-        let tables = self.store.update_layout(venue_id, &changes).await?;
+        for (i, id) in req.delete.iter().enumerate() {
+            if !seen.insert(*id) {
+                return Err(AppError::bad_request(format!(
+                    "delete[{i}]: table {id} is listed twice, or both changed and deleted"
+                )));
+            }
+        }
+        let now = now_micros();
+        let mut create = Vec::with_capacity(req.create.len());
+        let mut names = std::collections::HashSet::new();
+        for (i, new) in req.create.into_iter().enumerate() {
+            let field = |name: &str| format!("create[{i}].{name}");
+            if let Some(p) = &new.position_json {
+                p.validate(&field("position_json")).map_err(AppError::bad_request)?;
+            }
+            let name = text(&field("name"), &new.name, 50)?;
+            if !names.insert(name.to_lowercase()) {
+                return Err(AppError::conflict(format!("{}: a table named `{name}` is added twice", field("name"))));
+            }
+            create.push(Table {
+                id: Uuid::new_v4(),
+                venue_id,
+                name,
+                seats: seats(&field("seats"), new.seats)?,
+                area: optional(&field("area"), new.area.as_deref(), 50)?,
+                position_json: new.position_json,
+                status: TableStatus::Free,
+                open_orders: 0,
+                created_at: now,
+                updated_at: now,
+            });
+        }
+        let plan = LayoutPlan { expected_version: req.layout_version, changes, create, delete: req.delete };
+        let result = self.store.update_layout(venue_id, &plan).await?;
         self.hub.venue_changed(venue_id);
-        Ok(tables)
+        Ok(result)
+    }
+
+    /// Every table of the venue and the floor plan's version (what the editor starts from).
+    pub async fn layout(&self, actor: &User, venue_id: Uuid) -> Result<Layout, AppError> {
+        authorize(actor, venue_id, Action::TablesRead)?;
+        let (tables, layout_version) = self.store.layout(venue_id).await?;
+        Ok(Layout { layout_version, tables })
     }
 
     // Orders

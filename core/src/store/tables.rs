@@ -24,6 +24,19 @@ pub struct LayoutChange {
     pub position: Position,
     /// `None`: keep; `Some(None)`: clear.
     pub area: Option<Option<String>>,
+    /// `None`: keep.
+    pub name: Option<String>,
+    pub seats: Option<i32>,
+}
+
+/// A validated change of the floor plan: tables moved (renamed...), added and removed, over the
+/// plan's version `expected_version` when given.
+#[derive(Clone, Debug, Default)]
+pub struct LayoutPlan {
+    pub expected_version: Option<i64>,
+    pub changes: Vec<LayoutChange>,
+    pub create: Vec<Table>,
+    pub delete: Vec<Uuid>,
 }
 
 #[async_trait]
@@ -37,8 +50,12 @@ pub trait TableStore: Send + Sync + 'static {
     async fn delete_table(&self, venue_id: Uuid, id: Uuid) -> Result<Option<()>, AppError>;
     /// 409 for `free` / `out_of_service` while orders are open.
     async fn set_table_status(&self, venue_id: Uuid, id: Uuid, status: TableStatus) -> Result<Option<Table>, AppError>;
-    /// All or nothing: an unknown table is a 404 and nothing changes.
-    async fn update_layout(&self, venue_id: Uuid, changes: &[LayoutChange]) -> Result<Vec<Table>, AppError>;
+    /// All or nothing: an unknown table is a 404, a plan whose version is not
+    /// `expected_version` a 409, and nothing changes. The changed and created tables, and the
+    /// plan's new version.
+    async fn update_layout(&self, venue_id: Uuid, plan: &LayoutPlan) -> Result<(Vec<Table>, i64), AppError>;
+    /// Every table of the venue and the plan's version.
+    async fn layout(&self, venue_id: Uuid) -> Result<(Vec<Table>, i64), AppError>;
 }
 
 pub(crate) const TABLE_COLUMNS: &str = "t.id, t.venue_id, t.name, t.seats, t.area, \

@@ -46,7 +46,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(inv::stock_summary))
         .routes(routes!(inv::available_to_promise))
         .routes(routes!(ord::list_tables, ord::create_table))
-        .routes(routes!(ord::update_layout))
+        .routes(routes!(ord::get_layout, ord::update_layout))
         .routes(routes!(ord::get_table, ord::update_table, ord::delete_table))
         .routes(routes!(ord::set_table_status))
         .routes(routes!(ord::list_orders, ord::create_order))

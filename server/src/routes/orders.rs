@@ -10,7 +10,9 @@ use beerflow_core::AppError;
 use beerflow_core::domain::order::{
     AddItems, ItemDone, KitchenOrder, NewOrder, Order, OrderPatch, OrderStatus, StatusRequest, VoidRequest,
 };
-use beerflow_core::domain::table::{LayoutRequest, NewTable, Table, TablePatch, TableStatus, TableStatusRequest};
+use beerflow_core::domain::table::{
+    Layout, LayoutRequest, NewTable, Table, TablePatch, TableStatus, TableStatusRequest,
+};
 use beerflow_core::store::orders::OrderFilter;
 use beerflow_core::store::tables::TableFilter;
 use chrono::{DateTime, Utc};
@@ -168,7 +170,27 @@ pub async fn set_table_status(
     Ok(Json(s.services.set_table_status(&auth.user, auth.venue_id, id, req.status).await?))
 }
 
-/// Moves tables on the floor plan, all or nothing.
+/// Every table of the venue and the floor plan's version (extension: what an editor starts
+/// from, and sends back as `layout_version`).
+#[utoipa::path(
+    get,
+    path = "/venues/{venue_id}/tables/layout",
+    tag = "tables",
+    params(doc::VenuePath),
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The tables and the plan's version.", body = Layout),
+        doc::Unauthorized, doc::Forbidden, doc::Unavailable,
+    )
+)]
+pub async fn get_layout(State(s): State<AppState>, auth: Authorized<perm::TablesRead>) -> Answer<Layout> {
+    Ok(Json(s.services.layout(&auth.user, auth.venue_id).await?))
+}
+
+/// Moves tables on the floor plan, all or nothing; as extensions, also renames them, changes
+/// their seats, adds (`create`) and removes (`delete`) tables, and refuses (409) a change made
+/// over a `layout_version` that is no longer the plan's. The plan's new version is in the
+/// `Layout-Version` header.
 #[utoipa::path(
     patch,
     path = "/venues/{venue_id}/tables/layout",
@@ -177,7 +199,8 @@ pub async fn set_table_status(
     request_body = LayoutRequest,
     security(("bearer" = []), ("session" = [])),
     responses(
-        (status = 200, description = "The updated tables.", body = Vec<Table>),
+        (status = 200, description = "The updated and added tables.", body = Vec<Table>,
+            headers(("Layout-Version" = i64, description = "The floor plan's version after the change"))),
         doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound,
         doc::Conflict, doc::PayloadTooLarge, doc::Unavailable,
     )
@@ -186,8 +209,9 @@ pub async fn update_layout(
     State(s): State<AppState>,
     auth: Authorized<perm::TablesWrite>,
     ApiJson(req): ApiJson<LayoutRequest>,
-) -> Answer<Vec<Table>> {
-    Ok(Json(s.services.update_layout(&auth.user, auth.venue_id, req).await?))
+) -> Result<([(&'static str, String); 1], Json<Vec<Table>>), AppError> {
+    let (tables, version) = s.services.update_layout(&auth.user, auth.venue_id, req).await?;
+    Ok(([("layout-version", version.to_string())], Json(tables)))
 }
 
 /// Creates an order (`draft`).

@@ -52,6 +52,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("delete", "/api/v1/venues/{venue_id}/tables/{id}"),
     ("patch", "/api/v1/venues/{venue_id}/tables/{id}/status"),
     ("patch", "/api/v1/venues/{venue_id}/tables/layout"),
+    // Extension (issue 15): the floor plan with its version.
+    ("get", "/api/v1/venues/{venue_id}/tables/layout"),
     ("get", "/api/v1/venues/{venue_id}/orders"),
     ("post", "/api/v1/venues/{venue_id}/orders"),
     ("get", "/api/v1/venues/{venue_id}/orders/{id}"),

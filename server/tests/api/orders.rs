@@ -6,7 +6,7 @@ use crate::helpers::{
 };
 use beerflow_core::domain::inventory::{Lot, MovementType, Product};
 use beerflow_core::domain::order::{KitchenOrder, Order, OrderStatus};
-use beerflow_core::domain::table::{Table, TableStatus};
+use beerflow_core::domain::table::{Layout, Table, TableStatus};
 use beerflow_core::domain::{Qty, Role};
 use beerflow_core::services::{LoginResponse, LotTrace};
 use chrono::{DateTime, Utc};
@@ -19,6 +19,8 @@ on_both_backends!(
     tables_are_managed_with_unique_names_and_an_all_or_nothing_layout,
     a_tables_position_is_validated_stored_and_cleared,
     a_layout_change_lists_one_to_a_thousand_valid_tables,
+    the_floor_plan_changes_in_one_go_over_the_version_it_was_loaded_from,
+    adding_removing_and_renaming_a_table_are_venue_events_and_raise_the_plans_version,
     table_status_follows_its_orders,
     orders_are_created_with_copied_prices_listed_and_deleted,
     oversized_orders_quantities_and_modifiers_are_refused_and_write_nothing,
@@ -260,6 +262,113 @@ async fn a_layout_change_lists_one_to_a_thousand_valid_tables(backend: Backend) 
     // A thousand is fine as far as the count goes: the unknown ids are what is refused.
     let thousand: Vec<Value> = (0..1000).map(|_| entry(Uuid::new_v4())).collect();
     assert_error(app.patch(&v("/tables/layout"), &manager, &json!({"tables": thousand})).await, 404, "not found").await;
+}
+
+async fn layout(app: &TestApp, token: &str) -> Layout {
+    app.get_as(&v("/tables/layout"), token).await
+}
+
+async fn the_floor_plan_changes_in_one_go_over_the_version_it_was_loaded_from(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let manager = app.token("manager").await;
+    let waiter = app.token("waiter1").await;
+    let start = layout(&app, &waiter).await;
+    assert_eq!((start.layout_version, start.tables.len()), (0, 10), "{start:?}");
+    let id = |name: &str| start.tables.iter().find(|t| t.name == name).unwrap().id;
+    let (t1, t2, t3, t4) = (id("T1"), id("T2"), id("T3"), id("T4"));
+
+    // One save: T1 moved, T2 renamed with other seats, a table added, T3 removed.
+    let save = json!({
+        "layout_version": 0,
+        "tables": [
+            {"id": t1, "position_json": {"x": 300, "y": 40, "width": 90, "height": 90, "shape": "square", "rotation": 45}},
+            {"id": t2, "position_json": {"x": 160, "y": 40}, "name": "T2 bis", "seats": 3}],
+        "create": [{"name": "Window 1", "seats": 2, "area": "Sala", "position_json": {"x": 600, "y": 300, "shape": "round"}}],
+        "delete": [t3]});
+    assert_error(app.patch(&v("/tables/layout"), &waiter, &save).await, 403, "role").await;
+    let res = app.patch(&v("/tables/layout"), &manager, &save).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["layout-version"], "1");
+    let changed: Vec<Table> = res.json().await.unwrap();
+    let names: Vec<&str> = changed.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["T1", "T2 bis", "Window 1"]);
+    assert_eq!((changed[1].seats, changed[2].seats, changed[2].status), (3, 2, TableStatus::Free));
+    let after = layout(&app, &manager).await;
+    assert_eq!(after.layout_version, 1);
+    assert_eq!(after.tables.len(), 10, "one added, one removed");
+    assert!(after.tables.iter().all(|t| t.id != t3));
+    let t1_now = after.tables.iter().find(|t| t.id == t1).unwrap();
+    assert_eq!(t1_now.position_json.as_ref().and_then(|p| p.rotation), Some(45.0));
+
+    // A second manager's save made over the plan as it was before: refused, nothing written.
+    let stale = json!({"layout_version": 0, "tables": [{"id": t4, "position_json": {"x": 1, "y": 1}}]});
+    assert_error(app.patch(&v("/tables/layout"), &manager, &stale).await, 409, "changed by someone else").await;
+    assert_eq!(layout(&app, &manager).await, after);
+    // Without a version the contract's plain layout change still works (and raises it).
+    let plain = json!({"tables": [{"id": t4, "position_json": {"x": 40, "y": 180}}]});
+    let _: Vec<Table> = app.patch_as(&v("/tables/layout"), &manager, &plain).await;
+    let after = layout(&app, &manager).await;
+    assert_eq!(after.layout_version, 2);
+
+    // Removing a table with an open order refuses the whole save.
+    let dish = product(&app, &manager, "LAY-1", 4.0, None).await;
+    receive(&app, &manager, &dish, "LAY-LOT", 5.0, 1.0, None).await;
+    let _ = app.create_order(&waiter, &json!({"table_id": t4, "items": [item(&dish, 1.0)]})).await;
+    let busy = json!({"layout_version": 2,
+        "tables": [{"id": t1, "position_json": {"x": 900, "y": 900}}], "delete": [t4]});
+    assert_error(app.patch(&v("/tables/layout"), &manager, &busy).await, 409, "open order").await;
+    let held = layout(&app, &manager).await;
+    assert_eq!(held.layout_version, 2);
+    assert_eq!(held.tables.iter().find(|t| t.id == t1).unwrap().position_json, t1_now.position_json);
+
+    // Bad input names the field or rule and changes nothing.
+    let entry = |id: Uuid| json!({"id": id, "position_json": {"x": 5, "y": 5}});
+    let cases = [
+        (json!({"tables": [], "create": [{"name": "T1", "seats": 2}]}), 409, "T1"),
+        (json!({"tables": [], "create": [{"name": "N", "seats": 2}, {"name": "n", "seats": 2}]}), 409, "added twice"),
+        (json!({"tables": [entry(t1)], "delete": [t1]}), 400, "both changed and deleted"),
+        (json!({"tables": [{"id": t1, "position_json": {"x": 1, "y": 1}, "seats": 0}]}), 400, "tables[0].seats"),
+        (json!({"tables": [{"id": t1, "position_json": {"x": 1, "y": 1}, "name": " "}]}), 400, "tables[0].name"),
+        (json!({"tables": [], "create": [{"name": "N", "seats": 500}]}), 400, "create[0].seats"),
+        (
+            json!({"tables": [], "create": [{"name": "N", "seats": 2, "status": "free"}]}),
+            400,
+            "[0].status: unknown field",
+        ),
+        (json!({"tables": [], "delete": [Uuid::new_v4()]}), 404, "delete"),
+        (json!({"tables": [entry(t1)], "layout_version": -1}), 400, "layout_version"),
+        (json!({"tables": [], "create": [], "delete": []}), 400, "at least one table"),
+    ];
+    for (body, status, needle) in cases {
+        assert_error(app.patch(&v("/tables/layout"), &manager, &body).await, status, needle).await;
+    }
+    assert_eq!(layout(&app, &manager).await, held, "refused changes wrote nothing");
+}
+
+async fn adding_removing_and_renaming_a_table_are_venue_events_and_raise_the_plans_version(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let manager = app.token("manager").await;
+    let waiter = app.token("waiter1").await;
+    let from = app.latest_seq().await;
+    let t: Table =
+        app.post_as(&v("/tables"), &manager, &json!({"name": "Bar 9", "seats": 2, "area": "Bancone"}), 201).await;
+    let _: Table = app.patch_as(&v(&format!("/tables/{}", t.id)), &manager, &json!({"name": "Bar 10"})).await;
+    // A status is not the plan: the version stays.
+    let _: Table = app.patch_as(&v(&format!("/tables/{}/status", t.id)), &waiter, &json!({"status": "reserved"})).await;
+    // Nor is a patch that changes nothing.
+    let _: Table = app.patch_as(&v(&format!("/tables/{}", t.id)), &manager, &json!({"seats": 2})).await;
+    assert_eq!(app.delete(&v(&format!("/tables/{}", t.id)), &manager).await.status(), 204);
+    assert_eq!(layout(&app, &waiter).await.layout_version, 3);
+
+    let log = app.events(from).await;
+    let names: Vec<&str> = log.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names, ["table_created", "tables_layout_changed", "table_status_changed", "table_deleted"]);
+    assert_eq!(
+        log[0].data,
+        json!({"table_id": t.id, "table_name": "Bar 9", "area": "Bancone", "seats": 2, "layout_version": 1})
+    );
+    assert_eq!(log[1].data, json!({"table_ids": [t.id], "layout_version": 2}));
+    assert_eq!(log[3].data, json!({"table_id": t.id, "table_name": "Bar 10", "layout_version": 3}));
 }
 
 async fn table_status_follows_its_orders(backend: Backend) {
@@ -1007,7 +1116,7 @@ async fn the_event_log_records_every_change_with_gapless_seq(backend: Backend) {
     assert_eq!(log[8].data["status"], "completed");
     assert_eq!(log[9].data["status"], "cleaning");
     assert_eq!(log[10].data["from_status"], "cleaning");
-    assert_eq!(log[11].data, json!({"table_ids": [DEMO_T1]}));
+    assert_eq!(log[11].data, json!({"table_ids": [DEMO_T1], "layout_version": 1}));
     assert!(log.windows(2).all(|w| w[0].ts <= w[1].ts));
     // Reading after a seq returns the rest, in order.
     let tail = app.events(10).await;
