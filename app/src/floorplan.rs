@@ -163,6 +163,8 @@ pub fn FloorEditor(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
     let reload = RwSignal::new(0u32);
     let notice = RwSignal::new(None::<String>);
+    // The area on screen, kept when the plan is loaded again (after a save, on request).
+    let shown = RwSignal::new(None::<Option<String>>);
     let layout = Resource::new(move || reload.get(), |_| floor_layout());
     view! {
         <div class="screen-bar">
@@ -173,7 +175,7 @@ pub fn FloorEditor(user: SessionUser) -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">{tx("loading")}</p> }>
             {move || Suspend::new(async move {
                 match layout.await {
-                    Ok(layout) => Either::Left(view! { <Editor layout live reload notice/> }),
+                    Ok(layout) => Either::Left(view! { <Editor layout live reload notice shown/> }),
                     Err(e) => Either::Right(view! { <p class="error" role="alert">{error_text(&e)}</p> }),
                 }
             })}
@@ -182,7 +184,13 @@ pub fn FloorEditor(user: SessionUser) -> impl IntoView {
 }
 
 #[component]
-fn Editor(layout: Layout, live: Live, reload: RwSignal<u32>, notice: RwSignal<Option<String>>) -> impl IntoView {
+fn Editor(
+    layout: Layout,
+    live: Live,
+    reload: RwSignal<u32>,
+    notice: RwSignal<Option<String>>,
+    shown: RwSignal<Option<Option<String>>>,
+) -> impl IntoView {
     let loaded = Draft::from_layout(&layout);
     let version = layout.layout_version;
     let base = StoredValue::new(loaded.clone());
@@ -191,7 +199,14 @@ fn Editor(layout: Layout, live: Live, reload: RwSignal<u32>, notice: RwSignal<Op
     let redo = RwSignal::new(Vec::<Draft>::new());
     let selected = RwSignal::new(None::<u32>);
     let areas = Memo::new(move |_| draft.with(Draft::areas));
-    let area = RwSignal::new(loaded.areas().into_iter().next().flatten());
+    // The room with the most tables first (the main hall, usually).
+    let busiest = loaded
+        .areas()
+        .into_iter()
+        .max_by_key(|a| (loaded.tables.iter().filter(|t| &t.area == a).count(), std::cmp::Reverse(a.clone())));
+    let kept = shown.get_untracked().filter(|a| loaded.tables.iter().any(|t| &t.area == a));
+    let area = RwSignal::new(kept.unwrap_or_else(|| busiest.flatten()));
+    Effect::new(move |_| shown.set(Some(area.get())));
     let next_key = StoredValue::new(loaded.tables.len() as u32 + 1);
     let message = RwSignal::new(None::<String>);
     let stale = RwSignal::new(false);
@@ -407,7 +422,10 @@ fn Editor(layout: Layout, live: Live, reload: RwSignal<u32>, notice: RwSignal<Op
         if let Some(el) = svg.get_untracked() {
             use wasm_bindgen::JsCast;
             let _ = el.set_pointer_capture(ev.pointer_id());
-            let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus();
+            // Without scrolling it into view: the drawing must not move under the pointer.
+            let options = web_sys::FocusOptions::new();
+            options.set_prevent_scroll(true);
+            let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus_with_options(&options);
         }
         drag.set_value(Some(Drag { kind, key, start, orig, before: draft.get_untracked() }));
     };

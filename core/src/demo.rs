@@ -176,7 +176,7 @@ fn demo_tables(now: DateTime<Utc>) -> Vec<Table> {
         ("T5", 6, "Sala", 200.0, 180.0, "rect"),
         ("T6", 8, "Sala", 380.0, 180.0, "round"),
         ("B1", 1, "Bancone", 40.0, 340.0, "round"),
-        ("B2", 1, "Bancone", 120.0, 340.0, "round"),
+        ("B2", 1, "Bancone", 160.0, 340.0, "round"),
         ("E1", 4, "Dehors", 520.0, 40.0, "round"),
         ("E2", 4, "Dehors", 520.0, 180.0, "round"),
     ];

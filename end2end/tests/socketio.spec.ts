@@ -133,8 +133,8 @@ for (const transports of [['websocket'], ['polling', 'websocket']]) {
       const lastSeq = (await first.expectNext('joined_venue')).seq;
       first.close();
 
-      // Missed while away: a table order (new_order, then the table turns occupied), then
-      // the same table's order is cancelled (the table turns free again).
+      // Missed while away: a new table (table_created), an order on it (new_order, then the
+      // table turns occupied), then the order is cancelled (the table turns free again).
       const table = await request.post(`/api/v1/venues/${manager.venueId}/tables`, {
         headers: { Authorization: `Bearer ${manager.token}` },
         data: { name: `SIO ${transports.join('+')} ${Date.now()}`, seats: 4 },
@@ -159,11 +159,12 @@ for (const transports of [['websocket'], ['polling', 'websocket']]) {
         replayed.push(e);
       }
       expect(replayed.map((e) => e.event)).toEqual(
-        ['new_order', 'table_status_changed', 'order_status_changed', 'table_status_changed']);
-      expect(replayed[0].data.order_id).toBe(order.id);
-      expect(replayed[1].data).toMatchObject({ table_id: tableId, from_status: 'free', status: 'occupied' });
-      expect(replayed[2].data).toMatchObject({ order_id: order.id, from_status: 'draft', status: 'cancelled' });
-      expect(replayed[3].data).toMatchObject({ table_id: tableId, from_status: 'occupied', status: 'free' });
+        ['table_created', 'new_order', 'table_status_changed', 'order_status_changed', 'table_status_changed']);
+      expect(replayed[0].data).toMatchObject({ table_id: tableId, seats: 4 });
+      expect(replayed[1].data.order_id).toBe(order.id);
+      expect(replayed[2].data).toMatchObject({ table_id: tableId, from_status: 'free', status: 'occupied' });
+      expect(replayed[3].data).toMatchObject({ order_id: order.id, from_status: 'draft', status: 'cancelled' });
+      expect(replayed[4].data).toMatchObject({ table_id: tableId, from_status: 'occupied', status: 'free' });
 
       const live = await createOrder(request, manager, null);
       const e = await second.expectNext('new_order');

@@ -4,9 +4,9 @@
 
 use super::table::Position;
 
-/// The plan's size when a venue has not drawn anything bigger: 20 m by 12 m.
-pub const PLAN_WIDTH: f64 = 2000.0;
-pub const PLAN_HEIGHT: f64 = 1200.0;
+/// The plan's size when a venue has not drawn anything bigger: 12 m by 8 m.
+pub const PLAN_WIDTH: f64 = 1200.0;
+pub const PLAN_HEIGHT: f64 = 800.0;
 /// The editor's grid: 10 cm.
 pub const GRID: f64 = 10.0;
 /// The smallest table side: 30 cm (a bar stool).

@@ -1,0 +1,203 @@
+// The manager's floor-plan editor, with real pointer input (mouse and touch), saved in one
+// change over the plan's version; the waiter's phone follows without a reload.
+import { test, expect, Page, Locator, Browser } from '@playwright/test';
+import { api, signIn, speaks, submitLogin, token, unique, VENUE, BURGER } from './helpers';
+
+/// Tables of one test in an area of their own, placed where the test says.
+async function room(request: Parameters<typeof token>[0], manager: string, tables: { name: string; x: number; y: number }[]) {
+  const area = `Plan ${unique()}`;
+  const made: Record<string, string> = {};
+  for (const t of tables) {
+    const res = await api(request, manager, 'POST', '/tables', {
+      name: t.name, seats: 4, area,
+      position_json: { x: t.x, y: t.y, width: 90, height: 90, shape: 'square' },
+    });
+    expect(res.status).toBe(201);
+    made[t.name] = res.body.id;
+  }
+  return { area, ids: made };
+}
+
+async function editor(browser: Browser, area: string, viewport = { width: 1440, height: 900 }, hasTouch = false) {
+  const context = await browser.newContext({ viewport, hasTouch });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => { throw err; });
+  await speaks(page.request, 'manager@beerflow.demo', 'en');
+  await submitLogin(page, 'manager@beerflow.demo');
+  await expect(page).toHaveURL(/\/manager$/);
+  await page.getByRole('link', { name: 'Floor plan' }).click();
+  await expect(page).toHaveURL(/\/manager\/floor$/);
+  await expect(page.locator('.connection.online')).toBeVisible();
+  await page.getByRole('button', { name: area, exact: true }).click();
+  return { context, page };
+}
+
+const tableOn = (page: Page, name: string) => page.locator(`[data-table="${name}"]`);
+const topOf = (page: Page, name: string) => tableOn(page, name).locator('.plan-top');
+const numberAttr = async (l: Locator, attr: string) => Number(await l.getAttribute(attr));
+
+/// Drags from the middle of `target` by (dx, dy) screen pixels with the mouse.
+async function drag(page: Page, target: Locator, dx: number, dy: number) {
+  const box = (await target.boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + dx / 2, y + dy / 2, { steps: 4 });
+  await page.mouse.move(x + dx, y + dy, { steps: 4 });
+  await page.mouse.up();
+}
+
+/// The same with a finger (touch events through the browser's input layer).
+async function touchDrag(page: Page, target: Locator, dx: number, dy: number) {
+  const box = (await target.boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  const cdp = await page.context().newCDPSession(page);
+  const touch = (type: string, px: number, py: number) =>
+    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: type === 'touchEnd' ? [] : [{ x: px, y: py }] });
+  await touch('touchStart', x, y);
+  for (let i = 1; i <= 5; i++) await touch('touchMove', x + (dx * i) / 5, y + (dy * i) / 5);
+  await touch('touchEnd', x + dx, y + dy);
+}
+
+/// Centimetres on the plan per screen pixel.
+async function cmPerPixel(page: Page) {
+  const svg = page.locator('svg.plan');
+  const width = Number((await svg.getAttribute('viewBox'))!.split(' ')[2]);
+  return width / (await svg.boundingBox())!.width;
+}
+
+test('a manager moves, resizes, adds and deletes tables, undoes, saves; the waiter\'s phone follows without a reload', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const [a, b, c] = [`A${unique()}`, `B${unique()}`, `C${unique()}`];
+  const { area, ids } = await room(request, manager, [{ name: a, x: 100, y: 100 }, { name: b, x: 400, y: 100 }, { name: c, x: 700, y: 100 }]);
+
+  // The waiter's phone, open the whole time.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const waiter = await phone.newPage();
+  await signIn(waiter, 'waiter1@beerflow.demo', /\/waiter$/);
+  await expect(waiter.getByRole('link', { name: new RegExp(`^${c}\\b`) })).toBeVisible();
+
+  const { context, page } = await editor(browser, area);
+  const scale = await cmPerPixel(page);
+  expect(await numberAttr(topOf(page, a), 'x')).toBe(100);
+
+  // Drag A: it follows the pointer on the grid; nothing is saved yet.
+  await drag(page, tableOn(page, a), 150, 75);
+  const movedX = await numberAttr(topOf(page, a), 'x');
+  expect(movedX).toBeGreaterThan(100 + 150 * scale - 20);
+  expect(movedX % 10).toBe(0);
+  await expect(page.locator('.plan-state')).toHaveText('Unsaved changes');
+  // The arrow keys nudge the selected table by 10 cm.
+  await page.keyboard.press('ArrowRight');
+  await expect(topOf(page, a)).toHaveAttribute('x', String(movedX + 10));
+  // Undo twice: back where it was; redo: moved again.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(topOf(page, a)).toHaveAttribute('x', '100');
+  await page.getByRole('button', { name: 'Redo' }).click();
+  await expect(topOf(page, a)).toHaveAttribute('x', String(movedX));
+
+  // Resize B from its south-east corner.
+  await tableOn(page, b).click();
+  await drag(page, page.locator('[data-handle="se"]'), 60, 30);
+  const bWidth = await numberAttr(topOf(page, b), 'width');
+  expect(bWidth).toBeGreaterThan(90);
+
+  // Add a table and name it; delete C.
+  await page.getByRole('button', { name: 'Add table' }).click();
+  const fresh = `N${unique()}`;
+  await page.getByLabel('Name').fill(fresh);
+  await page.getByLabel('Name').press('Tab');
+  await expect(tableOn(page, fresh)).toBeVisible();
+  await tableOn(page, c).click();
+  await page.getByRole('button', { name: 'Delete table' }).click();
+  await expect(tableOn(page, c)).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Save floor plan' }).click();
+  await expect(page.locator('.plan-state')).toHaveText('Floor plan saved.');
+  await expect(page.getByRole('button', { name: 'Save floor plan' })).toBeDisabled();
+
+  // Read back over the API: what the editor shows is what was saved.
+  const layout = await request.get(`/api/v1/venues/${VENUE}/tables/layout`, { headers: { Authorization: `Bearer ${manager}` } });
+  const tables: { id: string; name: string; position_json: { x: number; width: number } }[] = (await layout.json()).tables;
+  const byName = (n: string) => tables.find((t) => t.name === n);
+  expect(byName(a)!.position_json.x).toBe(movedX);
+  expect(byName(b)!.position_json.width).toBe(bWidth);
+  expect(byName(c)).toBeUndefined();
+  expect(byName(fresh)).toBeDefined();
+  expect(tables.find((t) => t.id === ids[c])).toBeUndefined();
+
+  // The phone, never reloaded, shows the added table and not the deleted one.
+  await expect(waiter.getByRole('link', { name: new RegExp(`^${fresh}\\b`) })).toBeVisible();
+  await expect(waiter.getByRole('link', { name: new RegExp(`^${c}\\b`) })).toHaveCount(0);
+
+  // The demo's main hall, a table selected, for the docs.
+  await page.getByRole('button', { name: 'Sala', exact: true }).click();
+  await tableOn(page, 'T5').click();
+  await expect(page.getByLabel('Name')).toHaveValue('T5');
+  await page.screenshot({ path: '../docs/screenshots/floor-editor-1440x900.png' });
+  await context.close();
+  await phone.close();
+});
+
+test('a second manager\'s save over a plan that changed is refused in words, and the editor reloads it', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const name = `S${unique()}`;
+  const { area } = await room(request, manager, [{ name, x: 100, y: 100 }]);
+  const first = await editor(browser, area);
+  const second = await editor(browser, area);
+
+  // The second manager saves first.
+  await drag(second.page, tableOn(second.page, name), 200, 0);
+  const theirs = await numberAttr(topOf(second.page, name), 'x');
+  await second.page.getByRole('button', { name: 'Save floor plan' }).click();
+  await expect(second.page.locator('.plan-state')).toHaveText('Floor plan saved.');
+
+  // The first, editing the plan as it was, is told, and its save is refused.
+  await expect(first.page.getByRole('alert').filter({ hasText: 'Another manager changed the floor plan' })).toBeVisible();
+  await drag(first.page, tableOn(first.page, name), 0, 150);
+  await first.page.getByRole('button', { name: 'Save floor plan' }).click();
+  await expect(first.page.locator('.plan-state')).toHaveText(/Another manager changed the floor plan since it was loaded/);
+  const layout = await request.get(`/api/v1/venues/${VENUE}/tables/layout`, { headers: { Authorization: `Bearer ${manager}` } });
+  const saved = (await layout.json()).tables.find((t: { name: string }) => t.name === name);
+  expect(saved.position_json.x).toBe(theirs);
+  expect(saved.position_json.y).toBe(100);
+
+  // Reloading shows the other manager's plan.
+  await first.page.getByRole('button', { name: 'Reload the floor plan' }).click();
+  await expect(topOf(first.page, name)).toHaveAttribute('x', String(theirs));
+  await expect(first.page.getByRole('alert').filter({ hasText: 'Another manager' })).toHaveCount(0);
+  await first.context.close();
+  await second.context.close();
+});
+
+test('a table with an open order is not deleted; on a touch tablet a finger moves a table', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const waiter = await token(request, 'waiter1@beerflow.demo');
+  const [busy, free] = [`O${unique()}`, `F${unique()}`];
+  const { area, ids } = await room(request, manager, [{ name: busy, x: 100, y: 100 }, { name: free, x: 400, y: 300 }]);
+  const order = await api(request, waiter, 'POST', '/orders', { table_id: ids[busy], items: [{ product_id: BURGER, quantity: 1 }] });
+  expect(order.status).toBe(201);
+
+  const { context, page } = await editor(browser, area, { width: 1024, height: 768 }, true);
+  await tableOn(page, busy).click();
+  await page.getByRole('button', { name: 'Delete table' }).click();
+  await expect(page.locator('.plan-state')).toHaveText(new RegExp(`Table ${busy} has 1 open orders`));
+  await expect(tableOn(page, busy)).toBeVisible();
+
+  const before = await numberAttr(topOf(page, free), 'y');
+  await touchDrag(page, tableOn(page, free), 0, -100);
+  await expect.poll(async () => numberAttr(topOf(page, free), 'y')).toBeLessThan(before - 50);
+  await expect(page.locator('.plan-state')).toHaveText('Unsaved changes');
+  await page.getByRole('button', { name: 'Sala', exact: true }).click();
+  await tableOn(page, 'T6').click();
+  await expect(page.getByLabel('Name')).toHaveValue('T6');
+  await page.screenshot({ path: '../docs/screenshots/floor-editor-1024x768.png' });
+  await page.getByRole('button', { name: area, exact: true }).click();
+  // Leaving with unsaved changes asks first; staying keeps them.
+  page.once('dialog', (d) => d.dismiss());
+  await page.getByRole('link', { name: 'Floor', exact: true }).click();
+  await expect(page).toHaveURL(/\/manager\/floor$/);
+  await expect(page.locator('.plan-state')).toHaveText('Unsaved changes');
+  await context.close();
+});
