@@ -780,3 +780,118 @@ fn leave_guard(dirty: Memo<bool>) {
     #[cfg(not(feature = "hydrate"))]
     let _ = dirty;
 }
+
+/// The waiter's plan of the floor (read-only, one area at a time, zoomable): each table in its
+/// status colour with its open orders and a badge when an order of it is ready; a tap opens the
+/// table's pad. The tables come from the floor's live resource, so a saved layout, a new or
+/// removed table and every status change show without a reload.
+#[component]
+pub fn WaiterPlan(tables: Vec<beerflow_core::domain::table::Table>, ready: Vec<Uuid>) -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let placed: Vec<(beerflow_core::domain::table::Table, Placed)> = tables
+        .into_iter()
+        .filter_map(|t| {
+            let p = t.position_json.as_ref().map(Placed::from_position)?;
+            Some((t, p))
+        })
+        .collect();
+    let mut areas: Vec<Option<String>> = Vec::new();
+    for (t, _) in &placed {
+        if !areas.contains(&t.area) {
+            areas.push(t.area.clone());
+        }
+    }
+    areas.sort_by(|a, b| (a.is_none(), a).cmp(&(b.is_none(), b)));
+    // The area last looked at on this device, else the one with the most tables.
+    let busiest = areas
+        .iter()
+        .max_by_key(|a| (placed.iter().filter(|(t, _)| &t.area == *a).count(), std::cmp::Reverse((*a).clone())))
+        .cloned()
+        .flatten();
+    let known = areas.clone();
+    let area = crate::saved::use_choice("beerflow.floor.area", busiest, move |a| known.contains(a));
+    let zoom = RwSignal::new(1.0f64);
+    let placed = StoredValue::new(placed);
+    let visible = move || {
+        let current = area.get();
+        placed.with_value(|p| p.iter().filter(|(t, _)| t.area == current).cloned().collect::<Vec<_>>())
+    };
+    // Cropped to the area's tables: a phone shows them as large as it can.
+    let frame = move || {
+        let tables = visible();
+        let (mut left, mut top, mut right, mut bottom) =
+            (f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for (_, p) in &tables {
+            let (l, t, r, b) = p.bounds();
+            (left, top, right, bottom) = (left.min(l), top.min(t), right.max(r), bottom.max(b));
+        }
+        if tables.is_empty() {
+            return (0.0, 0.0, floor::PLAN_WIDTH, floor::PLAN_HEIGHT);
+        }
+        let margin = 30.0;
+        (left - margin, top - margin, right - left + 2.0 * margin, bottom - top + 2.0 * margin)
+    };
+    let area_label = |a: &Option<String>| a.clone().unwrap_or_else(|| tr!("plan-no-area"));
+    view! {
+        <div class="waiter-plan">
+            <div class="plan-tabs" role="group" aria-label=tx("plan-areas")>
+                {areas.into_iter().map(|a| {
+                    let label = area_label(&a);
+                    let pressed = { let a = a.clone(); move || area.get() == a };
+                    view! {
+                        <button type="button" aria-pressed=move || pressed().to_string()
+                            on:click=move |_| area.set(a.clone())>{label}</button>
+                    }
+                }).collect_view()}
+                <span class="plan-zoom" role="group" aria-label=tx("plan-zoom")>
+                    <button type="button" aria-label=tx("plan-zoom-out") disabled=move || { zoom.get() <= 1.0 }
+                        on:click=move |_| zoom.update(|z| *z = (*z - 0.5).max(1.0))>"−"</button>
+                    <button type="button" aria-label=tx("plan-zoom-in") disabled=move || { zoom.get() >= 3.0 }
+                        on:click=move |_| zoom.update(|z| *z = (*z + 0.5).min(3.0))>"+"</button>
+                </span>
+            </div>
+            <div class="plan-scroll">
+                <svg class="plan waiter" style=move || format!("width: {}%", zoom.get() * 100.0)
+                    viewBox=move || { let (x, y, w, h) = frame(); format!("{x} {y} {w} {h}") }>
+                    <rect class="plan-floor" x=move || frame().0 y=move || frame().1 width=move || frame().2
+                        height=move || frame().3/>
+                    {move || visible().into_iter().map(|(table, p)| {
+                        let (cx, cy) = p.centre();
+                        let href = format!("/waiter/table/{}", table.id);
+                        let status = t(&format!("table-{}", table.status.as_str()));
+                        let is_ready = ready.contains(&table.id);
+                        let mut label = ta("plan-table-label", &[
+                            ("name", table.name.clone()),
+                            ("seats", table.seats.to_string()),
+                            ("status", status),
+                        ]);
+                        if table.open_orders > 0 {
+                            label = format!("{label}, {}", tr!("floor-open", {"open" => table.open_orders}).trim_start_matches([' ', '·']).trim());
+                        }
+                        if is_ready {
+                            label = format!("{label}, {}", tr!("ready-to-serve"));
+                        }
+                        let go = navigate.clone();
+                        let go_key = navigate.clone();
+                        let (to, to_key) = (href.clone(), href);
+                        view! {
+                            <g class="plan-table" data-table=table.name.clone() data-status=table.status.as_str()
+                                role="link" tabindex="0" aria-label=label
+                                on:click=move |_| go(&to, Default::default())
+                                on:keydown=move |ev| if ev.key() == "Enter" { go_key(&to_key, Default::default()) }>
+                                <g transform=format!("rotate({} {cx} {cy})", p.rotation)>{shape_view(&p)}</g>
+                                <text x=cx y=cy - 6.0 class="plan-name">{table.name.clone()}</text>
+                                <text x=cx y=cy + 22.0 class="plan-seats">
+                                    {if table.open_orders > 0 { format!("{} · {}", table.seats, table.open_orders) } else { table.seats.to_string() }}
+                                </text>
+                                {is_ready.then(|| view! {
+                                    <circle cx=p.x + p.width - 4.0 cy=p.y + 4.0 r="16" class="plan-ready"/>
+                                })}
+                            </g>
+                        }
+                    }).collect_view()}
+                </svg>
+            </div>
+        </div>
+    }
+}

@@ -85,3 +85,31 @@ pub async fn cached<T: Serialize + DeserializeOwned>(
         Err(e) => Err(e),
     }
 }
+
+/// A choice made on this device (a view, an area), kept under `key`: `default` while the page
+/// is drawn (the server does not know the device's choice, and hydration must match it), then
+/// the kept one if `valid`, saved again on every change.
+pub fn use_choice<T>(
+    key: &'static str,
+    default: T,
+    valid: impl Fn(&T) -> bool + Send + Sync + 'static,
+) -> leptos::prelude::RwSignal<T>
+where
+    T: Clone + PartialEq + Serialize + DeserializeOwned + Send + Sync + 'static,
+{
+    use leptos::prelude::*;
+    let choice = RwSignal::new(default);
+    let restored = StoredValue::new(false);
+    Effect::new(move |_| {
+        let current = choice.get();
+        if !restored.get_value() {
+            restored.set_value(true);
+            if let Some(kept) = load::<T>(key).filter(|k| valid(k) && *k != current) {
+                choice.set(kept);
+            }
+            return;
+        }
+        save(key, &current);
+    });
+    choice
+}

@@ -36,6 +36,8 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
     let tables = Resource::new(move || (live.version.get(), freed.get()), |_| saved::cached(FLOOR_CACHE, floor()));
     let ready = Resource::new(move || live.version.get(), |_| ready_orders());
     let floor_error = RwSignal::new(None::<UiError>);
+    // The plan (tables where they stand) or the list by area (small phones), as last chosen here.
+    let mode = saved::use_choice("beerflow.floor.view", FloorView::List, |_| true);
     let set_free = move |id: Uuid| {
         leptos::task::spawn_local(async move {
             match set_table_status(id, TableStatus::Free).await {
@@ -52,6 +54,12 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
     view! {
         <div class="screen-bar">
             <h1>{tx("floor-title")}</h1>
+            <div class="segmented" role="group" aria-label=tx("floor-view")>
+                <button type="button" aria-pressed=move || (mode.get() == FloorView::Plan).to_string()
+                    on:click=move |_| mode.set(FloorView::Plan)>{tx("floor-view-plan")}</button>
+                <button type="button" aria-pressed=move || (mode.get() == FloorView::List).to_string()
+                    on:click=move |_| mode.set(FloorView::List)>{tx("floor-view-list")}</button>
+            </div>
             <OutboxBadge outbox/>
             <ConnectionBadge live/>
         </div>
@@ -74,14 +82,40 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
             })}
         </Transition>
         <Transition fallback=|| view! { <p class="loading">{tx("loading-tables")}</p> }>
-            {move || Suspend::new(async move {
+            {move || {
+            let mode = mode.get();
+            Suspend::new(async move {
                 match tables.await {
+                    Ok(tables) if mode == FloorView::Plan => {
+                        let ready: Vec<Uuid> = ready.await.unwrap_or_default().iter().filter_map(|o| o.table_id).collect();
+                        let cleaning: Vec<(Uuid, String)> = tables.iter()
+                            .filter(|t| t.status == TableStatus::Cleaning)
+                            .map(|t| (t.id, t.name.clone()))
+                            .collect();
+                        Either::Left(Either::Left(view! {
+                            <crate::floorplan::WaiterPlan tables ready/>
+                            {(!cleaning.is_empty()).then(|| view! {
+                                <section class="to-clean" aria-label=tx("floor-to-clean")>
+                                    <h2>{tx("floor-to-clean")}</h2>
+                                    {cleaning.into_iter().map(|(id, name)| {
+                                        let label = tr!("floor-set-free", {"table" => name.clone()});
+                                        view! {
+                                            <button type="button" class="set-free" aria-label=label on:click=move |_| set_free(id)>
+                                                {name} " · " {tx("floor-cleaned")}
+                                            </button>
+                                        }
+                                    }).collect_view()}
+                                </section>
+                            })}
+                            <A href="/waiter/table/takeaway" attr:class="button takeaway-link">{tx("takeaway")}</A>
+                        }))
+                    }
                     Ok(tables) => {
                         let mut areas: BTreeMap<String, Vec<_>> = BTreeMap::new();
                         for t in tables {
                             areas.entry(t.area.clone().unwrap_or_else(|| tr!("floor-tables"))).or_default().push(t);
                         }
-                        Either::Left(view! {
+                        Either::Left(Either::Right(view! {
                             {areas.into_iter().map(|(area, tables)| view! {
                                 <section class="area" aria-label=area.clone()>
                                     <h2>{area.clone()}</h2>
@@ -118,13 +152,22 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
                                     </A>
                                 </div>
                             </section>
-                        })
+                        }))
                     }
                     Err(e) => Either::Right(view! { <p class="error" role="alert">{error_text(&e)}</p> }),
                 }
-            })}
+            })
+            }}
         </Transition>
     }
+}
+
+/// How the floor is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum FloorView {
+    Plan,
+    List,
 }
 
 fn pad_href(table: Option<Uuid>) -> String {

@@ -201,3 +201,52 @@ test('a table with an open order is not deleted; on a touch tablet a finger move
   await expect(page.locator('.plan-state')).toHaveText('Unsaved changes');
   await context.close();
 });
+
+test('the waiter\'s plan shows the tables where they stand, follows a saved layout and their orders live, and a tap opens the pad', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const waiterToken = await token(request, 'waiter1@beerflow.demo');
+  const name = `P${unique()}`;
+  const { area, ids } = await room(request, manager, [{ name, x: 100, y: 100 }]);
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await phone.newPage();
+  await signIn(page, 'waiter1@beerflow.demo', /\/waiter$/);
+  await page.getByRole('button', { name: 'Plan', exact: true }).click();
+  await page.getByRole('button', { name: area, exact: true }).click();
+  await expect(topOf(page, name)).toHaveAttribute('x', '100');
+
+  // Another screen saves a layout: the phone redraws it without a reload.
+  const moved = await api(request, manager, 'PATCH', '/tables/layout', {
+    tables: [{ id: ids[name], position_json: { x: 500, y: 300, width: 90, height: 90, shape: 'square' } }],
+  });
+  expect(moved.status).toBe(200);
+  await expect(topOf(page, name)).toHaveAttribute('x', '500');
+
+  // Its order turns it occupied, and a badge says when it is ready.
+  const order = await api(request, waiterToken, 'POST', '/orders', { table_id: ids[name], items: [{ product_id: BURGER, quantity: 1 }] });
+  expect(order.status).toBe(201);
+  await expect(tableOn(page, name)).toHaveAttribute('data-status', 'occupied');
+  const chef = await token(request, 'chef@beerflow.demo');
+  for (const [who, status] of [[waiterToken, 'confirmed'], [chef, 'preparing'], [chef, 'ready']]) {
+    expect((await api(request, who, 'PATCH', `/orders/${order.body.id}/status`, { status })).status).toBe(200);
+  }
+  await expect(tableOn(page, name).locator('.plan-ready')).toBeVisible();
+  await expect(page.getByRole('link', { name: new RegExp(`^${name}, 4 seats, occupied, 1 open, Ready to serve`) })).toBeVisible();
+
+  // Zoom, then a tap opens the table's pad.
+  await page.getByRole('button', { name: 'Zoom in' }).click();
+  await expect(page.locator('svg.plan.waiter')).toHaveAttribute('style', /width: 150%/);
+  await tableOn(page, name).click({ timeout: 5000 });
+  await expect(page.getByRole('heading', { name: `Table ${name}` })).toBeVisible();
+
+  // The phone remembers the plan and the area; the list is one tap away.
+  await page.goto('/waiter');
+  await expect(topOf(page, name)).toHaveAttribute('x', '500');
+  await page.getByRole('button', { name: 'Sala', exact: true }).click();
+  await expect(tableOn(page, 'T1')).toBeVisible();
+  await page.locator('svg.plan.waiter').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: '../docs/screenshots/waiter-plan-390x844.png' });
+  await page.getByRole('button', { name: 'List', exact: true }).click();
+  await expect(page.locator('.table-tile').first()).toBeVisible();
+  await expect(page.locator('svg.plan')).toHaveCount(0);
+  await phone.close();
+});

@@ -85,6 +85,13 @@ floor-seats = { $seats ->
 floor-open = { " " }· { $open } open
 floor-set-free = Set { $table } free
 floor-cleaned = Cleaned: set free
+floor-view = Show the floor as
+floor-view-plan = Plan
+floor-view-list = List
+floor-to-clean = To clean
+plan-zoom = Zoom
+plan-zoom-in = Zoom in
+plan-zoom-out = Zoom out
 floor-no-table = no table
 loading-tables = Loading tables…
 

@@ -84,6 +84,13 @@ floor-open = { " " }· { $open ->
 }
 floor-set-free = Libera il tavolo { $table }
 floor-cleaned = Pulito: libera
+floor-view = Mostra la sala come
+floor-view-plan = Pianta
+floor-view-list = Elenco
+floor-to-clean = Da pulire
+plan-zoom = Zoom
+plan-zoom-in = Ingrandisci
+plan-zoom-out = Riduci
 floor-no-table = senza tavolo
 loading-tables = Caricamento dei tavoli…
 
