@@ -788,13 +788,21 @@ fn leave_guard(dirty: Memo<bool>) {
 #[component]
 pub fn WaiterPlan(tables: Vec<beerflow_core::domain::table::Table>, ready: Vec<Uuid>) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
-    let placed: Vec<(beerflow_core::domain::table::Table, Placed)> = tables
-        .into_iter()
-        .filter_map(|t| {
-            let p = t.position_json.as_ref().map(Placed::from_position)?;
-            Some((t, p))
-        })
-        .collect();
+    // A table never placed (made over the API without a position) is shown where it overlaps
+    // nothing in its area, as the editor shows it.
+    let mut placed: Vec<(beerflow_core::domain::table::Table, Placed)> = Vec::with_capacity(tables.len());
+    for t in tables {
+        let p = match &t.position_json {
+            Some(p) => Placed::from_position(p),
+            None => {
+                let others: Vec<Placed> = placed.iter().filter(|(o, _)| o.area == t.area).map(|(_, p)| *p).collect();
+                let side = floor::DEFAULT_SIDE;
+                let (x, y) = floor::free_spot(&others, side, side, (floor::PLAN_WIDTH, floor::PLAN_HEIGHT));
+                Placed { x, y, width: side, height: side, rotation: 0.0, shape: Shape::Square }
+            }
+        };
+        placed.push((t, p));
+    }
     let mut areas: Vec<Option<String>> = Vec::new();
     for (t, _) in &placed {
         if !areas.contains(&t.area) {

@@ -220,6 +220,10 @@ test('the waiter\'s plan shows the tables where they stand, follows a saved layo
   });
   expect(moved.status).toBe(200);
   await expect(topOf(page, name)).toHaveAttribute('x', '500');
+  // A table made without a position is drawn where it overlaps nothing, not left out.
+  const loose = await api(request, manager, 'POST', '/tables', { name: `L${unique()}`, seats: 2, area });
+  expect(loose.status).toBe(201);
+  await expect(tableOn(page, loose.body.name)).toBeVisible();
 
   // Its order turns it occupied, and a badge says when it is ready.
   const order = await api(request, waiterToken, 'POST', '/orders', { table_id: ids[name], items: [{ product_id: BURGER, quantity: 1 }] });
