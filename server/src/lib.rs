@@ -66,6 +66,18 @@ pub fn leptos_options(addr: SocketAddr) -> LeptosOptions {
     LeptosOptions::builder().output_name("beerflow").site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build()
 }
 
+/// The pages' routes, listed once per process. Listing them runs the app with resource loading
+/// suppressed by a process-wide flag (leptos_router's `SuppressResourceLoad`): a page being
+/// rendered meanwhile by another router of the same process (the integration tests start many
+/// servers in one process) would create a resource that waits forever (leptos-rs/leptos#4773),
+/// and its response would never end. Listed once, before any router of the process can serve,
+/// nothing renders while the flag is up.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static PAGES: std::sync::LazyLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::LazyLock::new(|| generate_route_list(App));
+    PAGES.clone()
+}
+
 pub fn router(mut state: AppState) -> Router {
     let services = state.services.clone();
     // The bundle's files as built; the pages name them under `pkg/<version>/`, which is cached
@@ -84,7 +96,7 @@ pub fn router(mut state: AppState) -> Router {
         .with_secure(https)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
     let parts = split_manifest(&pkg_dir, state.leptos_options.site_pkg_dir.as_ref());
-    let pages = generate_route_list(App);
+    let pages = page_routes();
     Router::new()
         .nest(routes::API_BASE, routes::api())
         .merge(routes::root())
