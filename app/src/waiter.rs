@@ -36,8 +36,9 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
     let tables = Resource::new(move || (live.version.get(), freed.get()), |_| saved::cached(FLOOR_CACHE, floor()));
     let ready = Resource::new(move || live.version.get(), |_| ready_orders());
     let floor_error = RwSignal::new(None::<UiError>);
-    // The plan (tables where they stand) or the list by area (small phones), as last chosen here.
-    let mode = saved::use_choice("beerflow.floor.view", FloorView::List, |_| true);
+    // The plan (tables where they stand; the default) or the list by area (small phones), as
+    // last chosen on this device.
+    let mode = saved::use_choice("beerflow.floor.view", FloorView::Plan, |_| true);
     let set_free = move |id: Uuid| {
         leptos::task::spawn_local(async move {
             match set_table_status(id, TableStatus::Free).await {

@@ -75,6 +75,9 @@ test('a manager moves, resizes, adds and deletes tables, undoes, saves; the wait
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const waiter = await phone.newPage();
   await signIn(waiter, 'waiter1@beerflow.demo', /\/waiter$/);
+  await waiter.getByRole('button', { name: 'Plan', exact: true }).click();
+  await waiter.getByRole('button', { name: area, exact: true }).click();
+  await expect(topOf(waiter, a)).toHaveAttribute('x', '100');
   await expect(waiter.getByRole('link', { name: new RegExp(`^${c}\\b`) })).toBeVisible();
 
   const { context, page } = await editor(browser, area);
@@ -127,7 +130,9 @@ test('a manager moves, resizes, adds and deletes tables, undoes, saves; the wait
   expect(byName(fresh)).toBeDefined();
   expect(tables.find((t) => t.id === ids[c])).toBeUndefined();
 
-  // The phone, never reloaded, shows the added table and not the deleted one.
+  // The phone, never reloaded, shows the new positions, the added table and not the deleted one.
+  await expect(topOf(waiter, a)).toHaveAttribute('x', String(movedX));
+  await expect(topOf(waiter, b)).toHaveAttribute('width', String(bWidth));
   await expect(waiter.getByRole('link', { name: new RegExp(`^${fresh}\\b`) })).toBeVisible();
   await expect(waiter.getByRole('link', { name: new RegExp(`^${c}\\b`) })).toHaveCount(0);
 

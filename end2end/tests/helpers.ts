@@ -37,7 +37,13 @@ export async function speaks(request: APIRequestContext, email: string, language
 }
 
 /// Fills and submits the login form (in the language the login page speaks to this browser).
+/// The waiter's floor opens as a plan of one area; most stories find their fresh table by name
+/// on the list, so the browser starts as a device on which the list was chosen (until a story
+/// taps "Plan", which the device then remembers, as it would any choice).
 export async function submitLogin(page: Page, email: string, button = 'Sign in') {
+  await page.context().addInitScript(() => {
+    if (localStorage.getItem('beerflow.floor.view') === null) localStorage.setItem('beerflow.floor.view', '"list"');
+  });
   await page.goto('/login');
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
   await page.getByLabel('Email').fill(email);

@@ -14,7 +14,7 @@ use uuid::Uuid;
 on_both_backends!(
     the_order_pad_shows_the_menu_with_prices_and_the_tables_open_orders,
     the_takeaway_pad_shows_only_the_orders_without_a_table,
-    the_floor_shows_every_table_by_area_with_its_status_and_the_orders_ready_to_serve,
+    the_floor_opens_as_the_plan_of_the_busiest_area_with_each_tables_status_and_the_orders_ready_to_serve,
     the_kitchen_display_shows_its_tickets_by_lane_with_allergies_notes_and_all_day_counts,
     the_manager_screen_shows_the_venues_kitchen_thresholds_and_its_staff,
     each_role_lands_on_its_home_and_other_screens_say_they_are_not_for_it,
@@ -287,7 +287,7 @@ async fn the_takeaway_pad_shows_only_the_orders_without_a_table(backend: Backend
     assert_eq!(text(element(&html, "aria-label=\"Orders\"")), "Orders No open orders.");
 }
 
-async fn the_floor_shows_every_table_by_area_with_its_status_and_the_orders_ready_to_serve(backend: Backend) {
+async fn the_floor_opens_as_the_plan_of_the_busiest_area_with_each_tables_status_and_the_orders_ready_to_serve(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let evening = busy_evening(&app).await;
     let waiter_token = app.token("waiter1").await;
@@ -310,27 +310,40 @@ async fn the_floor_shows_every_table_by_area_with_its_status_and_the_orders_read
     let links: Vec<_> = elements(banner, "<a").into_iter().filter_map(|a| attr(a, "href")).collect();
     assert_eq!(links, [format!("/waiter/table/{DEMO_T1}").as_str(), "/waiter/table/takeaway"]);
 
-    // Areas by name, then the takeaway; every demo table, by name within its area.
-    let areas: Vec<_> = elements(&html, "class=\"area\"").into_iter().filter_map(|s| attr(s, "aria-label")).collect();
-    assert_eq!(areas, ["Bancone", "Dehors", "Sala", "Takeaway"]);
-    let sala = element(&html, "aria-label=\"Sala\"");
-    assert_eq!(texts(sala, "class=\"table-name\""), ["T1", "T2", "T3", "T4", "T5", "T6"]);
-    assert_eq!(texts(element(&html, "aria-label=\"Bancone\""), "class=\"table-name\""), ["B1", "B2"]);
-    assert_eq!(texts(element(&html, "aria-label=\"Dehors\""), "class=\"table-name\""), ["E1", "E2"]);
-
-    // Each tile has the table's status and seats, and its open orders when it has some.
-    let tile = |id: Uuid| element(&html, &format!("href=\"/waiter/table/{id}\" data-status="));
-    let t1 = tile(DEMO_T1);
-    assert_eq!(attr(t1, "data-status"), Some("occupied"));
-    assert_eq!(text(t1), "T1 occupied 2 seats · 3 open", "sent, ready and served; not the completed one");
-    let t2 = tile(DEMO_T2);
-    assert_eq!((attr(t2, "data-status"), text(t2).as_str()), (Some("out_of_service"), "T2 out of service 2 seats"));
-    assert_eq!(text(tile(Uuid::from_u128(0x705))), "T6 free 8 seats");
-    let takeaway = element(&html, "class=\"table-tile takeaway\"");
+    // The floor opens as the plan (the device's remembered choice, List, is applied in the
+    // browser): the area tabs by name, the busiest one (Sala) shown.
+    let toggle = element(&html, "class=\"segmented\"");
+    let pressed: Vec<_> = elements(toggle, "<button").into_iter().map(|b| (text(b), attr(b, "aria-pressed"))).collect();
+    assert_eq!(pressed, [("Plan".to_owned(), Some("true")), ("List".to_owned(), Some("false"))]);
+    let tabs = element(&html, "class=\"plan-tabs\"");
+    let tabs: Vec<_> = elements(tabs, "<button type=\"button\" aria-pressed")
+        .into_iter()
+        .map(|b| (text(b), attr(b, "aria-pressed").unwrap_or_default()))
+        .collect();
     assert_eq!(
-        (attr(takeaway, "href"), text(takeaway).as_str()),
-        (Some("/waiter/table/takeaway"), "Takeaway no table")
+        tabs,
+        [("Bancone".to_owned(), "false"), ("Dehors".to_owned(), "false"), ("Sala".to_owned(), "true")]
     );
+
+    // Sala's tables where they stand, each with its status, seats, open orders and the ready
+    // badge in what a screen reader says of it.
+    let tables = elements(&html, "class=\"plan-table\"");
+    let drawn: Vec<_> = tables.iter().filter_map(|t| attr(t, "data-table")).collect();
+    assert_eq!(drawn, ["T1", "T2", "T3", "T4", "T5", "T6"]);
+    let said = |name: &str| {
+        let t = tables.iter().find(|t| attr(t, "data-table") == Some(name)).expect("drawn");
+        (attr(t, "data-status").unwrap_or_default(), attr(t, "aria-label").unwrap_or_default())
+    };
+    assert_eq!(
+        said("T1"),
+        ("occupied", "T1, 2 seats, occupied, 3 open, Ready to serve"),
+        "sent, ready and served; not the completed one"
+    );
+    assert_eq!(said("T2"), ("out_of_service", "T2, 2 seats, out of service"));
+    assert_eq!(said("T6"), ("free", "T6, 8 seats, free"));
+    assert_eq!(elements(&html, "class=\"plan-ready\"").len(), 1, "only T1 has an order ready");
+    let takeaway = element(&html, "class=\"button takeaway-link\"");
+    assert_eq!((attr(takeaway, "href"), text(takeaway).as_str()), (Some("/waiter/table/takeaway"), "Takeaway"));
 }
 
 async fn the_kitchen_display_shows_its_tickets_by_lane_with_allergies_notes_and_all_day_counts(backend: Backend) {
