@@ -287,7 +287,9 @@ async fn the_takeaway_pad_shows_only_the_orders_without_a_table(backend: Backend
     assert_eq!(text(element(&html, "aria-label=\"Orders\"")), "Orders No open orders.");
 }
 
-async fn the_floor_opens_as_the_plan_of_the_busiest_area_with_each_tables_status_and_the_orders_ready_to_serve(backend: Backend) {
+async fn the_floor_opens_as_the_plan_of_the_busiest_area_with_each_tables_status_and_the_orders_ready_to_serve(
+    backend: Backend,
+) {
     let app = TestApp::spawn(backend).await;
     let evening = busy_evening(&app).await;
     let waiter_token = app.token("waiter1").await;
@@ -320,10 +322,7 @@ async fn the_floor_opens_as_the_plan_of_the_busiest_area_with_each_tables_status
         .into_iter()
         .map(|b| (text(b), attr(b, "aria-pressed").unwrap_or_default()))
         .collect();
-    assert_eq!(
-        tabs,
-        [("Bancone".to_owned(), "false"), ("Dehors".to_owned(), "false"), ("Sala".to_owned(), "true")]
-    );
+    assert_eq!(tabs, [("Bancone".to_owned(), "false"), ("Dehors".to_owned(), "false"), ("Sala".to_owned(), "true")]);
 
     // Sala's tables where they stand, each with its status, seats, open orders and the ready
     // badge in what a screen reader says of it.
