@@ -93,7 +93,7 @@ impl Draft {
     fn free_name(&self, name: &str) -> String {
         let prefix = name.trim_end_matches(|c: char| c.is_ascii_digit());
         let start: u32 = name[prefix.len()..].parse().unwrap_or(0);
-        let taken = |n: &str| self.tables.iter().any(|t| t.name.eq_ignore_ascii_case(n));
+        let taken = |n: &str| self.tables.iter().any(|t| t.name.trim() == n);
         (start + 1..).map(|n| format!("{prefix}{n}")).find(|n| !taken(n)).expect("an unbounded range has a free name")
     }
 
@@ -117,7 +117,8 @@ impl Draft {
         }
         self.tables
             .iter()
-            .any(|o| o.key != key && o.name.trim().eq_ignore_ascii_case(name))
+            // The venue's rule (a unique index on the name as written): `t1` and `T1` are two tables.
+            .any(|o| o.key != key && o.name.trim() == name)
             .then(|| tr!("plan-name-taken", {"name" => name}))
     }
 

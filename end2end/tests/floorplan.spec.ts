@@ -109,6 +109,15 @@ test('a manager moves, resizes, adds and deletes tables, undoes, saves; the wait
   // Add a table and name it; delete C.
   await page.getByRole('button', { name: 'Add table' }).click();
   const fresh = `N${unique()}`;
+  // A name another table has is refused next to the field (the venue's rule is the name as
+  // written: another case is another name).
+  await page.getByLabel('Name').fill(b);
+  await page.getByLabel('Name').press('Tab');
+  await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('.field-error').first()).toHaveText(`Another table is already called ${b}.`);
+  await page.getByLabel('Name').fill(b.toLowerCase());
+  await page.getByLabel('Name').press('Tab');
+  await expect(page.getByLabel('Name')).toHaveAttribute('aria-invalid', 'false');
   await page.getByLabel('Name').fill(fresh);
   await page.getByLabel('Name').press('Tab');
   await expect(tableOn(page, fresh)).toBeVisible();

@@ -337,7 +337,10 @@ test('the kitchen display keeps its memory flat as hundreds of tickets come and 
   expect(after.heap - before.heap, 'JS heap growth over 750 events').toBeLessThan(1_000_000);
   expect(after.wasm, 'WASM memory').toBeGreaterThan(0);
   expect(after.wasm - before.wasm, 'WASM memory growth over 750 events').toBeLessThan(1_000_000);
-  expect(after.listeners - before.listeners, 'event listeners').toBeLessThanOrEqual(0);
+  // Other stories run meanwhile on the same venue: a ticket of theirs may be on the wall at
+  // either measurement. A leak per ticket would be 150 cycles' worth (hundreds of listeners,
+  // thousands of nodes); a few tickets of others are a handful.
+  expect(after.listeners - before.listeners, 'event listeners').toBeLessThan(20);
   expect(after.nodes - before.nodes, 'DOM nodes').toBeLessThan(200);
   await waiterContext.close();
   await kitchenContext.close();

@@ -206,10 +206,20 @@ fn precompress(file: &Path, release: bool) -> Result<()> {
     let mut br = Vec::with_capacity(data.len() / 3);
     brotli::BrotliCompress(&mut data.as_slice(), &mut br, &params).map_err(|e| fail("brotli", e))?;
     std::fs::write(with_ext(".br"), br).map_err(|e| fail("writing the .br of", e))?;
-    let level = if release { flate2::Compression::best() } else { flate2::Compression::fast() };
-    let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 3), level);
-    gz.write_all(&data).map_err(|e| fail("gzip", e))?;
-    let gz = gz.finish().map_err(|e| fail("gzip", e))?;
+    // A release's gzip copy with Zopfli (gzip-compatible, 4-8% smaller than level 9, compressed
+    // once at build time), for the clients that do not take brotli (plain HTTP on a venue's LAN).
+    let gz = if release {
+        let mut gz = Vec::with_capacity(data.len() / 3);
+        // Five passes instead of fifteen: nearly all the gain at a third of the time.
+        let options = zopfli::Options { iteration_count: std::num::NonZeroU64::new(5).expect("5 > 0"), ..Default::default() };
+        zopfli::compress(options, zopfli::Format::Gzip, data.as_slice(), &mut gz)
+            .map_err(|e| fail("zopfli", e))?;
+        gz
+    } else {
+        let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 3), flate2::Compression::fast());
+        gz.write_all(&data).map_err(|e| fail("gzip", e))?;
+        gz.finish().map_err(|e| fail("gzip", e))?
+    };
     std::fs::write(with_ext(".gz"), gz).map_err(|e| fail("writing the .gz of", e))
 }
 

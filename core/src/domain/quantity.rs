@@ -135,8 +135,9 @@ macro_rules! fixed_point {
         }
 
         impl<'de> Deserialize<'de> for $name {
-            /// From the number's own text (serde_json keeps it with `arbitrary_precision`), so
-            /// nothing is rounded on the way.
+            /// From the number's own text (serde_json keeps it with `arbitrary_precision`, which
+            /// the server has), so nothing is rounded on the way. (The browser bundle reads a
+            /// double and writes it back: the same text for what the server sends.)
             fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let number = serde_json::Number::deserialize(d)?;
                 $name::parse(&number.to_string()).map_err(serde::de::Error::custom)
