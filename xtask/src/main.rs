@@ -211,9 +211,9 @@ fn precompress(file: &Path, release: bool) -> Result<()> {
     let gz = if release {
         let mut gz = Vec::with_capacity(data.len() / 3);
         // Five passes instead of fifteen: nearly all the gain at a third of the time.
-        let options = zopfli::Options { iteration_count: std::num::NonZeroU64::new(5).expect("5 > 0"), ..Default::default() };
-        zopfli::compress(options, zopfli::Format::Gzip, data.as_slice(), &mut gz)
-            .map_err(|e| fail("zopfli", e))?;
+        let options =
+            zopfli::Options { iteration_count: std::num::NonZeroU64::new(5).expect("5 > 0"), ..Default::default() };
+        zopfli::compress(options, zopfli::Format::Gzip, data.as_slice(), &mut gz).map_err(|e| fail("zopfli", e))?;
         gz
     } else {
         let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(data.len() / 3), flate2::Compression::fast());
