@@ -543,3 +543,115 @@ pub mod ssr {
         Ok((services, user))
     }
 }
+
+/// A lot as the recall screen lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecallLot {
+    pub id: Uuid,
+    pub lot_code: String,
+    pub product_name: String,
+    pub unit: String,
+    pub qty_init: beerflow_core::domain::Qty,
+    pub qty_current: beerflow_core::domain::Qty,
+    pub expiry_date: Option<chrono::NaiveDate>,
+    pub received_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The lots whose code or product matches `query` (case-insensitively), newest first; every
+/// lot, newest first, for an empty query. At most 50.
+#[server]
+pub async fn recall_lots(query: String) -> Result<Vec<RecallLot>, UiError> {
+    use beerflow_core::store::{
+        Page,
+        inventory::{LotFilter, ProductFilter},
+    };
+    use std::collections::HashMap;
+    let (services, user) = ssr::context().await?;
+    let page = Page { limit: 1000, offset: 0 };
+    let products = services.list_products(&user, user.venue_id, ProductFilter::default(), page).await?;
+    let names: HashMap<Uuid, &str> = products.iter().map(|p| (p.id, p.name.as_str())).collect();
+    let query = query.trim().to_lowercase();
+    let mut lots: Vec<RecallLot> = services
+        .list_lots(&user, user.venue_id, LotFilter::default(), Page { limit: 5000, offset: 0 })
+        .await?
+        .into_iter()
+        .map(|l| RecallLot {
+            id: l.id,
+            product_name: names.get(&l.product_id).copied().unwrap_or_default().to_owned(),
+            lot_code: l.lot_code,
+            unit: l.unit.as_str().to_owned(),
+            qty_init: l.qty_init,
+            qty_current: l.qty_current,
+            expiry_date: l.expiry_date,
+            received_at: l.received_at,
+        })
+        .filter(|l| {
+            query.is_empty()
+                || l.lot_code.to_lowercase().contains(&query)
+                || l.product_name.to_lowercase().contains(&query)
+        })
+        .collect();
+    lots.sort_by(|a, b| b.received_at.cmp(&a.received_at).then_with(|| a.lot_code.cmp(&b.lot_code)));
+    lots.truncate(50);
+    Ok(lots)
+}
+
+/// One movement of a lot in its recall trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecallEntry {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// `IN`, `OUT`, `ADJUST` or `WASTE`.
+    pub kind: String,
+    /// Signed: what the movement added to the lot (served and wasted are negative).
+    pub quantity: beerflow_core::domain::Qty,
+    pub reason: Option<String>,
+    /// The order it was served to, with its number and table (`None`: a takeaway).
+    pub order: Option<(Uuid, String, Option<String>)>,
+}
+
+/// A lot's recall trace: where it came from and everything that happened to it, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LotRecall {
+    pub lot: RecallLot,
+    pub supplier: Option<String>,
+    pub storage_location: Option<String>,
+    pub entries: Vec<RecallEntry>,
+}
+
+/// The trace of one lot (`GET .../lots/{id}/trace`'s use case).
+#[server]
+pub async fn recall_trace(lot_id: Uuid) -> Result<LotRecall, UiError> {
+    let (services, user) = ssr::context().await?;
+    let trace = services.trace_lot(&user, user.venue_id, lot_id).await?;
+    let supplier = match trace.lot.supplier_id {
+        Some(id) => Some(services.get_supplier(&user, user.venue_id, id).await?.name),
+        None => None,
+    };
+    let lot = trace.lot;
+    let entries = trace
+        .movements
+        .into_iter()
+        .map(|e| RecallEntry {
+            at: e.movement.created_at,
+            kind: e.movement.movement_type.as_str().to_owned(),
+            quantity: e.movement.quantity,
+            reason: e.movement.reason,
+            order: e.order_id.zip(e.order_number).map(|(id, number)| (id, number, e.table_name)),
+        })
+        .collect();
+    Ok(LotRecall {
+        lot: RecallLot {
+            id: lot.id,
+            lot_code: lot.lot_code,
+            product_name: trace.product_name,
+            unit: lot.unit.as_str().to_owned(),
+            qty_init: lot.qty_init,
+            qty_current: lot.qty_current,
+            expiry_date: lot.expiry_date,
+            received_at: lot.received_at,
+        },
+        supplier,
+        storage_location: lot.storage_location,
+        entries,
+    })
+}

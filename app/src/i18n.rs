@@ -22,7 +22,7 @@ use crate::error::UiError;
 use beerflow_core::AppError;
 use beerflow_core::domain::Qty;
 use beerflow_core::domain::stock::Shortfall;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use leptos_fluent::{I18n, leptos_fluent};
 use serde::{Deserialize, Serialize};
@@ -378,8 +378,27 @@ pub fn number(q: Qty) -> String {
 /// The time of `at` on the venue's clock (`19:45`, `7:45 PM`).
 pub fn clock(at: DateTime<Utc>) -> String {
     let fmt = expect_context::<Fmt>().0.get_untracked();
-    let (h, m) = venue_hour_minute(at, &fmt.timezone);
+    let (_, h, m) = venue_local(at, &fmt.timezone);
     format_clock(h, m, conventions().clock_12h)
+}
+
+/// A day as the venue writes it (`03/12/2026`; `12/03/2026` in the US).
+pub fn date(day: NaiveDate) -> String {
+    format_date(day, ta("fmt-date", &region_args()).trim() == "mdy")
+}
+
+/// The day and time of `at` on the venue's calendar and clock (`03/12/2026 19:45`).
+pub fn moment(at: DateTime<Utc>) -> String {
+    let fmt = expect_context::<Fmt>().0.get_untracked();
+    let (day, h, m) = venue_local(at, &fmt.timezone);
+    format!("{} {}", date(day), format_clock(h, m, conventions().clock_12h))
+}
+
+/// `03/12/2026`, or month first (`12/03/2026`).
+pub fn format_date(day: NaiveDate, month_first: bool) -> String {
+    use chrono::Datelike;
+    let (d, m, y) = (day.day(), day.month(), day.year());
+    if month_first { format!("{m:02}/{d:02}/{y}") } else { format!("{d:02}/{m:02}/{y}") }
 }
 
 /// `cents` with `decimals` digits after `decimal` and `group` between thousands.
@@ -433,36 +452,41 @@ pub fn format_clock(hour: u32, minute: u32, twelve: bool) -> String {
     }
 }
 
-/// The hour and minute of `at` in the time zone `tz`: chrono-tz on the server, the browser's
-/// own time zone data (`Intl.DateTimeFormat`) in the browser, so the bundle carries no tz data.
-fn venue_hour_minute(at: DateTime<Utc>, tz: &str) -> (u32, u32) {
+/// The day, hour and minute of `at` in the time zone `tz`: chrono-tz on the server, the
+/// browser's own time zone data (`Intl.DateTimeFormat`) in the browser, so the bundle carries
+/// no tz data.
+fn venue_local(at: DateTime<Utc>, tz: &str) -> (NaiveDate, u32, u32) {
+    use chrono::Timelike;
     #[cfg(feature = "ssr")]
     {
-        use chrono::Timelike;
         let local = at.with_timezone(&tz.parse::<chrono_tz::Tz>().unwrap_or(chrono_tz::UTC));
-        (local.hour(), local.minute())
+        (local.date_naive(), local.hour(), local.minute())
     }
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
-        browser_hour_minute(at, tz).unwrap_or_else(|| {
-            use chrono::Timelike;
-            (at.hour(), at.minute())
-        })
+        browser_local(at, tz).unwrap_or_else(|| (at.date_naive(), at.hour(), at.minute()))
     }
     #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
     {
         let _ = tz;
-        use chrono::Timelike;
-        (at.hour(), at.minute())
+        (at.date_naive(), at.hour(), at.minute())
     }
 }
 
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-fn browser_hour_minute(at: DateTime<Utc>, tz: &str) -> Option<(u32, u32)> {
+fn browser_local(at: DateTime<Utc>, tz: &str) -> Option<(NaiveDate, u32, u32)> {
     use js_sys::{Array, Intl, Object, Reflect};
     use wasm_bindgen::{JsCast, JsValue};
     let options = Object::new();
-    for (k, v) in [("timeZone", tz), ("hourCycle", "h23"), ("hour", "2-digit"), ("minute", "2-digit")] {
+    for (k, v) in [
+        ("timeZone", tz),
+        ("hourCycle", "h23"),
+        ("year", "numeric"),
+        ("month", "2-digit"),
+        ("day", "2-digit"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+    ] {
         Reflect::set(&options, &k.into(), &v.into()).ok()?;
     }
     // `Intl.DateTimeFormat` throws a RangeError for a time zone it does not know: constructed
@@ -473,22 +497,32 @@ fn browser_hour_minute(at: DateTime<Utc>, tz: &str) -> Option<(u32, u32)> {
     let dtf: Intl::DateTimeFormat = Reflect::construct(&ctor, &args).ok()?.unchecked_into();
     let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
     let parts = dtf.format_to_parts(&date);
-    let (mut hour, mut minute) = (None, None);
+    let (mut year, mut month, mut day, mut hour, mut minute) = (None, None, None, None, None);
     for part in parts.iter() {
         let kind = Reflect::get(&part, &"type".into()).ok()?.as_string()?;
         let value = Reflect::get(&part, &"value".into()).ok()?.as_string()?;
         match kind.as_str() {
+            "year" => year = value.parse::<i32>().ok(),
+            "month" => month = value.parse::<u32>().ok(),
+            "day" => day = value.parse::<u32>().ok(),
             "hour" => hour = value.parse::<u32>().ok().map(|h| h % 24),
             "minute" => minute = value.parse().ok(),
             _ => {}
         }
     }
-    Some((hour?, minute?))
+    Some((NaiveDate::from_ymd_opt(year?, month?, day?)?, hour?, minute?))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_written_day_first_or_month_first() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 7).expect("a day");
+        assert_eq!(format_date(day, false), "07/03/2026");
+        assert_eq!(format_date(day, true), "03/07/2026");
+    }
 
     #[test]
     fn amounts_follow_the_language_conventions() {

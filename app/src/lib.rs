@@ -10,6 +10,7 @@ mod kitchen;
 mod live;
 mod outbox;
 mod pages;
+mod recall;
 mod saved;
 mod waiter;
 
@@ -21,7 +22,8 @@ use leptos_router::{
     path,
 };
 use pages::{
-    FloorRoute, HomeRedirect, KitchenRoute, LoginPage, ManagerFloorRoute, ManagerRoute, NotFound, OrderPadRoute,
+    FloorRoute, HomeRedirect, KitchenRoute, LoginPage, ManagerFloorRoute, ManagerRecallRoute, ManagerRoute, NotFound,
+    OrderPadRoute,
 };
 
 /// The lazily loaded parts of the bundle each screen needs, read by the server from the
@@ -79,6 +81,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/kitchen") view={Lazy::<KitchenRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/manager") view={Lazy::<ManagerRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/manager/floor") view={Lazy::<ManagerFloorRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/manager/recall") view={Lazy::<ManagerRecallRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
         </i18n::I18nProvider>

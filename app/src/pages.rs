@@ -100,6 +100,7 @@ fn Layout(user: SessionUser, children: Children) -> impl IntoView {
         ("nav-kitchen", "/kitchen", Action::OrdersPrepare),
         ("nav-manage", "/manager", Action::InventoryWrite),
         ("nav-plan", "/manager/floor", Action::TablesWrite),
+        ("nav-recall", "/manager/recall", Action::InventoryWrite),
     ];
     let links = nav
         .into_iter()
@@ -248,6 +249,27 @@ impl LazyRoute for ManagerFloorRoute {
     }
 }
 
+/// The manager's recall screen: a lot's trace to the orders and tables it was served to.
+pub struct ManagerRecallRoute;
+
+#[lazy_route]
+impl LazyRoute for ManagerRecallRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        name_screen_parts();
+        view! {
+            <Title text=page_title("title-recall")/>
+            <Guarded allow=|r| allowed(r, Action::InventoryWrite)
+                page=|u| view! { <crate::recall::Recall user=u/> }.into_any()/>
+        }
+        .into_any()
+    }
+}
+
 /// Loads, once the page is live, the code of the other screens `role` can open, so that moving
 /// to them works on a network that has just gone away (the outbox keeps the waiter working
 /// offline; a screen whose code was never fetched could not open).
@@ -270,6 +292,9 @@ fn preload_screens(role: Role) {
         }
         if allowed(role, Action::TablesWrite) && online() {
             <ManagerFloorRoute as LazyRoute>::preload().await;
+        }
+        if allowed(role, Action::InventoryWrite) && online() {
+            <ManagerRecallRoute as LazyRoute>::preload().await;
         }
     });
     #[cfg(not(feature = "hydrate"))]

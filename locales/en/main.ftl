@@ -9,6 +9,10 @@ language = Language
 fmt-decimal = .
 fmt-group = ,
 fmt-money = { $symbol }{ $amount }
+fmt-date = { $region ->
+    [US] mdy
+   *[other] dmy
+}
 fmt-clock = { $region ->
     [US] 12
     [CA] 12
@@ -322,3 +326,46 @@ plan-name-taken = Another table is already called { $name }.
 plan-seats-range = Seats must be between 1 and 100.
 plan-keyboard = Floor plan. Arrow keys move the selected table by 10 cm, Delete removes it, Ctrl+Z undoes.
 plan-table-label = { $name }, { $seats } seats, { $status }
+
+## The recall screen (a lot's food-safety trace)
+
+nav-recall = Recall
+title-recall = Recall · BeerFlow
+recall-title = Recall a lot
+recall-lead = Find a lot by its code or product: every order it was served to, at which table and when, and every movement of its stock. Download it as CSV for the health authority.
+recall-lots = Lots
+recall-search = Lot code or product
+recall-search-hint = e.g. MOZ-2412 or mozzarella
+recall-no-lots = No lot matches.
+recall-pick = Pick a lot to see its trace.
+recall-trace = Trace
+recall-lot = lot { $code }
+recall-received = received { $date }
+recall-expires = expires { $date }
+recall-left = { $qty } left
+recall-received-at = Received
+recall-supplier = Supplier
+recall-expiry = Expiry
+recall-location = Storage
+recall-qty-in = Received quantity
+recall-qty-left = Left
+recall-none = —
+recall-csv = Download CSV
+recall-served = { $orders ->
+    [0] Served to no order
+    [one] Served to 1 order
+   *[other] Served to { $orders } orders
+}
+recall-not-served = Nothing of this lot has been served.
+recall-movements = Every movement
+recall-col-order = Order
+recall-col-table = Table
+recall-col-served = Served
+recall-col-qty = Quantity
+recall-col-time = Time
+recall-col-movement = Movement
+recall-col-what = Order or reason
+movement-in = Received
+movement-out = Served
+movement-adjust = Adjusted
+movement-waste = Wasted

@@ -9,6 +9,9 @@ language = Lingua
 fmt-decimal = ,
 fmt-group = .
 fmt-money = { $symbol } { $amount }
+fmt-date = { $region ->
+   *[other] dmy
+}
 fmt-clock = { $region ->
    *[other] 24
 }
@@ -327,3 +330,46 @@ plan-name-taken = Un altro tavolo si chiama già { $name }.
 plan-seats-range = I coperti devono essere tra 1 e 100.
 plan-keyboard = Pianta della sala. Le frecce spostano il tavolo selezionato di 10 cm, Canc lo elimina, Ctrl+Z annulla.
 plan-table-label = { $name }, { $seats } coperti, { $status }
+
+## Il richiamo (la tracciabilità di un lotto)
+
+nav-recall = Richiamo
+title-recall = Richiamo · BeerFlow
+recall-title = Richiamo di un lotto
+recall-lead = Cerca un lotto per codice o prodotto: ogni comanda a cui è stato servito, a quale tavolo e quando, e ogni movimento del suo magazzino. Scaricalo in CSV per l'ASL.
+recall-lots = Lotti
+recall-search = Codice lotto o prodotto
+recall-search-hint = es. MOZ-2412 o mozzarella
+recall-no-lots = Nessun lotto corrisponde.
+recall-pick = Scegli un lotto per vederne la tracciabilità.
+recall-trace = Tracciabilità
+recall-lot = lotto { $code }
+recall-received = ricevuto il { $date }
+recall-expires = scade il { $date }
+recall-left = { $qty } rimasti
+recall-received-at = Ricevuto
+recall-supplier = Fornitore
+recall-expiry = Scadenza
+recall-location = Conservazione
+recall-qty-in = Quantità ricevuta
+recall-qty-left = Rimasto
+recall-none = —
+recall-csv = Scarica CSV
+recall-served = { $orders ->
+    [0] Non servito a nessuna comanda
+    [one] Servito a 1 comanda
+   *[other] Servito a { $orders } comande
+}
+recall-not-served = Di questo lotto non è stato servito nulla.
+recall-movements = Tutti i movimenti
+recall-col-order = Comanda
+recall-col-table = Tavolo
+recall-col-served = Servito
+recall-col-qty = Quantità
+recall-col-time = Ora
+recall-col-movement = Movimento
+recall-col-what = Comanda o motivo
+movement-in = Ricevuto
+movement-out = Servito
+movement-adjust = Rettificato
+movement-waste = Scartato
