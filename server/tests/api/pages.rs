@@ -419,7 +419,7 @@ async fn the_manager_screen_shows_the_venues_kitchen_thresholds_and_its_staff(ba
     let manager = signed_in_browser(&app, "manager").await;
     let html = page(&app, &manager, "/manager").await;
     let nav = element(&html, "aria-label=\"Main\"");
-    assert_eq!(texts(nav, "<a"), ["Floor", "Kitchen", "Manage", "Floor plan"]);
+    assert_eq!(texts(nav, "<a"), ["Floor", "Kitchen", "Manage", "Floor plan", "Recall"]);
 
     let venue_form = element(&html, "id=\"venue-settings\"");
     let value = |id: &str| attr(element(venue_form, &format!("id=\"{id}\"")), "value").map(str::to_owned);
