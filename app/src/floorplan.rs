@@ -328,7 +328,9 @@ fn Editor(
             copy.name = d.free_name(&source.name);
             copy.status = TableStatus::Free;
             copy.open_orders = 0;
-            copy.placed = source.placed.moved(GRID * 3.0, GRID * 3.0, GRID, plan.get_untracked());
+            // Beside the table it copies, where it overlaps nothing (the manager drags it on).
+            let others: Vec<Placed> = d.tables.iter().filter(|t| t.area == source.area).map(|t| t.placed).collect();
+            copy.placed = floor::beside(&source.placed, &others, plan.get_untracked());
             d.tables.push(copy);
         });
         selected.set(Some(key));

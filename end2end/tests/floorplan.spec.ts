@@ -268,3 +268,57 @@ test('the waiter\'s plan shows the tables where they stand, follows a saved layo
   await expect(page.locator('svg.plan')).toHaveCount(0);
   await phone.close();
 });
+
+test('a manager turns a table with the buttons and its handle, duplicates one, resizes one with a finger, and saves', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const [d, e] = [`D${unique()}`, `E${unique()}`];
+  const { area, ids } = await room(request, manager, [{ name: d, x: 200, y: 300 }, { name: e, x: 700, y: 300 }]);
+  const { context, page } = await editor(browser, area, { width: 1024, height: 768 }, true);
+  const turn = async (name: string) => {
+    const transform = await tableOn(page, name).locator('g[transform^="rotate("]').getAttribute('transform');
+    return Number(transform!.slice('rotate('.length).split(' ')[0]);
+  };
+
+  // The buttons turn the selected table by 15 degrees.
+  await tableOn(page, d).click();
+  await page.getByRole('button', { name: '⟳ 15°' }).click();
+  await expect.poll(() => turn(d)).toBe(15);
+  // The round handle turns it to where the pointer is: from above the table to its right side.
+  const handle = (await page.locator('[data-handle="rotate"]').boundingBox())!;
+  const body = (await tableOn(page, d).locator('.plan-top').boundingBox())!;
+  const [cx, cy] = [body.x + body.width / 2, body.y + body.height / 2];
+  const [hx, hy] = [handle.x + handle.width / 2, handle.y + handle.height / 2];
+  const radius = Math.hypot(hx - cx, hy - cy);
+  await drag(page, page.locator('[data-handle="rotate"]'), cx + radius - hx, cy - hy);
+  await expect.poll(() => turn(d)).toBeGreaterThan(60);
+  const turned = await turn(d);
+  expect(turned).toBeLessThan(120);
+
+  // Duplicate: a new table with the next free name, the same seats and shape, where it overlaps nothing.
+  const before = await page.locator('[data-table]').count();
+  await page.getByRole('button', { name: 'Duplicate' }).click();
+  await expect(page.locator('[data-table]')).toHaveCount(before + 1);
+  const copy = await page.getByLabel('Name').inputValue();
+  expect(copy).not.toBe(d);
+  await expect(tableOn(page, copy)).toBeVisible();
+  await expect(page.locator('.plan-overlap')).toHaveCount(0);
+
+  // A finger resizes E from its south-east corner.
+  await tableOn(page, e).tap();
+  await expect(page.getByLabel('Name')).toHaveValue(e);
+  await touchDrag(page, page.locator('[data-handle="se"]'), 40, 30);
+  await expect.poll(async () => numberAttr(topOf(page, e), 'width')).toBeGreaterThan(90);
+  const width = await numberAttr(topOf(page, e), 'width');
+
+  await page.getByRole('button', { name: 'Save floor plan' }).click();
+  await expect(page.locator('.plan-state')).toHaveText('Floor plan saved.');
+  const layout = await request.get(`/api/v1/venues/${VENUE}/tables/layout`, { headers: { Authorization: `Bearer ${manager}` } });
+  type Saved = { id: string; name: string; seats: number; area: string; position_json: { rotation?: number; width: number; shape: string } };
+  const tables: Saved[] = (await layout.json()).tables;
+  const byName = (n: string) => tables.find((t) => t.name === n)!;
+  expect(byName(d).id).toBe(ids[d]);
+  expect(byName(d).position_json.rotation).toBe(turned);
+  expect(byName(copy)).toMatchObject({ seats: 4, area, position_json: { shape: 'square', rotation: turned } });
+  expect(byName(e).position_json.width).toBe(width);
+  await context.close();
+});

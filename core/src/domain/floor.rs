@@ -310,9 +310,57 @@ pub fn free_spot(tables: &[Placed], width: f64, height: f64, plan: (f64, f64)) -
     (0.0, 0.0)
 }
 
+/// Where a copy of `source` goes: beside it (to its right, then below, left, above, a little
+/// apart), on the grid and on the plan, clear of `tables`; else the first free spot of the plan.
+/// The copy keeps the source's size, shape and turn.
+pub fn beside(source: &Placed, tables: &[Placed], plan: (f64, f64)) -> Placed {
+    let gap = 2.0 * GRID;
+    let (left, top, right, bottom) = source.bounds();
+    let (w, h) = (right - left, bottom - top);
+    let clear = |c: &Placed| {
+        let (l, t, r, b) = c.bounds();
+        l >= 0.0 && t >= 0.0 && r <= plan.0 && b <= plan.1 && !tables.iter().any(|o| o.overlaps(c))
+    };
+    for (dx, dy) in [(w + gap, 0.0), (0.0, h + gap), (-(w + gap), 0.0), (0.0, -(h + gap))] {
+        let candidate = Placed { x: snap(source.x + dx, GRID), y: snap(source.y + dy, GRID), ..*source };
+        if clear(&candidate) {
+            return candidate;
+        }
+    }
+    let (x, y) = free_spot(tables, w, h, plan);
+    // `free_spot` places the turned outline's box; the table's own corner sits inside it.
+    Placed { x: x + (source.x - left), y: y + (source.y - top), ..*source }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_copy_goes_beside_its_table_where_the_floor_is_free() {
+        let plan = (PLAN_WIDTH, PLAN_HEIGHT);
+        let source = table(100.0, 100.0, 90.0, 90.0, 0.0, Shape::Square);
+        // Free to the right: 20 cm apart, same size and shape.
+        let copy = beside(&source, &[source], plan);
+        assert_eq!((copy.x, copy.y, copy.width, copy.shape), (210.0, 100.0, 90.0, Shape::Square));
+        // Taken to the right: below.
+        let right = table(210.0, 100.0, 90.0, 90.0, 0.0, Shape::Square);
+        let copy = beside(&source, &[source, right], plan);
+        assert_eq!((copy.x, copy.y), (100.0, 210.0));
+        // At the plan's right edge, the copy goes left instead of off the plan.
+        let edge = table(1100.0, 700.0, 90.0, 90.0, 0.0, Shape::Square);
+        let copy = beside(&edge, &[edge], plan);
+        assert_eq!((copy.x, copy.y), (990.0, 700.0));
+        // A turned table's copy keeps the turn and clears it.
+        let turned = table(400.0, 300.0, 160.0, 80.0, 45.0, Shape::Rect);
+        let copy = beside(&turned, &[turned], plan);
+        assert_eq!(copy.rotation, 45.0);
+        assert!(!copy.overlaps(&turned));
+        // Nowhere beside it: the first free spot of the plan, clear of everything.
+        let boxed = [source, right, table(100.0, 210.0, 90.0, 90.0, 0.0, Shape::Square)];
+        let copy = beside(&source, &boxed, (300.0, 300.0));
+        assert!(boxed.iter().all(|t| !t.overlaps(&copy)), "{copy:?}");
+    }
 
     fn table(x: f64, y: f64, w: f64, h: f64, rotation: f64, shape: Shape) -> Placed {
         Placed { x, y, width: w, height: h, rotation, shape }
