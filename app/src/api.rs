@@ -534,6 +534,20 @@ pub mod ssr {
         page_locale(None, cookie.as_deref(), accept)
     }
 
+    /// A lot of `product` as the recall screen shows it.
+    pub fn recall_lot(l: beerflow_core::domain::inventory::Lot, product: String) -> super::RecallLot {
+        super::RecallLot {
+            id: l.id,
+            lot_code: l.lot_code,
+            product_name: product,
+            unit: l.unit.as_str().to_owned(),
+            qty_init: l.qty_init,
+            qty_current: l.qty_current,
+            expiry_date: l.expiry_date,
+            received_at: l.received_at,
+        }
+    }
+
     /// The services and the signed-in user, for server functions that need one (401 without).
     pub async fn context() -> Result<(SharedServices, User), UiError> {
         let services = services()?;
@@ -575,15 +589,9 @@ pub async fn recall_lots(query: String) -> Result<Vec<RecallLot>, UiError> {
         .list_lots(&user, user.venue_id, LotFilter::default(), Page { limit: 5000, offset: 0 })
         .await?
         .into_iter()
-        .map(|l| RecallLot {
-            id: l.id,
-            product_name: names.get(&l.product_id).copied().unwrap_or_default().to_owned(),
-            lot_code: l.lot_code,
-            unit: l.unit.as_str().to_owned(),
-            qty_init: l.qty_init,
-            qty_current: l.qty_current,
-            expiry_date: l.expiry_date,
-            received_at: l.received_at,
+        .map(|l| {
+            let product = names.get(&l.product_id).copied().unwrap_or_default().to_owned();
+            ssr::recall_lot(l, product)
         })
         .filter(|l| {
             query.is_empty()
@@ -627,7 +635,8 @@ pub async fn recall_trace(lot_id: Uuid) -> Result<LotRecall, UiError> {
         Some(id) => Some(services.get_supplier(&user, user.venue_id, id).await?.name),
         None => None,
     };
-    let lot = trace.lot;
+    let storage_location = trace.lot.storage_location.clone();
+    let lot = ssr::recall_lot(trace.lot, trace.product_name);
     let entries = trace
         .movements
         .into_iter()
@@ -639,19 +648,5 @@ pub async fn recall_trace(lot_id: Uuid) -> Result<LotRecall, UiError> {
             order: e.order_id.zip(e.order_number).map(|(id, number)| (id, number, e.table_name)),
         })
         .collect();
-    Ok(LotRecall {
-        lot: RecallLot {
-            id: lot.id,
-            lot_code: lot.lot_code,
-            product_name: trace.product_name,
-            unit: lot.unit.as_str().to_owned(),
-            qty_init: lot.qty_init,
-            qty_current: lot.qty_current,
-            expiry_date: lot.expiry_date,
-            received_at: lot.received_at,
-        },
-        supplier,
-        storage_location: lot.storage_location,
-        entries,
-    })
+    Ok(LotRecall { lot, supplier, storage_location, entries })
 }
