@@ -364,6 +364,12 @@ pub fn money(cents: i64) -> String {
     ta("fmt-money", &args)
 }
 
+/// An amount of money as a form field holds it: the locale's decimal separator, no grouping
+/// and no symbol (`12,50`).
+pub fn amount_text(cents: i64) -> String {
+    format_amount(cents, 2, &conventions().decimal, "")
+}
+
 /// A quantity with its unit (`1,5 l`, `3 pz`); whole numbers without decimals.
 pub fn quantity(q: Qty, unit: &str) -> String {
     let c = conventions();

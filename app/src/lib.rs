@@ -5,13 +5,19 @@
 pub mod api;
 pub mod error;
 mod floorplan;
+mod forms;
 pub mod i18n;
 mod kitchen;
 mod live;
+pub mod manage_api;
+mod menu;
 mod outbox;
+mod overview;
 mod pages;
 mod recall;
 mod saved;
+mod staff;
+mod stock;
 mod waiter;
 
 use leptos::prelude::*;
@@ -22,8 +28,8 @@ use leptos_router::{
     path,
 };
 use pages::{
-    FloorRoute, HomeRedirect, KitchenRoute, LoginPage, ManagerFloorRoute, ManagerRecallRoute, ManagerRoute, NotFound,
-    OrderPadRoute,
+    FloorRoute, HomeRedirect, KitchenRoute, LoginPage, ManagerAlertsRoute, ManagerFloorRoute, ManagerMenuRoute,
+    ManagerRecallRoute, ManagerRoute, ManagerStaffRoute, ManagerStockRoute, NotFound, OrderPadRoute,
 };
 
 /// The lazily loaded parts of the bundle each screen needs, read by the server from the
@@ -82,6 +88,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/manager") view={Lazy::<ManagerRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/manager/floor") view={Lazy::<ManagerFloorRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/manager/recall") view={Lazy::<ManagerRecallRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/manager/menu") view={Lazy::<ManagerMenuRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/manager/stock") view={Lazy::<ManagerStockRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/manager/staff") view={Lazy::<ManagerStaffRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/manager/alerts") view={Lazy::<ManagerAlertsRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
         </i18n::I18nProvider>

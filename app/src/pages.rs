@@ -2,7 +2,7 @@
 
 use crate::api::{
     Login, Logout, SaveKitchenSettings, SaveVenueSettings, SessionUser, current_user, home_path, kitchen_settings,
-    list_staff, set_language, venue_settings,
+    set_language, venue_settings,
 };
 use crate::i18n::{error_text, t, tr, tx};
 use crate::kitchen::KitchenDisplay;
@@ -99,10 +99,16 @@ fn Layout(user: SessionUser, children: Children) -> impl IntoView {
         ("nav-floor", "/waiter", Action::OrdersTake),
         ("nav-kitchen", "/kitchen", Action::OrdersPrepare),
         ("nav-manage", "/manager", Action::InventoryWrite),
-        ("nav-plan", "/manager/floor", Action::TablesWrite),
-        ("nav-recall", "/manager/recall", Action::InventoryWrite),
     ];
     let links = nav
+        .into_iter()
+        .filter(|(_, _, action)| allowed(user.role, *action))
+        .map(|(label, href, _)| view! { <A href=href exact=href != "/manager">{move || t(label)}</A> })
+        .collect_view();
+    // The manager's screens, under the top bar on each of them.
+    let location = leptos_router::hooks::use_location();
+    let in_manager = move || location.pathname.with(|p| p == "/manager" || p.starts_with("/manager/"));
+    let manage_links = MANAGE_SCREENS
         .into_iter()
         .filter(|(_, _, action)| allowed(user.role, *action))
         .map(|(label, href, _)| view! { <A href=href exact=true>{move || t(label)}</A> })
@@ -123,9 +129,21 @@ fn Layout(user: SessionUser, children: Children) -> impl IntoView {
                 <button type="submit" class="ghost">{tx("logout")}</button>
             </ActionForm>
         </header>
+        <nav class="subnav" aria-label=tx("nav-manage-screens") class:hidden=move || !in_manager()>{manage_links}</nav>
         <main class="page">{children()}</main>
     }
 }
+
+/// The manager's screens: label, path and what the user must be allowed to open it.
+const MANAGE_SCREENS: [(&str, &str, Action); 7] = [
+    ("nav-overview", "/manager", Action::InventoryWrite),
+    ("nav-menu", "/manager/menu", Action::InventoryWrite),
+    ("nav-stock", "/manager/stock", Action::InventoryWrite),
+    ("nav-recall", "/manager/recall", Action::InventoryWrite),
+    ("nav-plan", "/manager/floor", Action::TablesWrite),
+    ("nav-staff", "/manager/staff", Action::UsersRead),
+    ("nav-alerts", "/manager/alerts", Action::InventoryWrite),
+];
 
 #[component]
 pub fn HomeRedirect() -> impl IntoView {
@@ -270,6 +288,90 @@ impl LazyRoute for ManagerRecallRoute {
     }
 }
 
+/// The manager's menu: products, categories, suppliers.
+pub struct ManagerMenuRoute;
+
+#[lazy_route]
+impl LazyRoute for ManagerMenuRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        name_screen_parts();
+        view! {
+            <Title text=page_title("title-menu")/>
+            <Guarded allow=|r| allowed(r, Action::InventoryWrite)
+                page=|u| view! { <crate::menu::MenuScreen user=u/> }.into_any()/>
+        }
+        .into_any()
+    }
+}
+
+/// The manager's stock: receiving, lots, waste, the FEFO preview.
+pub struct ManagerStockRoute;
+
+#[lazy_route]
+impl LazyRoute for ManagerStockRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        name_screen_parts();
+        view! {
+            <Title text=page_title("title-stock")/>
+            <Guarded allow=|r| allowed(r, Action::InventoryWrite)
+                page=|u| view! { <crate::stock::StockScreen user=u/> }.into_any()/>
+        }
+        .into_any()
+    }
+}
+
+/// The venue's staff accounts.
+pub struct ManagerStaffRoute;
+
+#[lazy_route]
+impl LazyRoute for ManagerStaffRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        name_screen_parts();
+        view! {
+            <Title text=page_title("title-staff")/>
+            <Guarded allow=|r| allowed(r, Action::UsersRead)
+                page=|u| view! { <crate::staff::StaffScreen user=u/> }.into_any()/>
+        }
+        .into_any()
+    }
+}
+
+/// The venue's recent stock and kitchen alerts.
+pub struct ManagerAlertsRoute;
+
+#[lazy_route]
+impl LazyRoute for ManagerAlertsRoute {
+    fn data() -> Self {
+        Self
+    }
+
+    fn view(this: Self) -> AnyView {
+        let _ = this;
+        name_screen_parts();
+        view! {
+            <Title text=page_title("title-alerts")/>
+            <Guarded allow=|r| allowed(r, Action::InventoryWrite)
+                page=|u| view! { <crate::overview::AlertsScreen user=u/> }.into_any()/>
+        }
+        .into_any()
+    }
+}
+
 /// Loads, once the page is live, the code of the other screens `role` can open, so that moving
 /// to them works on a network that has just gone away (the outbox keeps the waiter working
 /// offline; a screen whose code was never fetched could not open).
@@ -295,6 +397,18 @@ fn preload_screens(role: Role) {
         }
         if allowed(role, Action::InventoryWrite) && online() {
             <ManagerRecallRoute as LazyRoute>::preload().await;
+        }
+        if allowed(role, Action::InventoryWrite) && online() {
+            <ManagerMenuRoute as LazyRoute>::preload().await;
+        }
+        if allowed(role, Action::InventoryWrite) && online() {
+            <ManagerStockRoute as LazyRoute>::preload().await;
+        }
+        if allowed(role, Action::UsersRead) && online() {
+            <ManagerStaffRoute as LazyRoute>::preload().await;
+        }
+        if allowed(role, Action::InventoryWrite) && online() {
+            <ManagerAlertsRoute as LazyRoute>::preload().await;
         }
     });
     #[cfg(not(feature = "hydrate"))]
@@ -332,11 +446,14 @@ fn ManagerHome() -> impl IntoView {
         <Guarded
             allow=|r| allowed(r, Action::InventoryWrite)
             page=|u| view! {
-                <h1>{tx("manage-title")}</h1>
-                <p class="lead">{tx("manage-lead")}</p>
-                {allowed(u.role, Action::VenueWrite).then(|| view! { <VenueSettingsCard/> })}
-                {allowed(u.role, Action::VenueWrite).then(|| view! { <KitchenSettings/> })}
-                {allowed(u.role, Action::UsersRead).then(|| view! { <Staff/> })}
+                <crate::overview::OverviewCards user=u.clone()/>
+                {allowed(u.role, Action::VenueWrite).then(|| view! {
+                    <h2 class="section-title">{tx("manage-settings")}</h2>
+                    <div class="settings-grid">
+                        <VenueSettingsCard/>
+                        <KitchenSettings/>
+                    </div>
+                })}
             }.into_any()
         />
     }
@@ -365,45 +482,6 @@ fn KitchenSettings() -> impl IntoView {
                             <p class="error" role="alert">{error}</p>
                             <p class="saved" role="status">{saved}</p>
                         </ActionForm>
-                    }
-                })}
-            </Suspense>
-        </section>
-    }
-}
-
-#[component]
-fn Staff() -> impl IntoView {
-    let staff = Resource::new(|| (), |_| list_staff());
-    view! {
-        <section class="card">
-            <h2>{tx("staff-title")}</h2>
-            <Suspense fallback=|| view! { <p>{tx("loading")}</p> }>
-                {move || Suspend::new(async move {
-                    match staff.await {
-                        Ok(users) => Either::Left(view! {
-                            <table class="staff">
-                                <thead><tr>
-                                    <th>{tx("staff-name")}</th>
-                                    <th>{tx("staff-email")}</th>
-                                    <th>{tx("staff-role")}</th>
-                                    <th>{tx("staff-active")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {users.into_iter().map(|u| {
-                                        let (role, active) = (u.role, u.active);
-                                        view! {
-                                        <tr>
-                                            <td>{u.name}</td>
-                                            <td>{u.email}</td>
-                                            <td>{move || t(&format!("role-{}", role.as_str()))}</td>
-                                            <td>{move || if active { tr!("yes") } else { tr!("no") }}</td>
-                                        </tr>
-                                    }}).collect_view()}
-                                </tbody>
-                            </table>
-                        }),
-                        Err(e) => Either::Right(view! { <p class="error">{error_text(&e)}</p> }),
                     }
                 })}
             </Suspense>

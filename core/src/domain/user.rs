@@ -31,6 +31,14 @@ pub struct NewUserRequest {
     pub password: String,
 }
 
+/// `PUT /venues/{v}/users/{id}/password`: an admin sets a new password for a user.
+#[derive(Clone, Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    pub password: String,
+}
+
 /// The shortest password we accept for a staff account.
 pub const MIN_PASSWORD_LEN: usize = 8;
 

@@ -103,16 +103,20 @@ pub(super) fn filter_text(field: &str, value: Option<&str>) -> Result<(), AppErr
     value.map_or(Ok(()), |v| check_text(field, v, Lines::One).map_err(AppError::bad_request))
 }
 
+fn negative(field: &str) -> AppError {
+    AppError::bad_request(format!("{field}: must not be negative")).keyed("err-negative", [("field", field.to_owned())])
+}
+
 fn non_negative_money(field: &str, m: Money) -> Result<Money, AppError> {
     if m < Money::ZERO {
-        return Err(AppError::bad_request(format!("{field}: must not be negative")));
+        return Err(negative(field));
     }
     Ok(m)
 }
 
 fn non_negative_qty(field: &str, q: Qty) -> Result<Qty, AppError> {
     if q < Qty::ZERO {
-        return Err(AppError::bad_request(format!("{field}: must not be negative")));
+        return Err(negative(field));
     }
     Ok(q)
 }
@@ -376,7 +380,8 @@ impl Services {
     pub async fn receive_lot(&self, actor: &User, venue_id: Uuid, req: NewLot) -> Result<Lot, AppError> {
         authorize(actor, venue_id, Action::InventoryWrite)?;
         if !req.qty_init.is_positive() {
-            return Err(AppError::bad_request("qty_init: must be greater than 0"));
+            return Err(AppError::bad_request("qty_init: must be greater than 0")
+                .keyed("err-positive", [("field", "qty_init".to_owned())]));
         }
         let now = Utc::now();
         let lot = Lot {
@@ -451,7 +456,8 @@ impl Services {
     ) -> Result<Lot, AppError> {
         authorize(actor, venue_id, Action::InventoryWrite)?;
         if req.quantity == Qty::ZERO {
-            return Err(AppError::bad_request("quantity: must not be 0"));
+            return Err(AppError::bad_request("quantity: must not be 0")
+                .keyed("err-positive", [("field", "quantity".to_owned())]));
         }
         match req.movement_type {
             MovementType::Adjust => {}
@@ -476,6 +482,29 @@ impl Services {
         self.store.adjust_lot(venue_id, id, &movement).await?.ok_or_else(|| not_found("lot", id))
     }
 
+    /// Records what is left of an expired lot as waste, in one step (expired: its expiry date
+    /// is before the venue's local date, so FEFO never serves it). 409 for a lot that has not
+    /// expired or has nothing left.
+    pub async fn waste_expired_lot(&self, actor: &User, venue_id: Uuid, id: Uuid) -> Result<Lot, AppError> {
+        authorize(actor, venue_id, Action::InventoryWrite)?;
+        let today = self.venue_today(venue_id).await?;
+        let lot = self.store.get_lot(venue_id, id).await?.ok_or_else(|| not_found("lot", id))?;
+        if !lot.expiry_date.is_some_and(|d| d < today) {
+            return Err(AppError::conflict(format!("lot `{}` has not expired", lot.lot_code))
+                .keyed("err-lot-not-expired", [("lot", lot.lot_code.clone())]));
+        }
+        if !lot.qty_current.is_positive() {
+            return Err(AppError::conflict(format!("lot `{}` has nothing left", lot.lot_code))
+                .keyed("err-lot-empty", [("lot", lot.lot_code.clone())]));
+        }
+        let req = AdjustRequest {
+            quantity: -lot.qty_current,
+            reason: format!("expired on {}", lot.expiry_date.map(|d| d.to_string()).unwrap_or_default()),
+            movement_type: MovementType::Waste,
+        };
+        self.adjust_lot(actor, venue_id, id, req).await
+    }
+
     pub async fn list_movements(
         &self,
         actor: &User,
@@ -491,7 +520,8 @@ impl Services {
     pub async fn fefo_preview(&self, actor: &User, venue_id: Uuid, req: FefoRequest) -> Result<FefoPreview, AppError> {
         authorize(actor, venue_id, Action::InventoryRead)?;
         if !req.quantity.is_positive() {
-            return Err(AppError::bad_request("quantity: must be greater than 0"));
+            return Err(AppError::bad_request("quantity: must be greater than 0")
+                .keyed("err-positive", [("field", "quantity".to_owned())]));
         }
         let today = self.venue_today(venue_id).await?;
         let (_, lots) = self

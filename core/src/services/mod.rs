@@ -255,13 +255,7 @@ impl Services {
         let email = normalize_email(email).map_err(AppError::bad_request)?;
         let name = inventory::required_text("name", name, 100)?;
         let name = name.as_str();
-        if password.chars().count() < MIN_PASSWORD_LEN {
-            return Err(AppError::bad_request(format!("password: must be at least {MIN_PASSWORD_LEN} characters")));
-        }
-        let password = password.to_owned();
-        let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
-            .await
-            .map_err(|e| AppError::internal(format!("password hashing: {e}")))??;
+        let password_hash = new_password_hash(password).await?;
         self.store
             .create_user(&NewUser { id: Uuid::new_v4(), venue_id, email, name: name.to_owned(), role, password_hash })
             .await
@@ -276,6 +270,33 @@ impl Services {
             .deactivate_user(venue_id, user_id)
             .await?
             .ok_or_else(|| AppError::not_found(format!("user {user_id} not found")))
+    }
+
+    /// Sets a new password for a user of the venue (an admin's reset: the user signs in with it).
+    pub async fn reset_password(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        user_id: Uuid,
+        password: &str,
+    ) -> Result<User, AppError> {
+        authorize(actor, venue_id, Action::UsersManage)?;
+        let hash = new_password_hash(password).await?;
+        self.store
+            .set_password_hash(venue_id, user_id, &hash)
+            .await?
+            .ok_or_else(|| inventory::not_found("user", user_id))
+    }
+
+    /// The venue's latest `stock_alert` and `kitchen_alert` events, newest first.
+    pub async fn recent_alerts(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<crate::domain::event::EventRecord>, AppError> {
+        authorize(actor, venue_id, Action::OrdersRead)?;
+        self.store.recent_events(venue_id, &["stock_alert", "kitchen_alert"], limit.clamp(1, 500)).await
     }
 
     /// Creates a venue: the `beerflow venue add` command.
@@ -365,4 +386,17 @@ pub fn currency_format(code: &str) -> (String, u8) {
         }
         None => (code.to_owned(), 2),
     }
+}
+
+/// The Argon2id hash of a new password, after checking its length (hashed off the async
+/// threads: it takes tens of milliseconds on purpose).
+async fn new_password_hash(password: &str) -> Result<String, AppError> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(AppError::bad_request(format!("password: must be at least {MIN_PASSWORD_LEN} characters"))
+            .keyed("err-password-length", [("min", MIN_PASSWORD_LEN.to_string())]));
+    }
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::internal(format!("password hashing: {e}")))?
 }

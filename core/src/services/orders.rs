@@ -12,7 +12,7 @@ use crate::domain::table::{Layout, LayoutRequest, NewTable, Table, TablePatch, T
 use crate::domain::{Action, Qty, User, allowed};
 use crate::store::Page;
 use crate::store::now_micros;
-use crate::store::orders::{EditKind, ItemDraft, OrderDraft, OrderEdit, OrderFilter, StatusChange};
+use crate::store::orders::{EditKind, ItemDraft, KitchenStats, OrderDraft, OrderEdit, OrderFilter, StatusChange};
 use crate::store::tables::{LayoutChange, LayoutPlan, TableFilter};
 use uuid::Uuid;
 
@@ -571,6 +571,24 @@ impl Services {
             .map(|i| (i.product_id, i.quantity))
             .collect();
         Ok(available_to_promise(&products, &lots, &lines, today))
+    }
+
+    /// The venue's kitchen now, as `/health` counts it for the server: open tickets, the ones
+    /// past the venue's red threshold (confirmed or preparing), and the average preparation
+    /// (started to ready) of the tickets ready since midnight on the venue's clock.
+    pub async fn kitchen_now(&self, actor: &User, venue_id: Uuid) -> Result<KitchenStats, AppError> {
+        authorize(actor, venue_id, Action::OrdersRead)?;
+        let venue = self.store.get_venue(venue_id).await?.ok_or_else(|| not_found("venue", venue_id))?;
+        let now = chrono::Utc::now();
+        let tz: chrono_tz::Tz = venue.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let midnight = now
+            .with_timezone(&tz)
+            .date_naive()
+            .and_hms_opt(0, 0, 0)
+            .and_then(|m| m.and_local_timezone(tz).earliest())
+            .map_or(now - chrono::Duration::hours(24), |m| m.with_timezone(&chrono::Utc));
+        let late_before = now - chrono::Duration::minutes(venue.kds_late_minutes.into());
+        self.store.venue_kitchen_stats(venue_id, late_before, midnight).await
     }
 
     /// Open kitchen tickets, oldest first, with how long each has waited.

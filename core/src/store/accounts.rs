@@ -34,6 +34,8 @@ pub trait AccountStore: Send + Sync + 'static {
     /// Sets the language the user chose (`None`: the venue's); `None` when there is no such user.
     async fn set_user_language(&self, user_id: Uuid, language: Option<&str>) -> Result<Option<User>, AppError>;
     async fn deactivate_user(&self, venue_id: Uuid, user_id: Uuid) -> Result<Option<User>, AppError>;
+    /// Replaces the user's password hash; `None` when there is no such user in the venue.
+    async fn set_password_hash(&self, venue_id: Uuid, user_id: Uuid, hash: &str) -> Result<Option<User>, AppError>;
 
     /// Inserts whatever of the demo data is missing, in one transaction: a row that exists is
     /// left as it is, and a lot's receipt movement is written only with the lot itself.

@@ -20,6 +20,8 @@ pub trait EventStore: Send + Sync + 'static {
     /// Deletes events older than `before` that are not among their venue's last `keep`;
     /// returns how many went.
     async fn prune_events(&self, before: DateTime<Utc>, keep: i64) -> Result<u64, AppError>;
+    /// The venue's latest events named one of `names`, newest first, at most `limit`.
+    async fn recent_events(&self, venue_id: Uuid, names: &[&str], limit: i64) -> Result<Vec<EventRecord>, AppError>;
     /// The oldest event number still in the venue's log (0 when it is empty).
     async fn oldest_seq(&self, venue_id: Uuid) -> Result<i64, AppError>;
     /// The venue's latest event number (0 before the first event).

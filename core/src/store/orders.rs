@@ -136,6 +136,16 @@ pub trait OrderStore: Send + Sync + 'static {
     /// Order number and table of the given orders, for a lot's trace.
     async fn order_refs(&self, venue_id: Uuid, ids: &[Uuid]) -> Result<Vec<OrderRef>, AppError>;
 
+    /// One venue's kitchen load, as `kitchen_stats` counts it: open tickets, those confirmed
+    /// before `late_before` and not ready, the average preparation of tickets ready since
+    /// `ready_since`.
+    async fn venue_kitchen_stats(
+        &self,
+        venue_id: Uuid,
+        late_before: DateTime<Utc>,
+        ready_since: DateTime<Utc>,
+    ) -> Result<KitchenStats, AppError>;
+
     /// Kitchen load across venues, for `/health`.
     async fn kitchen_stats(
         &self,

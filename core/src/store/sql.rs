@@ -131,6 +131,17 @@ pub(crate) fn conflict_on(e: sqlx::Error, key: Unique, message: impl FnOnce() ->
     if key.violated_by(&e) { AppError::conflict(message()) } else { e.into() }
 }
 
+/// Like `conflict_on`, the conflict's message keyed for the screens (`msg_key` with `args`).
+pub(crate) fn conflict_keyed<const N: usize>(
+    e: sqlx::Error,
+    key: Unique,
+    message: impl FnOnce() -> String,
+    msg_key: &str,
+    args: [(&str, String); N],
+) -> AppError {
+    if key.violated_by(&e) { AppError::conflict(message()).keyed(msg_key, args) } else { e.into() }
+}
+
 /// A value read from the database that the domain cannot accept: a logged 500.
 pub(crate) fn corrupt(what: &str) -> AppError {
     AppError::internal(format!("corrupt {what} in database"))

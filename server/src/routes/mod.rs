@@ -31,6 +31,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(venues::get_venue, venues::update_venue))
         .routes(routes!(venues::list_users, venues::create_user))
         .routes(routes!(venues::deactivate_user))
+        .routes(routes!(venues::reset_password))
         .routes(routes!(inv::list_categories, inv::create_category))
         .routes(routes!(inv::get_category, inv::update_category, inv::delete_category))
         .routes(routes!(inv::list_suppliers, inv::create_supplier))

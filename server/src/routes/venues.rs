@@ -7,6 +7,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use beerflow_core::AppError;
+use beerflow_core::domain::user::PasswordReset;
 use beerflow_core::domain::{NewUserRequest, User, Venue, VenuePatch};
 use uuid::Uuid;
 
@@ -112,4 +113,26 @@ pub async fn deactivate_user(
 ) -> Result<StatusCode, AppError> {
     state.services.deactivate_user(&auth.user, auth.venue_id, user_id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets a new password for a staff account (an admin's reset); its sessions and tokens stay.
+#[utoipa::path(
+    put,
+    path = "/venues/{venue_id}/users/{user_id}/password",
+    tag = "venues",
+    params(doc::VenueUserPath),
+    request_body = PasswordReset,
+    security(("bearer" = []), ("session" = [])),
+    responses(
+        (status = 200, description = "The user.", body = User),
+        doc::BadRequest, doc::Unauthorized, doc::Forbidden, doc::NotFound, doc::PayloadTooLarge, doc::Unavailable,
+    )
+)]
+pub async fn reset_password(
+    State(state): State<AppState>,
+    auth: Authorized<perm::UsersManage>,
+    ApiPath((_, user_id)): ApiPath<(Uuid, Uuid)>,
+    ApiJson(req): ApiJson<PasswordReset>,
+) -> Result<Json<User>, AppError> {
+    state.services.reset_password(&auth.user, auth.venue_id, user_id, &req.password).await.map(Json)
 }

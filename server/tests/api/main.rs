@@ -10,6 +10,7 @@ mod foundation;
 mod hardening;
 mod inventory;
 mod language;
+mod manage;
 mod openapi;
 mod orders;
 mod pages;

@@ -419,7 +419,18 @@ async fn the_manager_screen_shows_the_venues_kitchen_thresholds_and_its_staff(ba
     let manager = signed_in_browser(&app, "manager").await;
     let html = page(&app, &manager, "/manager").await;
     let nav = element(&html, "aria-label=\"Main\"");
-    assert_eq!(texts(nav, "<a"), ["Floor", "Kitchen", "Manage", "Floor plan", "Recall"]);
+    assert_eq!(texts(nav, "<a"), ["Floor", "Kitchen", "Manage"]);
+    let screens = element(&html, "aria-label=\"Manager screens\"");
+    assert_eq!(texts(screens, "<a"), ["Overview", "Menu", "Stock", "Recall", "Floor plan", "Staff", "Alerts"]);
+    // The overview: the room by table status, the kitchen, the stock needing attention.
+    let room = element(&html, "aria-label=\"The room now\"");
+    let free: Vec<String> = elements(room, "data-status=\"free\"").into_iter().map(text).collect();
+    assert_eq!(free.len(), 1, "{room}");
+    assert!(free[0].ends_with(" free"), "{free:?}");
+    let kitchen = text(element(&html, "aria-label=\"The kitchen now\""));
+    assert!(kitchen.contains("open tickets") && kitchen.contains("late (over 14 min)"), "{kitchen}");
+    let stock = text(element(&html, "aria-label=\"Stock needing attention\""));
+    assert!(stock.starts_with("Stock needing attention"), "{stock}");
 
     let venue_form = element(&html, "id=\"venue-settings\"");
     let value = |id: &str| attr(element(venue_form, &format!("id=\"{id}\"")), "value").map(str::to_owned);
@@ -435,7 +446,8 @@ async fn the_manager_screen_shows_the_venues_kitchen_thresholds_and_its_staff(ba
     assert_eq!((attr(warn, "value"), attr(late, "value")), (Some("7"), Some("14")));
     assert!(attr(form, "action").is_some_and(|a| a.starts_with("/api/save_kitchen_settings")), "{form}");
 
-    let staff = element(&html, "class=\"staff\"");
+    let html = page(&app, &manager, "/manager/staff").await;
+    let staff = element(&html, "class=\"manage-table staff\"");
     assert_eq!(texts(staff, "<th"), ["Name", "Email", "Role", "Active"]);
     let rows: Vec<String> = elements(staff, "<tr").into_iter().skip(1).map(text).collect();
     assert_eq!(
@@ -464,6 +476,11 @@ async fn each_role_lands_on_its_home_and_other_screens_say_they_are_not_for_it(b
         ("waiter1", "waiter", "/kitchen", "/waiter"),
         ("chef", "kitchen", "/waiter", "/kitchen"),
         ("chef", "kitchen", table.as_str(), "/kitchen"),
+        ("waiter1", "waiter", "/manager/menu", "/waiter"),
+        ("waiter1", "waiter", "/manager/stock", "/waiter"),
+        ("waiter1", "waiter", "/manager/staff", "/waiter"),
+        ("waiter1", "waiter", "/manager/alerts", "/waiter"),
+        ("chef", "kitchen", "/manager/stock", "/kitchen"),
     ] {
         let browser = signed_in_browser(&app, who).await;
         let html = page(&app, &browser, path).await;
@@ -475,7 +492,7 @@ async fn each_role_lands_on_its_home_and_other_screens_say_they_are_not_for_it(b
         );
         assert_eq!(attr(element(card, "<a"), "href"), Some(home));
         // Nothing of the screen itself is rendered.
-        for part in ["class=\"screen-bar\"", "class=\"kds\"", "class=\"settings-form\"", "class=\"staff\""] {
+        for part in ["class=\"screen-bar\"", "class=\"kds\"", "class=\"settings-form\"", "staff\"", "stack-form"] {
             assert!(!html.contains(part), "{who} on {path}: {html}");
         }
     }

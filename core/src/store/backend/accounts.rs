@@ -198,6 +198,21 @@ impl AccountStore for This {
         row.map(User::try_from).transpose()
     }
 
+    async fn set_password_hash(&self, venue_id: Uuid, user_id: Uuid, hash: &str) -> Result<Option<User>, AppError> {
+        let mut tx = self.begin_write().await?;
+        let row: Option<UserRow> = sqlx::query_as(sql!(
+            PG,
+            formatcp!("UPDATE users SET password_hash = $1 WHERE id = $2 AND venue_id = $3 RETURNING {USER_COLUMNS}")
+        ))
+        .bind(hash)
+        .bind(user_id)
+        .bind(venue_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        row.map(User::try_from).transpose()
+    }
+
     async fn seed_demo(&self, demo: &DemoData) -> Result<(), AppError> {
         let mut tx = self.begin_write().await?;
         let now = Utc::now();

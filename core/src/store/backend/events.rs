@@ -5,7 +5,7 @@ use super::{Conn, PG, This};
 use crate::AppError;
 use crate::domain::event::{EventRecord, VenueEvent};
 use crate::store::events::{EVENTS_CHANNEL, EventStore};
-use crate::store::sql::sql;
+use crate::store::sql::{placeholders, render, sql};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -102,6 +102,33 @@ impl EventStore for This {
         .await?;
         tx.commit().await?;
         Ok(done.rows_affected())
+    }
+
+    async fn recent_events(&self, venue_id: Uuid, names: &[&str], limit: i64) -> Result<Vec<EventRecord>, AppError> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let query = render(
+            &format!(
+                "SELECT seq, event, @jsoncol(data), created_at FROM venue_events WHERE venue_id = $1 \
+                 AND event IN ({}) ORDER BY seq DESC LIMIT $2",
+                placeholders(3, names.len())
+            ),
+            PG,
+        );
+        let mut q = sqlx::query_as::<_, (i64, String, String, DateTime<Utc>)>(&query).bind(venue_id).bind(limit);
+        for name in names {
+            q = q.bind(*name);
+        }
+        q.fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|(seq, event, data, ts)| {
+                let data = serde_json::from_str(&data)
+                    .map_err(|e| AppError::internal(format!("corrupt event {seq} in database: {e}")))?;
+                Ok(EventRecord { event, data, seq, ts })
+            })
+            .collect()
     }
 
     async fn oldest_seq(&self, venue_id: Uuid) -> Result<i64, AppError> {

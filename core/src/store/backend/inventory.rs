@@ -12,7 +12,7 @@ use crate::store::inventory::{
     LotRow, MOVEMENT_COLUMNS, MovementFilter, MovementRow, PRODUCT_COLUMNS, PRODUCT_INSERT, ProductFilter, ProductRow,
     SUPPLIER_COLUMNS, SUPPLIER_INSERT, SupplierRow, insert_returning, parse_unit,
 };
-use crate::store::sql::{Apply, Unique, collect, conflict_on, json_text, sql};
+use crate::store::sql::{Apply, Unique, collect, conflict_keyed, conflict_on, json_text, sql};
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use const_format::formatcp;
@@ -96,7 +96,15 @@ impl This {
             .bind(p.updated_at)
             .fetch_optional(conn)
             .await
-            .map_err(|e| conflict_on(e, Unique::PRODUCT_SKU, || sku_taken(p)))?;
+            .map_err(|e| {
+                conflict_keyed(
+                    e,
+                    Unique::PRODUCT_SKU,
+                    || sku_taken(p),
+                    "err-sku-taken",
+                    [("sku", p.sku.clone().unwrap_or_default())],
+                )
+            })?;
         row.map(Product::try_from).transpose()
     }
 
@@ -120,9 +128,13 @@ impl This {
             .fetch_optional(conn)
             .await
             .map_err(|e| {
-                conflict_on(e, Unique::LOT_CODE, || {
-                    format!("lot_code: lot `{}` of this product already exists", l.lot_code)
-                })
+                conflict_keyed(
+                    e,
+                    Unique::LOT_CODE,
+                    || format!("lot_code: lot `{}` of this product already exists", l.lot_code),
+                    "err-lot-code-taken",
+                    [("lot", l.lot_code.clone())],
+                )
             })?;
         row.map(Lot::try_from).transpose()
     }
@@ -444,7 +456,15 @@ impl InventoryStore for This {
         .bind(id)
         .fetch_one(&mut *tx)
         .await
-        .map_err(|e| conflict_on(e, Unique::PRODUCT_SKU, || sku_taken(&p)))?;
+        .map_err(|e| {
+            conflict_keyed(
+                e,
+                Unique::PRODUCT_SKU,
+                || sku_taken(&p),
+                "err-sku-taken",
+                [("sku", p.sku.clone().unwrap_or_default())],
+            )
+        })?;
         tx.commit().await?;
         Ok(Some(row.try_into()?))
     }
@@ -538,7 +558,15 @@ impl InventoryStore for This {
                 lot.qty_current,
                 lot.unit.as_str(),
                 -movement.quantity
-            )));
+            ))
+            .keyed(
+                "err-below-zero",
+                [
+                    ("lot", lot.lot_code.clone()),
+                    ("held", lot.qty_current.to_string()),
+                    ("unit", lot.unit.as_str().to_owned()),
+                ],
+            ));
         }
         let now = Utc::now();
         let row: LotRow = sqlx::query_as(sql!(

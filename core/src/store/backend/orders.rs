@@ -860,6 +860,37 @@ impl OrderStore for This {
         Ok(refs)
     }
 
+    async fn venue_kitchen_stats(
+        &self,
+        venue_id: Uuid,
+        late_before: DateTime<Utc>,
+        ready_since: DateTime<Utc>,
+    ) -> Result<KitchenStats, AppError> {
+        let (active, late): (i64, i64) = sqlx::query_as(sql!(
+            PG,
+            "SELECT COUNT(*), COALESCE(SUM(CASE WHEN status <> 'ready' AND confirmed_at < $2 THEN 1 ELSE 0 END), 0) \
+             FROM orders WHERE venue_id = $1 AND status IN ('confirmed', 'preparing', 'ready')"
+        ))
+        .bind(venue_id)
+        .bind(late_before)
+        .fetch_one(&self.pool)
+        .await?;
+        let times: Vec<(DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(sql!(
+            PG,
+            "SELECT kitchen_started_at, ready_at FROM orders WHERE venue_id = $1 AND ready_at IS NOT NULL \
+             AND ready_at >= $2 AND kitchen_started_at IS NOT NULL"
+        ))
+        .bind(venue_id)
+        .bind(ready_since)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(KitchenStats {
+            active_kitchen_orders: active,
+            stuck_orders: late,
+            average_preparation_minutes: average_minutes(&times),
+        })
+    }
+
     async fn kitchen_stats(
         &self,
         stuck_before: DateTime<Utc>,
@@ -889,10 +920,15 @@ impl OrderStore for This {
         .bind(ready_since)
         .fetch_all(&self.pool)
         .await?;
-        let average_preparation_minutes = (!times.is_empty()).then(|| {
-            let total: f64 = times.iter().map(|(start, ready)| (*ready - *start).num_milliseconds() as f64).sum();
-            (total / times.len() as f64 / 60_000.0 * 10.0).round() / 10.0
-        });
+        let average_preparation_minutes = average_minutes(&times);
         Ok(KitchenStats { active_kitchen_orders: active, stuck_orders: stuck, average_preparation_minutes })
     }
+}
+
+/// The average of (start, end) spans in minutes, to a tenth; `None` without any.
+fn average_minutes(times: &[(DateTime<Utc>, DateTime<Utc>)]) -> Option<f64> {
+    (!times.is_empty()).then(|| {
+        let total: f64 = times.iter().map(|(start, ready)| (*ready - *start).num_milliseconds() as f64).sum();
+        (total / times.len() as f64 / 60_000.0 * 10.0).round() / 10.0
+    })
 }
