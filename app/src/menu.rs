@@ -22,10 +22,48 @@ enum Tab {
     Suppliers,
 }
 
+/// What a form shows: kept by the screen, so a list reloading after a save keeps the form, its
+/// message and the list's filters as they were.
+struct FormState<F: Send + Sync + 'static> {
+    form: RwSignal<F>,
+    error: RwSignal<Option<crate::error::UiError>>,
+    saved: RwSignal<Option<String>>,
+}
+
+impl<F: Send + Sync + 'static> Clone for FormState<F> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<F: Send + Sync + 'static> Copy for FormState<F> {}
+
+impl<F: Send + Sync + 'static> FormState<F> {
+    fn new(form: F) -> Self {
+        FormState { form: RwSignal::new(form), error: RwSignal::new(None), saved: RwSignal::new(None) }
+    }
+}
+
+/// The product list's filters.
+#[derive(Clone, Copy)]
+struct Filters {
+    query: RwSignal<String>,
+    category: RwSignal<String>,
+    show_inactive: RwSignal<bool>,
+}
+
 #[component]
 pub fn MenuScreen(user: SessionUser) -> impl IntoView {
     let _ = user;
     let version = RwSignal::new(0u32);
+    let product = FormState::new(None::<ProductForm>);
+    let filters = Filters {
+        query: RwSignal::new(String::new()),
+        category: RwSignal::new(String::new()),
+        show_inactive: RwSignal::new(false),
+    };
+    let category = FormState::new(CategoryForm { station: "kitchen".into(), ..Default::default() });
+    let supplier = FormState::new(SupplierForm::default());
     let data = Resource::new(move || version.get(), |_| load_catalog());
     let tab = RwSignal::new(Tab::Products);
     let tab_button = move |which: Tab, key: &'static str| {
@@ -48,9 +86,9 @@ pub fn MenuScreen(user: SessionUser) -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(c) => Either::Left(match tab.get() {
-                        Tab::Products => EitherOf3::A(view! { <Products catalog=c version/> }),
-                        Tab::Categories => EitherOf3::B(view! { <Categories catalog=c version/> }),
-                        Tab::Suppliers => EitherOf3::C(view! { <Suppliers catalog=c version/> }),
+                        Tab::Products => EitherOf3::A(view! { <Products catalog=c version state=product filters/> }),
+                        Tab::Categories => EitherOf3::B(view! { <Categories catalog=c version state=category/> }),
+                        Tab::Suppliers => EitherOf3::C(view! { <Suppliers catalog=c version state=supplier/> }),
                     }),
                     Err(e) => Either::Right(view! { <p class="error" role="alert">{error_text(&e)}</p> }),
                 }
@@ -96,14 +134,15 @@ const PRODUCT_FIELDS: &[&str] =
     &["name", "sku", "unit", "price", "cost", "category_id", "supplier_id", "track_stock", "min_stock"];
 
 #[component]
-fn Products(catalog: Catalog, version: RwSignal<u32>) -> impl IntoView {
+fn Products(
+    catalog: Catalog,
+    version: RwSignal<u32>,
+    state: FormState<Option<ProductForm>>,
+    filters: Filters,
+) -> impl IntoView {
     let Catalog { categories, suppliers, products } = catalog;
-    let query = RwSignal::new(String::new());
-    let category_filter = RwSignal::new(String::new());
-    let show_inactive = RwSignal::new(false);
-    let form = RwSignal::new(None::<ProductForm>);
-    let error = RwSignal::new(None);
-    let saved = RwSignal::new(None::<String>);
+    let Filters { query, category: category_filter, show_inactive } = filters;
+    let FormState { form, error, saved } = state;
     let busy = RwSignal::new(false);
     let category_names: std::collections::HashMap<Uuid, String> =
         categories.iter().map(|c| (c.id, c.name.clone())).collect();
@@ -169,15 +208,18 @@ fn Products(catalog: Catalog, version: RwSignal<u32>) -> impl IntoView {
             <section class="card manage-list" aria-label=tx("menu-products")>
                 <div class="list-tools">
                     <input type="search" aria-label=tx("menu-search") placeholder=tx("menu-search")
-                        on:input=move |ev| query.set(event_target_value(&ev))/>
+                        prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev))/>
                     <select aria-label=tx("menu-filter-category") on:change=move |ev| category_filter.set(event_target_value(&ev))>
                         <option value="">{tx("menu-all-categories")}</option>
-                        {category_options.with_value(|cs| cs.iter().map(|c| view! {
-                            <option value=c.id.to_string()>{c.name.clone()}</option>
+                        {category_options.with_value(|cs| cs.iter().map(|c| {
+                            let id = c.id.to_string();
+                            let chosen = id.clone();
+                            view! { <option value=id selected=move || category_filter.with(|f| *f == chosen)>{c.name.clone()}</option> }
                         }).collect_view())}
                     </select>
                     <label class="toggle">
-                        <input type="checkbox" on:change=move |ev| show_inactive.set(event_target_checked(&ev))/>
+                        <input type="checkbox" prop:checked=move || show_inactive.get()
+                            on:change=move |ev| show_inactive.set(event_target_checked(&ev))/>
                         {tx("menu-show-inactive")}
                     </label>
                     <button type="button" class="primary" on:click=move |_| {
@@ -325,10 +367,8 @@ fn Products(catalog: Catalog, version: RwSignal<u32>) -> impl IntoView {
 const CATEGORY_FIELDS: &[&str] = &["name", "sort_order", "station"];
 
 #[component]
-fn Categories(catalog: Catalog, version: RwSignal<u32>) -> impl IntoView {
-    let form = RwSignal::new(CategoryForm { station: "kitchen".into(), ..Default::default() });
-    let error = RwSignal::new(None);
-    let saved = RwSignal::new(None::<String>);
+fn Categories(catalog: Catalog, version: RwSignal<u32>, state: FormState<CategoryForm>) -> impl IntoView {
+    let FormState { form, error, saved } = state;
     let products = catalog.products;
     let save = move || {
         let f = form.get_untracked();
@@ -438,10 +478,8 @@ fn Categories(catalog: Catalog, version: RwSignal<u32>) -> impl IntoView {
 const SUPPLIER_FIELDS: &[&str] = &["name", "contact_name", "email", "phone"];
 
 #[component]
-fn Suppliers(catalog: Catalog, version: RwSignal<u32>) -> impl IntoView {
-    let form = RwSignal::new(SupplierForm::default());
-    let error = RwSignal::new(None);
-    let saved = RwSignal::new(None::<String>);
+fn Suppliers(catalog: Catalog, version: RwSignal<u32>, state: FormState<SupplierForm>) -> impl IntoView {
+    let FormState { form, error, saved } = state;
     let save = move || {
         let f = form.get_untracked();
         leptos::task::spawn_local(async move {

@@ -72,6 +72,9 @@ pub fn StockScreen(user: SessionUser) -> impl IntoView {
     let choices = Resource::new(|| (), |_| load_stock());
     let board = Resource::new(move || (version.get(), live.version.get()), |_| load_stock());
     let selected = RwSignal::new(None::<Uuid>);
+    // The lot being wasted or adjusted: its form is drawn outside the board, so the board
+    // following the feed (a serve in the room) never takes a half-typed entry away.
+    let adjusting = RwSignal::new(None::<Lot>);
     view! {
         <div class="screen-bar">
             <h1>{tx("stock-title")}</h1>
@@ -93,11 +96,13 @@ pub fn StockScreen(user: SessionUser) -> impl IntoView {
                 <Transition fallback=|| view! { <p class="loading">{tx("loading")}</p> }>
                     {move || Suspend::new(async move {
                         match board.await {
-                            Ok(b) => Either::Left(view! { <Board board=b version selected/> }),
+                            Ok(b) => Either::Left(view! { <Board board=b version selected adjusting/> }),
                             Err(e) => Either::Right(view! { <p class="error" role="alert">{error_text(&e)}</p> }),
                         }
                     })}
                 </Transition>
+                {move || adjusting.get().map(|lot| view! { <AdjustForm lot version adjusting/> })}
+                {move || selected.get().map(|product_id| view! { <FefoPreview product_id/> })}
             </div>
         </div>
     }
@@ -253,7 +258,12 @@ fn ReceiveForm(board: StockBoard, version: RwSignal<u32>) -> impl IntoView {
 }
 
 #[component]
-fn Board(board: StockBoard, version: RwSignal<u32>, selected: RwSignal<Option<Uuid>>) -> impl IntoView {
+fn Board(
+    board: StockBoard,
+    version: RwSignal<u32>,
+    selected: RwSignal<Option<Uuid>>,
+    adjusting: RwSignal<Option<Lot>>,
+) -> impl IntoView {
     let StockBoard { summary, lots, products, .. } = board;
     let today = summary.today;
     let window = summary.expiring_within_days;
@@ -328,7 +338,10 @@ fn Board(board: StockBoard, version: RwSignal<u32>, selected: RwSignal<Option<Uu
                                 <td class="row-actions">
                                     <button type="button" class="small" aria-expanded=move || (selected.get() == Some(id)).to_string()
                                         aria-label=tr!("stock-lots-of", {"product" => p.name.clone()})
-                                        on:click=move |_| selected.update(|s| *s = if *s == Some(id) { None } else { Some(id) })>
+                                        on:click=move |_| {
+                                            selected.update(|s| *s = if *s == Some(id) { None } else { Some(id) });
+                                            adjusting.set(None);
+                                        }>
                                         {tx("stock-lots")}
                                     </button>
                                 </td>
@@ -343,21 +356,20 @@ fn Board(board: StockBoard, version: RwSignal<u32>, selected: RwSignal<Option<Uu
             let mut mine: Vec<Lot> = lots.with_value(|ls| ls.iter().filter(|l| l.product_id == id).cloned().collect());
             // The order FEFO takes them in: earliest expiry first, no expiry last.
             mine.sort_by_key(|l| (l.expiry_date.is_none(), l.expiry_date, l.received_at));
-            view! { <ProductLots product_id=id name lots=mine today window version/> }
+            view! { <ProductLots name lots=mine today window adjusting/> }
         })}
     }
 }
 
 #[component]
 fn ProductLots(
-    product_id: Uuid,
     name: String,
     lots: Vec<Lot>,
     today: NaiveDate,
     window: u32,
-    version: RwSignal<u32>,
+    adjusting: RwSignal<Option<Lot>>,
 ) -> impl IntoView {
-    let adjusting = RwSignal::new(None::<Uuid>);
+    let is = move |id: Uuid| adjusting.with(|a| a.as_ref().is_some_and(|l| l.id == id));
     view! {
         <section class="card product-lots" aria-label=tr!("stock-lots-of", {"product" => name.clone()})>
             <h2>{tr!("stock-lots-of", {"product" => name.clone()})}</h2>
@@ -377,20 +389,21 @@ fn ProductLots(
                                         {expiry_chip(l.expiry_date, today, window)}
                                         <span class="num">{quantity(l.qty_current, l.unit.as_str())}</span>
                                         <span class="row-sub">{l.storage_location.clone().unwrap_or_default()}</span>
-                                        <button type="button" class="small ghost" aria-expanded=move || (adjusting.get() == Some(id)).to_string()
+                                        <button type="button" class="small ghost" aria-expanded=move || is(id).to_string()
                                             aria-label=tr!("stock-adjust-named", {"lot" => code.clone()})
-                                            on:click=move |_| adjusting.update(|a| *a = if *a == Some(id) { None } else { Some(id) })>
+                                            on:click=move |_| {
+                                                let next = (!is(id)).then(|| lot.clone());
+                                                adjusting.set(next);
+                                            }>
                                             {tx("stock-adjust")}
                                         </button>
                                     </div>
-                                    {move || (adjusting.get() == Some(id)).then(|| view! { <AdjustForm lot=lot.clone() version adjusting/> })}
                                 </li>
                             }
                         }).collect_view()}
                     </ul>
                 })
             }}
-            <FefoPreview product_id/>
         </section>
     }
 }
@@ -398,7 +411,7 @@ fn ProductLots(
 const ADJUST_FIELDS: &[&str] = &["quantity", "reason"];
 
 #[component]
-fn AdjustForm(lot: Lot, version: RwSignal<u32>, adjusting: RwSignal<Option<Uuid>>) -> impl IntoView {
+fn AdjustForm(lot: Lot, version: RwSignal<u32>, adjusting: RwSignal<Option<Lot>>) -> impl IntoView {
     let qty = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
     let waste = RwSignal::new(true);
@@ -419,6 +432,8 @@ fn AdjustForm(lot: Lot, version: RwSignal<u32>, adjusting: RwSignal<Option<Uuid>
     let qty_id = format!("adj-qty-{id}");
     let reason_id = format!("adj-reason-{id}");
     view! {
+        <section class="card" aria-label=tr!("stock-adjust-named", {"lot" => lot.lot_code.clone()})>
+        <h2>{tr!("stock-adjust-named", {"lot" => lot.lot_code.clone()})}</h2>
         <form class="adjust-form" novalidate on:submit=move |ev| { ev.prevent_default(); submit(); }>
             <div class="segmented" role="group" aria-label=tx("stock-adjust-kind")>
                 <button type="button" aria-pressed=move || waste.get().to_string() on:click=move |_| waste.set(true)>{tx("stock-waste")}</button>
@@ -445,6 +460,7 @@ fn AdjustForm(lot: Lot, version: RwSignal<u32>, adjusting: RwSignal<Option<Uuid>
             </div>
             <FormError error fields=ADJUST_FIELDS/>
         </form>
+        </section>
     }
 }
 
@@ -455,7 +471,7 @@ fn FefoPreview(product_id: Uuid) -> impl IntoView {
     let preview = Action::new(move |n: &String| fefo_next(product_id, n.clone()));
     let input_id = format!("fefo-{product_id}");
     view! {
-        <form class="fefo-preview" novalidate on:submit=move |ev| { ev.prevent_default(); preview.dispatch(portions.get_untracked()); }>
+        <form class="card fefo-preview" aria-label=tx("stock-fefo-title") novalidate on:submit=move |ev| { ev.prevent_default(); preview.dispatch(portions.get_untracked()); }>
             <h3>{tx("stock-fefo-title")}</h3>
             <div class="fefo-ask">
                 <label for=input_id.clone()>{tx("stock-fefo-portions")}</label>

@@ -39,6 +39,8 @@ test.describe('signing in', () => {
     await signIn(page, 'manager@beerflow.demo');
     await expect(page).toHaveURL(/\/manager$/);
     await expect(page.getByRole('heading', { name: 'Manage' })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Manager screens' }).getByRole('link', { name: 'Staff' }).click();
+    await expect(page).toHaveURL(/\/manager\/staff$/);
     await expect(page.getByRole('cell', { name: 'chef@beerflow.demo' })).toBeVisible();
     await page.getByRole('button', { name: 'Log out' }).click();
     await expect(page).toHaveURL(/\/login$/);
