@@ -20,6 +20,7 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/venues/{venue_id}/users"),
     ("post", "/api/v1/venues/{venue_id}/users"),
     ("delete", "/api/v1/venues/{venue_id}/users/{user_id}"),
+    ("put", "/api/v1/venues/{venue_id}/users/{user_id}/password"),
     ("get", "/api/v1/venues/{venue_id}/product-categories"),
     ("post", "/api/v1/venues/{venue_id}/product-categories"),
     ("get", "/api/v1/venues/{venue_id}/product-categories/{id}"),
