@@ -199,32 +199,24 @@ pub async fn save_product(form: ProductForm) -> Result<Product, UiError> {
     })
 }
 
-/// The stock screen's data: the summary (on hand, expiring within `days`, expired), every lot
-/// with stock left, and the products and suppliers the receiving form offers.
+/// The stock screen's board: the summary (on hand, expiring within the window, expired) and
+/// every lot with stock left. Reloaded as the venue's stock moves; the receiving form's choices
+/// come from `load_catalog`, once.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StockBoard {
     pub summary: StockSummary,
     pub lots: Vec<Lot>,
-    pub products: Vec<Product>,
-    pub suppliers: Vec<Supplier>,
 }
 
 #[server]
 pub async fn load_stock() -> Result<StockBoard, UiError> {
-    use beerflow_core::store::{
-        Page,
-        inventory::{LotFilter, ProductFilter},
-    };
+    use beerflow_core::store::{Page, inventory::LotFilter};
     let (services, user) = crate::api::ssr::context().await?;
-    let page = Page { limit: 1000, offset: 0 };
     let v = user.venue_id;
-    let products = services.list_products(&user, v, ProductFilter { active: Some(true), ..Default::default() }, page);
     let lots = LotFilter { available: Some(true), ..Default::default() };
     Ok(StockBoard {
         summary: services.stock_summary(&user, v, None).await?,
         lots: services.list_lots(&user, v, lots, Page { limit: 5000, offset: 0 }).await?,
-        products: products.await?,
-        suppliers: services.list_suppliers(&user, v, Some(true), page).await?,
     })
 }
 
@@ -363,8 +355,7 @@ impl Alert {
 #[server]
 pub async fn recent_alerts(limit: i64) -> Result<Vec<Alert>, UiError> {
     let (services, user) = crate::api::ssr::context().await?;
-    let records = services.recent_alerts(&user, user.venue_id, limit).await?;
-    Ok(records.iter().filter_map(|r| Alert::from_event(r.seq, &r.event, &r.data, r.ts)).collect())
+    Ok(ssr::alerts(&services, &user, limit).await?)
 }
 
 /// The kitchen now, as `/health` counts it, for the venue.
@@ -395,7 +386,6 @@ pub async fn load_overview() -> Result<Overview, UiError> {
     let counts = TableStatus::ALL.iter().map(|s| (*s, tables.iter().filter(|t| t.status == *s).count() as i64));
     let venue = services.get_venue(&user, v).await?;
     let k = services.kitchen_now(&user, v).await?;
-    let records = services.recent_alerts(&user, v, 8).await?;
     Ok(Overview {
         tables: counts.collect(),
         kitchen: KitchenNow {
@@ -405,14 +395,21 @@ pub async fn load_overview() -> Result<Overview, UiError> {
             average_preparation_minutes: k.average_preparation_minutes,
         },
         stock: services.stock_summary(&user, v, None).await?,
-        alerts: records.iter().filter_map(|r| Alert::from_event(r.seq, &r.event, &r.data, r.ts)).collect(),
+        alerts: ssr::alerts(&services, &user, 8).await?,
     })
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use beerflow_core::AppError;
-    use beerflow_core::domain::{Money, Qty};
+    use beerflow_core::domain::{Money, Qty, User};
+    use beerflow_core::services::Services;
+
+    /// The venue's latest `limit` alerts, newest first, as the screens list them.
+    pub async fn alerts(services: &Services, user: &User, limit: i64) -> Result<Vec<super::Alert>, AppError> {
+        let records = services.recent_alerts(user, user.venue_id, limit).await?;
+        Ok(records.iter().filter_map(|r| super::Alert::from_event(r.seq, &r.event, &r.data, r.ts)).collect())
+    }
 
     pub fn required(field: &str) -> AppError {
         AppError::bad_request(format!("{field}: is required")).keyed("err-required", [("field", field.to_owned())])

@@ -170,19 +170,13 @@ fn Products(
             busy.set(false);
         });
     };
-    let toggle = move |id: Uuid, active: bool| {
-        leptos::task::spawn_local(async move {
-            match set_active(CatalogKind::Product, id, active).await {
-                Ok(()) => {
-                    if let Some(f) = form.get_untracked().filter(|f| f.id == Some(id)) {
-                        form.set(Some(ProductForm { active, ..f }));
-                    }
-                    version.update(|v| *v += 1);
-                }
-                Err(e) => error.set(Some(e)),
+    let toggle = toggler(CatalogKind::Product, version, error, move |id, active| {
+        form.update(|f| {
+            if let Some(f) = f.as_mut().filter(|f| f.id == Some(id)) {
+                f.active = active;
             }
-        });
-    };
+        })
+    });
     let rows = move || {
         let q = query.get().trim().to_lowercase();
         let cat = category_filter.get();
@@ -247,22 +241,11 @@ fn Products(
                             };
                             view! {
                                 <tr class:inactive=!active data-product=p.name.clone()>
-                                    <td>
-                                        <span class="row-name">{p.name.clone()}</span>
-                                        {p.sku.clone().map(|s| view! { <span class="row-sub">{s}</span> })}
-                                        {(!active).then(|| view! { <span class="badge">{tx("menu-inactive")}</span> })}
-                                    </td>
+                                    {name_cell(p.name.clone(), p.sku.clone(), active)}
                                     <td>{category.unwrap_or_default()}</td>
                                     <td class="num">{money(p.price.raw())} " / " {p.unit.as_str()}</td>
                                     <td>{stock}</td>
-                                    <td class="row-actions">
-                                        <button type="button" class="small" on:click=move |_| edit(id)
-                                            aria-label=tr!("menu-edit-named", {"name" => p.name.clone()})>{tx("menu-edit")}</button>
-                                        <button type="button" class="small ghost" on:click=move |_| toggle(id, !active)
-                                            aria-label=if active { tr!("menu-deactivate-named", {"name" => p.name.clone()}) } else { tr!("menu-activate-named", {"name" => p.name.clone()}) }>
-                                            {if active { tr!("menu-deactivate") } else { tr!("menu-activate") }}
-                                        </button>
-                                    </td>
+                                    {row_actions(p.name.clone(), active, move || edit(id), move || toggle(id, !active))}
                                 </tr>
                             }
                         }).collect_view()}
@@ -384,14 +367,13 @@ fn Categories(catalog: Catalog, version: RwSignal<u32>, state: FormState<Categor
             }
         });
     };
-    let toggle = move |id: Uuid, active: bool| {
-        leptos::task::spawn_local(async move {
-            match set_active(CatalogKind::Category, id, active).await {
-                Ok(()) => version.update(|v| *v += 1),
-                Err(e) => error.set(Some(e)),
+    let toggle = toggler(CatalogKind::Category, version, error, move |id, active| {
+        form.update(|f| {
+            if f.id == Some(id) {
+                f.active = active;
             }
-        });
-    };
+        })
+    });
     view! {
         <div class="manage-split">
             <section class="card manage-list" aria-label=tx("menu-categories")>
@@ -416,20 +398,11 @@ fn Categories(catalog: Catalog, version: RwSignal<u32>, state: FormState<Categor
                             };
                             view! {
                                 <tr class:inactive=!active>
-                                    <td>
-                                        <span class="row-name">{c.name.clone()}</span>
-                                        {(!active).then(|| view! { <span class="badge">{tx("menu-inactive")}</span> })}
-                                    </td>
+                                    {name_cell(c.name.clone(), None, active)}
                                     <td class="num">{c.sort_order}</td>
                                     <td>{c.station.clone()}</td>
                                     <td class="num">{count}</td>
-                                    <td class="row-actions">
-                                        <button type="button" class="small" on:click=move |_| { form.set(editing.clone()); saved.set(None); }
-                                            aria-label=tr!("menu-edit-named", {"name" => c.name.clone()})>{tx("menu-edit")}</button>
-                                        <button type="button" class="small ghost" on:click=move |_| toggle(id, !active)>
-                                            {if active { tr!("menu-deactivate") } else { tr!("menu-activate") }}
-                                        </button>
-                                    </td>
+                                    {row_actions(c.name.clone(), active, move || { form.set(editing.clone()); saved.set(None); }, move || toggle(id, !active))}
                                 </tr>
                             }
                         }).collect_view()}
@@ -494,14 +467,13 @@ fn Suppliers(catalog: Catalog, version: RwSignal<u32>, state: FormState<Supplier
             }
         });
     };
-    let toggle = move |id: Uuid, active: bool| {
-        leptos::task::spawn_local(async move {
-            match set_active(CatalogKind::Supplier, id, active).await {
-                Ok(()) => version.update(|v| *v += 1),
-                Err(e) => error.set(Some(e)),
+    let toggle = toggler(CatalogKind::Supplier, version, error, move |id, active| {
+        form.update(|f| {
+            if f.id == Some(id) {
+                f.active = active;
             }
-        });
-    };
+        })
+    });
     let field = move |id: &'static str,
                       key: &'static str,
                       name: &'static str,
@@ -539,18 +511,9 @@ fn Suppliers(catalog: Catalog, version: RwSignal<u32>, state: FormState<Supplier
                                 .into_iter().flatten().collect::<Vec<_>>().join(" · ");
                             view! {
                                 <tr class:inactive=!active>
-                                    <td>
-                                        <span class="row-name">{s.name.clone()}</span>
-                                        {(!active).then(|| view! { <span class="badge">{tx("menu-inactive")}</span> })}
-                                    </td>
+                                    {name_cell(s.name.clone(), None, active)}
                                     <td>{contact}</td>
-                                    <td class="row-actions">
-                                        <button type="button" class="small" on:click=move |_| { form.set(editing.clone()); saved.set(None); }
-                                            aria-label=tr!("menu-edit-named", {"name" => s.name.clone()})>{tx("menu-edit")}</button>
-                                        <button type="button" class="small ghost" on:click=move |_| toggle(id, !active)>
-                                            {if active { tr!("menu-deactivate") } else { tr!("menu-activate") }}
-                                        </button>
-                                    </td>
+                                    {row_actions(s.name.clone(), active, move || { form.set(editing.clone()); saved.set(None); }, move || toggle(id, !active))}
                                 </tr>
                             }
                         }).collect_view()}
@@ -573,5 +536,55 @@ fn Suppliers(catalog: Catalog, version: RwSignal<u32>, state: FormState<Supplier
                 </form>
             </section>
         </div>
+    }
+}
+
+/// A list row's first cell: the name, a second line (a SKU) and the inactive mark.
+fn name_cell(name: String, sub: Option<String>, active: bool) -> impl IntoView {
+    view! {
+        <td>
+            <span class="row-name">{name}</span>
+            {sub.map(|s| view! { <span class="row-sub">{s}</span> })}
+            {(!active).then(|| view! { <span class="badge">{tx("menu-inactive")}</span> })}
+        </td>
+    }
+}
+
+/// A list row's actions, named after its entry: edit it in the form, deactivate or reactivate it.
+fn row_actions(name: String, active: bool, edit: impl Fn() + 'static, toggle: impl Fn() + 'static) -> impl IntoView {
+    let toggle_label = if active {
+        tr!("menu-deactivate-named", {"name" => name.clone()})
+    } else {
+        tr!("menu-activate-named", {"name" => name.clone()})
+    };
+    view! {
+        <td class="row-actions">
+            <button type="button" class="small" on:click=move |_| edit()
+                aria-label=tr!("menu-edit-named", {"name" => name})>{tx("menu-edit")}</button>
+            <button type="button" class="small ghost" on:click=move |_| toggle() aria-label=toggle_label>
+                {if active { tr!("menu-deactivate") } else { tr!("menu-activate") }}
+            </button>
+        </td>
+    }
+}
+
+/// Deactivates or reactivates an entry of the menu, then reloads the lists; `then` runs once it
+/// is done (the form editing that entry takes its new state, so a later save keeps it).
+fn toggler(
+    kind: CatalogKind,
+    version: RwSignal<u32>,
+    error: RwSignal<Option<crate::error::UiError>>,
+    then: impl Fn(Uuid, bool) + Copy + 'static,
+) -> impl Fn(Uuid, bool) + Copy + 'static {
+    move |id, active| {
+        leptos::task::spawn_local(async move {
+            match set_active(kind, id, active).await {
+                Ok(()) => {
+                    then(id, active);
+                    version.update(|v| *v += 1);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
     }
 }

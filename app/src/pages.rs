@@ -257,13 +257,11 @@ impl LazyRoute for ManagerFloorRoute {
 
     fn view(this: Self) -> AnyView {
         let _ = this;
-        name_screen_parts();
-        view! {
-            <Title text=page_title("plan-title")/>
-            <Guarded allow=|r| allowed(r, Action::TablesWrite)
-                page=|u| view! { <crate::floorplan::FloorEditor user=u/> }.into_any()/>
-        }
-        .into_any()
+        manager_screen(
+            "plan-title",
+            |r| allowed(r, Action::TablesWrite),
+            |u| view! { <crate::floorplan::FloorEditor user=u/> }.into_any(),
+        )
     }
 }
 
@@ -278,13 +276,11 @@ impl LazyRoute for ManagerRecallRoute {
 
     fn view(this: Self) -> AnyView {
         let _ = this;
-        name_screen_parts();
-        view! {
-            <Title text=page_title("title-recall")/>
-            <Guarded allow=|r| allowed(r, Action::InventoryWrite)
-                page=|u| view! { <crate::recall::Recall user=u/> }.into_any()/>
-        }
-        .into_any()
+        manager_screen(
+            "title-recall",
+            |r| allowed(r, Action::InventoryWrite),
+            |u| view! { <crate::recall::Recall user=u/> }.into_any(),
+        )
     }
 }
 
@@ -299,13 +295,11 @@ impl LazyRoute for ManagerMenuRoute {
 
     fn view(this: Self) -> AnyView {
         let _ = this;
-        name_screen_parts();
-        view! {
-            <Title text=page_title("title-menu")/>
-            <Guarded allow=|r| allowed(r, Action::InventoryWrite)
-                page=|u| view! { <crate::menu::MenuScreen user=u/> }.into_any()/>
-        }
-        .into_any()
+        manager_screen(
+            "title-menu",
+            |r| allowed(r, Action::InventoryWrite),
+            |u| view! { <crate::menu::MenuScreen user=u/> }.into_any(),
+        )
     }
 }
 
@@ -320,13 +314,11 @@ impl LazyRoute for ManagerStockRoute {
 
     fn view(this: Self) -> AnyView {
         let _ = this;
-        name_screen_parts();
-        view! {
-            <Title text=page_title("title-stock")/>
-            <Guarded allow=|r| allowed(r, Action::InventoryWrite)
-                page=|u| view! { <crate::stock::StockScreen user=u/> }.into_any()/>
-        }
-        .into_any()
+        manager_screen(
+            "title-stock",
+            |r| allowed(r, Action::InventoryWrite),
+            |u| view! { <crate::stock::StockScreen user=u/> }.into_any(),
+        )
     }
 }
 
@@ -341,13 +333,11 @@ impl LazyRoute for ManagerStaffRoute {
 
     fn view(this: Self) -> AnyView {
         let _ = this;
-        name_screen_parts();
-        view! {
-            <Title text=page_title("title-staff")/>
-            <Guarded allow=|r| allowed(r, Action::UsersRead)
-                page=|u| view! { <crate::staff::StaffScreen user=u/> }.into_any()/>
-        }
-        .into_any()
+        manager_screen(
+            "title-staff",
+            |r| allowed(r, Action::UsersRead),
+            |u| view! { <crate::staff::StaffScreen user=u/> }.into_any(),
+        )
     }
 }
 
@@ -362,14 +352,23 @@ impl LazyRoute for ManagerAlertsRoute {
 
     fn view(this: Self) -> AnyView {
         let _ = this;
-        name_screen_parts();
-        view! {
-            <Title text=page_title("title-alerts")/>
-            <Guarded allow=|r| allowed(r, Action::InventoryWrite)
-                page=|u| view! { <crate::overview::AlertsScreen user=u/> }.into_any()/>
-        }
-        .into_any()
+        manager_screen(
+            "title-alerts",
+            |r| allowed(r, Action::InventoryWrite),
+            |u| view! { <crate::overview::AlertsScreen user=u/> }.into_any(),
+        )
     }
+}
+
+/// A manager's screen in its lazy route: its title, and `page` for the roles `allow` lets in.
+/// (`page` is written in the route's own view, so its code stays in the route's part.)
+fn manager_screen(title: &'static str, allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> AnyView {
+    name_screen_parts();
+    view! {
+        <Title text=page_title(title)/>
+        <Guarded allow page/>
+    }
+    .into_any()
 }
 
 /// Loads, once the page is live, the code of the other screens `role` can open, so that moving

@@ -9,7 +9,9 @@ use crate::api::SessionUser;
 use crate::forms::{FieldError, FormError, invalid};
 use crate::i18n::{date, error_text, quantity, tr, tx};
 use crate::live::{ConnectionBadge, use_live};
-use crate::manage_api::{LotForm, StockBoard, adjust, fefo_next, load_stock, receive, waste_expired};
+use crate::manage_api::{
+    Catalog, LotForm, StockBoard, adjust, fefo_next, load_catalog, load_stock, receive, waste_expired,
+};
 use beerflow_core::domain::inventory::{Lot, Unit};
 use chrono::NaiveDate;
 use leptos::either::Either;
@@ -69,7 +71,7 @@ pub fn StockScreen(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
     let version = RwSignal::new(0u32);
     // Choices of the receiving form: loaded once, so the form is not redrawn as stock moves.
-    let choices = Resource::new(|| (), |_| load_stock());
+    let choices = Resource::new(|| (), |_| load_catalog());
     let board = Resource::new(move || (version.get(), live.version.get()), |_| load_stock());
     let selected = RwSignal::new(None::<Uuid>);
     // The lot being wasted or adjusted: its form is drawn outside the board, so the board
@@ -86,7 +88,7 @@ pub fn StockScreen(user: SessionUser) -> impl IntoView {
                 <Suspense fallback=|| view! { <p class="loading">{tx("loading")}</p> }>
                     {move || Suspend::new(async move {
                         match choices.await {
-                            Ok(b) => Either::Left(view! { <ReceiveForm board=b version/> }),
+                            Ok(c) => Either::Left(view! { <ReceiveForm catalog=c version/> }),
                             Err(e) => Either::Right(view! { <p class="error" role="alert">{error_text(&e)}</p> }),
                         }
                     })}
@@ -109,9 +111,10 @@ pub fn StockScreen(user: SessionUser) -> impl IntoView {
 }
 
 #[component]
-fn ReceiveForm(board: StockBoard, version: RwSignal<u32>) -> impl IntoView {
-    let products = StoredValue::new(board.products.into_iter().filter(|p| p.track_stock).collect::<Vec<_>>());
-    let suppliers = StoredValue::new(board.suppliers);
+fn ReceiveForm(catalog: Catalog, version: RwSignal<u32>) -> impl IntoView {
+    let products =
+        StoredValue::new(catalog.products.into_iter().filter(|p| p.active && p.track_stock).collect::<Vec<_>>());
+    let suppliers = StoredValue::new(catalog.suppliers.into_iter().filter(|s| s.active).collect::<Vec<_>>());
     let form = RwSignal::new(Receipt::default());
     // The supplier of the last delivery keyed in on this device (in the browser, once live).
     Effect::new(move |_| {
@@ -264,7 +267,7 @@ fn Board(
     selected: RwSignal<Option<Uuid>>,
     adjusting: RwSignal<Option<Lot>>,
 ) -> impl IntoView {
-    let StockBoard { summary, lots, products, .. } = board;
+    let StockBoard { summary, lots } = board;
     let today = summary.today;
     let window = summary.expiring_within_days;
     let error = RwSignal::new(None);
@@ -281,7 +284,7 @@ fn Board(
     };
     let expired = summary.expired_lots.clone();
     let lots = StoredValue::new(lots);
-    let product_units = StoredValue::new(products);
+    let names = StoredValue::new(summary.products.iter().map(|p| (p.product_id, p.name.clone())).collect::<Vec<_>>());
     view! {
         {(!expired.is_empty()).then(|| view! {
             <section class="card expired-lots" aria-label=tx("stock-expired")>
@@ -352,7 +355,7 @@ fn Board(
             </table>
         </section>
         {move || selected.get().map(|id| {
-            let name = product_units.with_value(|ps| ps.iter().find(|p| p.id == id).map(|p| p.name.clone())).unwrap_or_default();
+            let name = names.with_value(|ns| ns.iter().find(|(p, _)| *p == id).map(|(_, n)| n.clone())).unwrap_or_default();
             let mut mine: Vec<Lot> = lots.with_value(|ls| ls.iter().filter(|l| l.product_id == id).cloned().collect());
             // The order FEFO takes them in: earliest expiry first, no expiry last.
             mine.sort_by_key(|l| (l.expiry_date.is_none(), l.expiry_date, l.received_at));

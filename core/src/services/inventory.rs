@@ -125,6 +125,14 @@ fn station(value: &str) -> Result<String, AppError> {
     required_text("station", value, 40).map(|s| s.to_lowercase())
 }
 
+/// The venue's time zone; UTC (with a warning) for one the server does not know.
+pub(super) fn venue_tz(venue: &crate::domain::Venue) -> chrono_tz::Tz {
+    venue.timezone.parse().unwrap_or_else(|_| {
+        tracing::warn!(venue = %venue.id, timezone = %venue.timezone, "unknown time zone, using UTC");
+        chrono_tz::UTC
+    })
+}
+
 pub(super) fn not_found(what: &str, id: Uuid) -> AppError {
     AppError::not_found(format!("{what} {id} not found")).keyed("err-not-found", [("what", what.to_owned())])
 }
@@ -133,11 +141,7 @@ impl Services {
     /// The venue's local date: "expired" and "today" are judged in the venue's time zone.
     pub async fn venue_today(&self, venue_id: Uuid) -> Result<NaiveDate, AppError> {
         let venue = self.store.get_venue(venue_id).await?.ok_or_else(|| not_found("venue", venue_id))?;
-        let tz: chrono_tz::Tz = venue.timezone.parse().unwrap_or_else(|_| {
-            tracing::warn!(venue = %venue_id, timezone = %venue.timezone, "unknown time zone, using UTC");
-            chrono_tz::UTC
-        });
-        Ok(Utc::now().with_timezone(&tz).date_naive())
+        Ok(Utc::now().with_timezone(&venue_tz(&venue)).date_naive())
     }
 
     // Categories

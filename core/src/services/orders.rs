@@ -580,7 +580,7 @@ impl Services {
         authorize(actor, venue_id, Action::OrdersRead)?;
         let venue = self.store.get_venue(venue_id).await?.ok_or_else(|| not_found("venue", venue_id))?;
         let now = chrono::Utc::now();
-        let tz: chrono_tz::Tz = venue.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let tz = super::inventory::venue_tz(&venue);
         let midnight = now
             .with_timezone(&tz)
             .date_naive()
