@@ -121,8 +121,7 @@ fn ReceiveForm(catalog: Catalog, version: RwSignal<u32>) -> impl IntoView {
         let remembered = crate::saved::load::<Uuid>(SUPPLIER_KEY)
             .filter(|id| suppliers.with_value(|s| s.iter().any(|s| s.id == *id)));
         if remembered.is_some() {
-            form.update_untracked(|f| f.supplier_id = remembered);
-            form.notify();
+            form.update(|f| f.supplier_id = remembered);
         }
     });
     let error = RwSignal::new(None);
