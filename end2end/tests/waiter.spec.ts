@@ -166,6 +166,12 @@ test('orders sent without a connection wait in the phone, survive a reload, and 
 
   // Back: sent by themselves, in tap order, once each; the refused one says why.
   await waiter.unroute('**/api/send_order*');
+  // What the room sees first: the two orders arrive (the badge alone can blink out while the
+  // pad's screen is set up again, so its absence is not taken as the sign they went out).
+  for (const t of [first, second]) {
+    await expect.poll(async () => (await api(request, manager, 'GET', `/orders?table_id=${t.id}`)).body.length,
+      { timeout: 15_000 }).toBe(1);
+  }
   await expect(waiter.getByTestId('outbox-count')).toHaveCount(0, { timeout: 15_000 });
   const one = (await api(request, manager, 'GET', `/orders?table_id=${first.id}`)).body;
   const two = (await api(request, manager, 'GET', `/orders?table_id=${second.id}`)).body;
