@@ -166,7 +166,7 @@ pub fn FloorEditor(user: SessionUser) -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     // The area on screen, kept when the plan is loaded again (after a save, on request).
     let shown = RwSignal::new(None::<Option<String>>);
-    let layout = Resource::new(move || reload.get(), |_| floor_layout());
+    let layout = crate::codec::resource(move || reload.get(), |_| floor_layout());
     view! {
         <div class="screen-bar">
             <h1>{tx("plan-title")}</h1>

@@ -275,7 +275,7 @@ fn status_rank(s: OrderStatus) -> u8 {
 #[component]
 pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
-    let board = Resource::new(move || live.resync.get(), |_| kitchen_board());
+    let board = crate::codec::resource(move || live.resync.get(), |_| kitchen_board());
     let (now, set_now) = signal(now_ms());
     // The age timers tick in the browser only (effects do not run on the server).
     Effect::new(move |_| {

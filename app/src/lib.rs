@@ -3,6 +3,7 @@
 //! functions they call (thin wrappers over the core use cases).
 
 pub mod api;
+mod codec;
 pub mod error;
 mod floorplan;
 mod forms;

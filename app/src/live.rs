@@ -129,7 +129,7 @@ mod browser {
         let url = format!("{scheme}://{}/api/v1/ws", location.host().unwrap_or_default());
         let on_message = move |text: &String| {
             last_heard.set_value(now_ms());
-            let Ok(frame) = serde_json::from_str::<Value>(text) else { return };
+            let Ok(frame) = crate::codec::decode::<Value>(text) else { return };
             let event = frame["event"].as_str().unwrap_or_default().to_owned();
             match event.as_str() {
                 "joined_venue" => {

@@ -64,7 +64,7 @@ pub fn MenuScreen(user: SessionUser) -> impl IntoView {
     };
     let category = FormState::new(CategoryForm { station: "kitchen".into(), ..Default::default() });
     let supplier = FormState::new(SupplierForm::default());
-    let data = Resource::new(move || version.get(), |_| load_catalog());
+    let data = crate::codec::resource(move || version.get(), |_| load_catalog());
     let tab = RwSignal::new(Tab::Products);
     let tab_button = move |which: Tab, key: &'static str| {
         view! {

@@ -13,7 +13,7 @@ use leptos_router::components::A;
 #[component]
 pub fn OverviewCards(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
-    let data = Resource::new(move || live.version.get(), |_| load_overview());
+    let data = crate::codec::resource(move || live.version.get(), |_| load_overview());
     view! {
         <div class="screen-bar">
             <h1>{tx("manage-title")}</h1>
@@ -138,7 +138,7 @@ const ALERTS_SHOWN: i64 = 100;
 pub fn AlertsScreen(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
     // Reloaded on every (re)join, so what came while away is there; new ones are put on top.
-    let list = Resource::new(move || live.resync.get(), |_| recent_alerts(ALERTS_SHOWN));
+    let list = crate::codec::resource(move || live.resync.get(), |_| recent_alerts(ALERTS_SHOWN));
     let fresh = RwSignal::new(Vec::<Alert>::new());
     live.for_each_new_event(move |e| {
         let at =

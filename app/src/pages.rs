@@ -47,7 +47,7 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl IntoView {
     // As last seen when the network fails, so that moving between screens offline keeps them.
-    let user = Resource::new(|| (), |_| crate::saved::cached("beerflow.cache.user.v1", current_user()));
+    let user = crate::codec::resource(|| (), |_| crate::saved::cached("beerflow.cache.user.v1", current_user()));
     view! {
         <Suspense fallback=|| view! { <p class="loading">{tx("loading")}</p> }>
             {move || Suspend::new(async move {
@@ -462,7 +462,7 @@ fn ManagerHome() -> impl IntoView {
 #[component]
 fn KitchenSettings() -> impl IntoView {
     let save = ServerAction::<SaveKitchenSettings>::new();
-    let current = Resource::new(move || save.version().get(), |_| kitchen_settings());
+    let current = crate::codec::resource(move || save.version().get(), |_| kitchen_settings());
     let error = move || save.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
     let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| tr!("saved"));
     view! {
@@ -544,7 +544,7 @@ fn LanguageSwitch() -> impl IntoView {
 #[component]
 fn VenueSettingsCard() -> impl IntoView {
     let save = ServerAction::<SaveVenueSettings>::new();
-    let current = Resource::new(move || save.version().get(), |_| venue_settings());
+    let current = crate::codec::resource(move || save.version().get(), |_| venue_settings());
     let error = move || save.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
     let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| tr!("saved"));
     // Saved: the manager's own screens take the venue's new format at once.

@@ -17,8 +17,8 @@ pub fn Recall(user: SessionUser) -> impl IntoView {
     let query = use_query_map();
     let selected = Memo::new(move |_| query.with(|q| q.get("lot").and_then(|s| s.parse::<Uuid>().ok())));
     let search = RwSignal::new(String::new());
-    let lots = Resource::new(move || search.get(), recall_lots);
-    let trace = Resource::new(
+    let lots = crate::codec::resource(move || search.get(), recall_lots);
+    let trace = crate::codec::resource(
         move || selected.get(),
         |lot| async move {
             match lot {

@@ -10,7 +10,7 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Option<T> {
     {
         let storage = leptos::prelude::window().local_storage().ok().flatten()?;
         let text = storage.get_item(key).ok().flatten()?;
-        serde_json::from_str(&text).ok()
+        crate::codec::decode(&text).ok()
     }
     #[cfg(not(feature = "hydrate"))]
     {

@@ -17,7 +17,7 @@ const NEW_FIELDS: &[&str] = &["name", "email", "role", "password"];
 #[component]
 pub fn StaffScreen(user: SessionUser) -> impl IntoView {
     let version = RwSignal::new(0u32);
-    let staff = Resource::new(move || version.get(), |_| list_staff());
+    let staff = crate::codec::resource(move || version.get(), |_| list_staff());
     let manage = allowed(user.role, Action::UsersManage);
     let me = user.id;
     view! {

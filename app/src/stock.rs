@@ -71,8 +71,8 @@ pub fn StockScreen(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
     let version = RwSignal::new(0u32);
     // Choices of the receiving form: loaded once, so the form is not redrawn as stock moves.
-    let choices = Resource::new(|| (), |_| load_catalog());
-    let board = Resource::new(move || (version.get(), live.version.get()), |_| load_stock());
+    let choices = crate::codec::resource(|| (), |_| load_catalog());
+    let board = crate::codec::resource(move || (version.get(), live.version.get()), |_| load_stock());
     let selected = RwSignal::new(None::<Uuid>);
     // The lot being wasted or adjusted: its form is drawn outside the board, so the board
     // following the feed (a serve in the room) never takes a half-typed entry away.

@@ -33,8 +33,9 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
     let outbox = Outbox::new(live.connected);
     let freed = RwSignal::new(0u64);
-    let tables = Resource::new(move || (live.version.get(), freed.get()), |_| saved::cached(FLOOR_CACHE, floor()));
-    let ready = Resource::new(move || live.version.get(), |_| ready_orders());
+    let tables =
+        crate::codec::resource(move || (live.version.get(), freed.get()), |_| saved::cached(FLOOR_CACHE, floor()));
+    let ready = crate::codec::resource(move || live.version.get(), |_| ready_orders());
     let floor_error = RwSignal::new(None::<UiError>);
     // The plan (tables where they stand; the default) or the list by area (small phones), as
     // last chosen on this device.
@@ -189,9 +190,10 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
     let changed = RwSignal::new(0u64);
     // The order the last Serve / Complete was for: a stock shortfall is shown on its card.
     let act_target = RwSignal::new(None::<Uuid>);
-    let menu = Resource::new(move || (live.version.get(), outbox.sent.get()), |_| saved::cached(MENU_CACHE, menu()));
-    let tables = Resource::new(|| (), |_| saved::cached(FLOOR_CACHE, floor()));
-    let orders = Resource::new(
+    let menu =
+        crate::codec::resource(move || (live.version.get(), outbox.sent.get()), |_| saved::cached(MENU_CACHE, menu()));
+    let tables = crate::codec::resource(|| (), |_| saved::cached(FLOOR_CACHE, floor()));
+    let orders = crate::codec::resource(
         move || (table_id.get(), live.version.get(), outbox.sent.get(), act.version().get(), changed.get()),
         |(table, ..)| async move {
             let key = format!(
@@ -351,7 +353,7 @@ pub fn OrderPad(user: SessionUser) -> impl IntoView {
 
 /// Whether the table's latest open order still takes additions (Send adds to it; takeaway
 /// orders are each their own).
-fn orders_accept(orders: &Resource<Result<Vec<Order>, UiError>>) -> bool {
+fn orders_accept(orders: &Resource<Result<Vec<Order>, UiError>, crate::codec::Json>) -> bool {
     orders.with(|o| {
         o.as_ref().and_then(|r| r.as_ref().ok()).is_some_and(|list| {
             list.iter()
