@@ -19,6 +19,7 @@ use crate::api::{SessionUser, kitchen_board, kitchen_ticket, set_line_done, set_
 use crate::error::UiError;
 use crate::i18n::{clock, error_text, number, t, tr, tx};
 use crate::live::{ConnectionBadge, Live, now_ms, use_live};
+use crate::manage_api::Alert;
 use crate::saved;
 use beerflow_core::domain::order::{KitchenOrder, Order, OrderItem, OrderStatus};
 use beerflow_core::domain::{Qty, TicketAge};
@@ -104,7 +105,13 @@ struct Kds {
     bumped: RwSignal<Vec<(Uuid, OrderStatus)>>,
     page: RwSignal<usize>,
     paging: RwSignal<Paging>,
+    /// High-priority kitchen alerts that came while the screen was open, newest first, until
+    /// a cook dismisses them.
+    alerts: RwSignal<Vec<Alert>>,
 }
+
+/// Alerts the banner shows at most.
+const ALERTS_SHOWN: usize = 3;
 
 /// Oldest first (by when the kitchen got it), then by id: the board's order.
 fn sort_key(k: &KitchenOrder) -> (bool, Option<chrono::DateTime<chrono::Utc>>, Uuid) {
@@ -296,6 +303,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
         bumped: RwSignal::new(Vec::new()),
         page: RwSignal::new(0),
         paging: RwSignal::new(Paging::default()),
+        alerts: RwSignal::new(Vec::new()),
     };
     Effect::new(move |_| kds.settings.with(|s| saved::set_cookie(SETTINGS_COOKIE, &s.to_cookie(), "/kitchen")));
     apply_events(live, kds);
@@ -440,8 +448,35 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                 </div>
         }
     };
+    let banner = move || {
+        let list = kds.alerts.get();
+        (!list.is_empty()).then(|| {
+            view! {
+                <div class="kds-alerts" role="alert" aria-label=tx("kds-alerts")>
+                    {list
+                        .into_iter()
+                        .map(|a| {
+                            let seq = a.seq;
+                            view! {
+                                <p class="kds-alert" data-code=a.code.clone().unwrap_or_default()>
+                                    <span class="kds-alert-text">{a.text()}</span>
+                                    <button
+                                        type="button"
+                                        on:click=move |_| kds.alerts.update(|l| l.retain(|x| x.seq != seq))
+                                    >
+                                        {tx("kds-alert-dismiss")}
+                                    </button>
+                                </p>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+        })
+    };
     view! {
         <div class="kds" style:--zoom=move || format!("{}", kds.settings.with(|s| s.zoom) as f64 / 100.0)>
+            {banner}
             <Transition fallback=|| view! { <p class="loading">{tx("loading-tickets")}</p> }>
                 {move || Suspend::new(async move {
                     match board.await {
@@ -703,6 +738,21 @@ fn format_age(seconds: i64) -> String {
 /// beeps if the sound is on.
 fn apply_events(live: Live, kds: Kds) {
     live.for_each_new_event(move |e| {
+        if e.name == "kitchen_alert" {
+            if e.data["priority"] == "high"
+                && let Some(alert) = Alert::from_event(e.seq, &e.name, &e.data, chrono::Utc::now())
+            {
+                kds.alerts.update(|list| {
+                    list.retain(|a| a.seq != alert.seq);
+                    list.insert(0, alert);
+                    list.truncate(ALERTS_SHOWN);
+                });
+                if kds.settings.with_untracked(|s| s.sound) {
+                    beep();
+                }
+            }
+            return;
+        }
         if !matches!(e.name.as_str(), "new_order" | "order_updated" | "order_status_changed") {
             return;
         }

@@ -100,17 +100,7 @@ fn Cards(overview: Overview) -> impl IntoView {
 
 /// One alert in plain words, with its time on the venue's clock.
 fn alert_item(a: Alert) -> impl IntoView {
-    let text = match a.event.as_str() {
-        "stock_alert" => {
-            let kind = a.kind.clone().unwrap_or_default();
-            let qty = a.qty_on_hand.map(crate::i18n::number).unwrap_or_default();
-            crate::i18n::ta(
-                &format!("alert-stock-{kind}"),
-                &[("product", a.product_name.clone().unwrap_or_default()), ("qty", qty)],
-            )
-        }
-        _ => a.message.clone().unwrap_or_default(),
-    };
+    let text = a.text();
     let level = match (a.event.as_str(), a.kind.as_deref(), a.priority.as_deref()) {
         (_, _, Some("high")) | (_, Some("expired"), _) => "high",
         ("stock_alert", _, _) => "normal",

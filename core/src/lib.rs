@@ -9,6 +9,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
+pub mod observe;
+#[cfg(feature = "ssr")]
 pub mod realtime;
 #[cfg(feature = "ssr")]
 pub mod services;

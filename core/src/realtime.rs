@@ -63,6 +63,8 @@ impl VenueFeed {
 
 pub struct Hub {
     store: DynStore,
+    /// Events read from the log and fanned out to this instance's clients.
+    fanned_out: metrics::Counter,
     /// Events a client may fall behind before it is cut off (for new venue feeds).
     client_queue: std::sync::atomic::AtomicUsize,
     feeds: Mutex<HashMap<Uuid, Arc<VenueFeed>>>,
@@ -71,10 +73,11 @@ pub struct Hub {
 
 impl Hub {
     /// The hub and its task (which ends when the hub is dropped).
-    pub fn start(store: DynStore) -> Arc<Hub> {
+    pub fn start(store: DynStore, fanned_out: metrics::Counter) -> Arc<Hub> {
         let (signal, mut signals) = mpsc::unbounded_channel::<Option<Uuid>>();
         let hub = Arc::new(Hub {
             store,
+            fanned_out,
             client_queue: std::sync::atomic::AtomicUsize::new(CHANNEL_CAPACITY),
             feeds: Mutex::new(HashMap::new()),
             signal,
@@ -168,6 +171,7 @@ impl Hub {
             let n = events.len();
             for event in events {
                 *last = event.seq;
+                self.fanned_out.increment(1);
                 // No receiver is not an error: nobody is listening right now.
                 let _ = feed.tx.send(LiveEvent::new(event));
             }

@@ -50,6 +50,23 @@ pub struct ServeArgs {
     /// over `https://` the session cookie is `Secure`.
     #[arg(long, env = "BEERFLOW_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Serve `GET /metrics` (Prometheus) on this address only, instead of on `--addr` with
+    /// everything else: an operator's network that the public load balancer does not reach.
+    #[arg(long, env = "BEERFLOW_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+    /// Slow-operation thresholds in milliseconds, over the defaults (order_creation=300,
+    /// order_status_update=100, order_add_items=200, table_creation=150,
+    /// table_status_update=50, kds_query=150), e.g. `order_creation=250,kds_query=100`.
+    #[arg(long, env = "BEERFLOW_SLOW_MS", default_value = "")]
+    pub slow_ms: String,
+    /// An operation slower than this many milliseconds also raises a high-priority
+    /// `kitchen_alert` for its venue.
+    #[arg(long, env = "BEERFLOW_SLOW_ALERT_MS", default_value_t = 1000)]
+    pub slow_alert_ms: u64,
+    /// How often, in seconds, to look for late tickets and lots expiring or expired (and raise
+    /// their alerts, once each); 0 turns it off.
+    #[arg(long, env = "BEERFLOW_ALERT_SCAN_SECS", default_value_t = 30)]
+    pub alert_scan_secs: u64,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -137,7 +154,11 @@ async fn open(db: &DbArgs) -> Result<SharedServices, String> {
 
 async fn serve(args: ServeArgs) -> Result<(), String> {
     let public_origin = args.public_url.as_deref().map(crate::public_origin).transpose()?;
+    let mut thresholds = beerflow_core::observe::Thresholds::default();
+    thresholds.parse_overrides(&args.slow_ms)?;
+    thresholds.alert_after = std::time::Duration::from_millis(args.slow_alert_ms);
     let services = open(&args.db).await?;
+    services.observe.set_thresholds(thresholds);
     if args.demo {
         services.seed_demo().await.map_err(|e| format!("loading demo data failed: {e}"))?;
         tracing::info!("demo data ready: sign in as admin@beerflow.demo / {}", beerflow_core::demo::DEMO_PASSWORD);
@@ -145,7 +166,28 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
     let listener =
         tokio::net::TcpListener::bind(args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    let state = AppState { services, leptos_options: leptos_options(addr), public_origin };
+    let state = AppState {
+        services,
+        leptos_options: leptos_options(addr),
+        public_origin,
+        metrics_on_main: args.metrics_addr.is_none(),
+    };
+    if let Some(metrics_addr) = args.metrics_addr {
+        let listener = tokio::net::TcpListener::bind(metrics_addr)
+            .await
+            .map_err(|e| format!("cannot listen on {metrics_addr} for /metrics: {e}"))?;
+        let bound = listener.local_addr().map_err(|e| e.to_string())?;
+        let metrics = crate::metrics_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, metrics).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+        tracing::info!("metrics on http://{bound}/metrics");
+    }
+    if args.alert_scan_secs > 0 {
+        state.services.watch_alerts(std::time::Duration::from_secs(args.alert_scan_secs));
+    }
     tracing::info!("BeerFlow ({}) listening on http://{addr}", state.services.store.backend());
     run(listener, state, shutdown_signal()).await.map_err(|e| format!("server error: {e}"))
 }

@@ -5,6 +5,7 @@ pub mod cli;
 mod extract;
 pub mod guard;
 mod live;
+pub mod observe;
 mod routes;
 mod session_store;
 
@@ -36,6 +37,9 @@ pub struct AppState {
     /// HTTPS (`--public-url`): cross-site checks compare with it, and over HTTPS the session
     /// cookie is `Secure`. `None`: the origin of the request's own `Host`.
     pub public_origin: Option<String>,
+    /// Whether `GET /metrics` is served with everything else (the default), or only on the
+    /// separate address of `--metrics-addr` (`metrics_router`).
+    pub metrics_on_main: bool,
 }
 
 /// The origin of a public URL (`https://pub.example:8443/some/path` -> `https://pub.example:8443`);
@@ -97,7 +101,11 @@ pub fn router(mut state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(12)));
     let parts = split_manifest(&pkg_dir, state.leptos_options.site_pkg_dir.as_ref());
     let pages = page_routes();
-    Router::new()
+    let mut router = Router::new();
+    if state.metrics_on_main {
+        router = router.route("/metrics", axum::routing::get(observe::metrics));
+    }
+    router
         .nest(routes::API_BASE, routes::api())
         .merge(routes::root())
         .leptos_routes_with_context(
@@ -120,6 +128,7 @@ pub fn router(mut state: AppState) -> Router {
             pkg_service(&pkg_dir, "public, max-age=31536000, immutable"),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .route_layer(from_fn(observe::stamp_route))
         .layer(from_fn(guard::server_fn_status))
         .layer(from_fn(guard::page_redirects))
         .layer(from_fn_with_state(state.clone(), guard::page_locale))
@@ -129,11 +138,18 @@ pub fn router(mut state: AppState) -> Router {
         .layer(from_fn(guard::read_body))
         .layer(live::socketio::layer(state.services.clone()))
         .layer(from_fn(guard::security_headers))
+        .layer(from_fn_with_state(state.clone(), observe::http_metrics))
         .layer(TraceLayer::new_for_http())
         // Pages, JSON and the rest compressed when the client accepts it (a response that is
         // already compressed, like the bundle's precompressed files, is left as it is).
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)
+}
+
+/// `GET /metrics` alone, for the separate address of `--metrics-addr` (an operator's network,
+/// not behind the public load balancer).
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new().route("/metrics", axum::routing::get(observe::metrics)).with_state(state)
 }
 
 /// The bundle (`/pkg`: WASM, JS, CSS): the precompressed `.br` or `.gz` copy `cargo xtask site`

@@ -101,13 +101,39 @@ pub enum VenueEvent {
         product_id: Uuid,
         product_name: String,
         kind: StockAlertKind,
+        /// The product's usable stock (expired lots left out).
         qty_on_hand: Qty,
+        /// Extension (issue 17), for `expiring` and `expired`: the lot, its expiry date and
+        /// what is left in it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lot_id: Option<Uuid>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lot_code: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expiry_date: Option<chrono::NaiveDate>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lot_qty: Option<Qty>,
     },
     KitchenAlert {
         message: String,
         priority: AlertPriority,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         order_id: Option<Uuid>,
+        /// Extension (issue 17): what the alert is about, for screens that say it in their own
+        /// language: `ticket_late` (with `order_number`, `table_name`, `minutes`) or
+        /// `slow_operation` (with `operation`, `duration_ms` and, if known, `order_number`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        code: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        order_number: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        table_name: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        minutes: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        operation: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        duration_ms: Option<u64>,
     },
 }
 

@@ -140,8 +140,13 @@ pub(super) fn not_found(what: &str, id: Uuid) -> AppError {
 impl Services {
     /// The venue's local date: "expired" and "today" are judged in the venue's time zone.
     pub async fn venue_today(&self, venue_id: Uuid) -> Result<NaiveDate, AppError> {
+        self.venue_date(venue_id, Utc::now()).await
+    }
+
+    /// The venue's local date at `at`.
+    pub async fn venue_date(&self, venue_id: Uuid, at: chrono::DateTime<Utc>) -> Result<NaiveDate, AppError> {
         let venue = self.store.get_venue(venue_id).await?.ok_or_else(|| not_found("venue", venue_id))?;
-        Ok(Utc::now().with_timezone(&venue_tz(&venue)).date_naive())
+        Ok(at.with_timezone(&venue_tz(&venue)).date_naive())
     }
 
     // Categories

@@ -37,6 +37,10 @@ pub struct Services {
     pub realtime_connections: std::sync::atomic::AtomicUsize,
     /// Set when the server shuts down: long-lived connections close themselves.
     pub closing: tokio::sync::watch::Sender<bool>,
+    /// This instance's metrics and slow-operation thresholds.
+    pub observe: crate::observe::Observe,
+    /// When each venue last got a slow-operation alert, per operation.
+    slow_alerts: std::sync::Mutex<std::collections::HashMap<(Uuid, crate::observe::Operation), std::time::Instant>>,
 }
 
 /// `POST /auth/login`.
@@ -85,15 +89,29 @@ impl Services {
                 store.setting_get_or_init("jwt_secret", &fresh).await?
             }
         };
-        let hub = crate::realtime::Hub::start(store.clone());
+        let observe = crate::observe::Observe::new(env!("CARGO_PKG_VERSION"));
+        let hub = crate::realtime::Hub::start(store.clone(), observe.metrics.venue_events());
         store.watch_events(hub.signals()).await?;
-        Ok(Arc::new(Services {
+        let services = Arc::new(Services {
             store,
             tokens: TokenKeys::new(secret.as_bytes(), TOKEN_TTL),
             hub,
             realtime_connections: std::sync::atomic::AtomicUsize::new(0),
             closing: tokio::sync::watch::channel(false).0,
-        }))
+            observe,
+            slow_alerts: std::sync::Mutex::new(std::collections::HashMap::new()),
+        });
+        // The histograms' samples are folded into their buckets every few seconds, scraped or not.
+        let weak = Arc::downgrade(&services);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(5));
+            loop {
+                tick.tick().await;
+                let Some(services) = weak.upgrade() else { break };
+                services.observe.metrics.upkeep();
+            }
+        });
+        Ok(services)
     }
 
     /// Checks e-mail and password; the same 401 for an unknown e-mail, a wrong password and a
@@ -340,8 +358,10 @@ pub fn authorize(actor: &User, venue_id: Uuid, action: Action) -> Result<(), App
     }
     Ok(())
 }
+mod alerts;
 mod inventory;
 mod orders;
+pub use alerts::{DEFAULT_SCAN_EVERY, EXPIRING_WITHIN_DAYS, Raised};
 pub use inventory::{LotTrace, MAX_SUMMARY_DAYS, TraceEntry};
 pub use orders::{MAX_IDEMPOTENCY_KEY_LEN, MAX_ITEMS_PER_REQUEST};
 

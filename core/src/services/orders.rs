@@ -10,6 +10,7 @@ use crate::domain::order::{
 use crate::domain::stock::{Promise, available_to_promise};
 use crate::domain::table::{Layout, LayoutRequest, NewTable, Table, TablePatch, TableStatus};
 use crate::domain::{Action, Qty, User, allowed};
+use crate::observe::Operation;
 use crate::store::Page;
 use crate::store::now_micros;
 use crate::store::orders::{EditKind, ItemDraft, KitchenStats, OrderDraft, OrderEdit, OrderFilter, StatusChange};
@@ -82,6 +83,11 @@ impl Services {
     // Tables
 
     pub async fn create_table(&self, actor: &User, venue_id: Uuid, req: NewTable) -> Result<Table, AppError> {
+        let work = self.create_table_untimed(actor, venue_id, req);
+        self.timed(Operation::TableCreation, venue_id, |_| None, work).await
+    }
+
+    async fn create_table_untimed(&self, actor: &User, venue_id: Uuid, req: NewTable) -> Result<Table, AppError> {
         authorize(actor, venue_id, Action::TablesWrite)?;
         if let Some(p) = &req.position_json {
             p.validate("position_json").map_err(AppError::bad_request)?;
@@ -160,6 +166,17 @@ impl Services {
     }
 
     pub async fn set_table_status(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        id: Uuid,
+        status: TableStatus,
+    ) -> Result<Table, AppError> {
+        let work = self.set_table_status_untimed(actor, venue_id, id, status);
+        self.timed(Operation::TableStatusUpdate, venue_id, |_| None, work).await
+    }
+
+    async fn set_table_status_untimed(
         &self,
         actor: &User,
         venue_id: Uuid,
@@ -263,6 +280,18 @@ impl Services {
         req: NewOrder,
         idempotency_key: Option<String>,
     ) -> Result<(Order, bool), AppError> {
+        let work = self.create_order_untimed(actor, venue_id, req, idempotency_key);
+        self.timed(Operation::OrderCreation, venue_id, |(o, _): &(Order, bool)| Some(o.order_number.clone()), work)
+            .await
+    }
+
+    async fn create_order_untimed(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        req: NewOrder,
+        idempotency_key: Option<String>,
+    ) -> Result<(Order, bool), AppError> {
         authorize(actor, venue_id, Action::OrdersTake)?;
         let idempotency_key = idempotency(idempotency_key)?;
         if let Some(c) = req.covers
@@ -291,6 +320,18 @@ impl Services {
     /// Adds lines to an open order; with an `Idempotency-Key`, a retry of the same addition
     /// returns the order without adding them twice.
     pub async fn add_items(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        id: Uuid,
+        req: AddItems,
+        idempotency_key: Option<String>,
+    ) -> Result<Order, AppError> {
+        let work = self.add_items_untimed(actor, venue_id, id, req, idempotency_key);
+        self.timed(Operation::OrderAddItems, venue_id, |o: &Order| Some(o.order_number.clone()), work).await
+    }
+
+    async fn add_items_untimed(
         &self,
         actor: &User,
         venue_id: Uuid,
@@ -399,12 +440,25 @@ impl Services {
         id: Uuid,
         req: StatusRequest,
     ) -> Result<Order, AppError> {
+        let work = self.change_order_status_untimed(actor, venue_id, id, req);
+        self.timed(Operation::OrderStatusUpdate, venue_id, |o: &Order| Some(o.order_number.clone()), work).await
+    }
+
+    async fn change_order_status_untimed(
+        &self,
+        actor: &User,
+        venue_id: Uuid,
+        id: Uuid,
+        req: StatusRequest,
+    ) -> Result<Order, AppError> {
         authorize(actor, venue_id, Action::OrdersRead)?;
         let reason = note("reason", req.reason.as_deref(), 500)?;
         let to = req.status;
         let today = if to == OrderStatus::Served { Some(self.venue_today(venue_id).await?) } else { None };
         let role = actor.role;
-        let check = move |order: &Order| -> Result<(), AppError> {
+        let before = std::sync::Mutex::new(None);
+        let check = |order: &Order| -> Result<(), AppError> {
+            *before.lock().unwrap_or_else(|e| e.into_inner()) = Some(order.status);
             let Some(action) = transition(order.status, to) else {
                 return Err(AppError::conflict(format!(
                     "status: order {} cannot go from {} to {}",
@@ -441,6 +495,7 @@ impl Services {
         let change = StatusChange { to, reason, actor, today, check: &check };
         let order = self.store.change_status(venue_id, id, &change).await?.ok_or_else(|| not_found("order", id))?;
         self.hub.venue_changed(venue_id);
+        self.count_transition(before.into_inner().unwrap_or_else(|e| e.into_inner()), &order);
         Ok(order)
     }
 
@@ -545,9 +600,24 @@ impl Services {
     }
 
     async fn edit(&self, venue_id: Uuid, id: Uuid, edit: &OrderEdit<'_>) -> Result<Order, AppError> {
-        let order = self.store.edit_order(venue_id, id, edit).await?.ok_or_else(|| not_found("order", id))?;
+        // The status the order had, for the transitions' metric (a line bump can make it ready).
+        let before = std::sync::Mutex::new(None);
+        let check = |order: &Order| {
+            *before.lock().unwrap_or_else(|e| e.into_inner()) = Some(order.status);
+            (edit.check)(order)
+        };
+        let edit = OrderEdit { actor: edit.actor, check: &check, kind: edit.kind.clone() };
+        let order = self.store.edit_order(venue_id, id, &edit).await?.ok_or_else(|| not_found("order", id))?;
         self.hub.venue_changed(venue_id);
+        self.count_transition(before.into_inner().unwrap_or_else(|e| e.into_inner()), &order);
         Ok(order)
+    }
+
+    /// Counts an order's move from `from` to its status now, if it moved.
+    fn count_transition(&self, from: Option<OrderStatus>, order: &Order) {
+        if let Some(from) = from.filter(|f| *f != order.status) {
+            self.observe.metrics.transition(from, order.status);
+        }
     }
 
     /// One kitchen ticket (whatever its status, so that a screen sees a cancellation), with how
@@ -591,8 +661,13 @@ impl Services {
         self.store.venue_kitchen_stats(venue_id, late_before, midnight).await
     }
 
-    /// Open kitchen tickets, oldest first, with how long each has waited.
+    /// Open kitchen tickets, oldest first, with how long each has waited (timed as `kds_query`).
     pub async fn kitchen_display(&self, actor: &User, venue_id: Uuid) -> Result<Vec<KitchenOrder>, AppError> {
+        let work = self.kitchen_display_untimed(actor, venue_id);
+        self.timed(Operation::KdsQuery, venue_id, |_| None, work).await
+    }
+
+    async fn kitchen_display_untimed(&self, actor: &User, venue_id: Uuid) -> Result<Vec<KitchenOrder>, AppError> {
         authorize(actor, venue_id, Action::OrdersRead)?;
         let now = chrono::Utc::now();
         let orders = self.store.kitchen_orders(venue_id).await?;

@@ -4,9 +4,9 @@
 //! whatever the backend.
 
 use crate::AppError;
-use crate::domain::event::EventRecord;
+use crate::domain::event::{EventRecord, VenueEvent};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 /// The PostgreSQL `NOTIFY` channel on which every commit that appended venue events announces
@@ -26,4 +26,36 @@ pub trait EventStore: Send + Sync + 'static {
     async fn oldest_seq(&self, venue_id: Uuid) -> Result<i64, AppError>;
     /// The venue's latest event number (0 before the first event).
     async fn latest_seq(&self, venue_id: Uuid) -> Result<i64, AppError>;
+    /// Appends `event` to the venue's log in a transaction of its own; with `once` (an alert's
+    /// kind and what it is about) only if no alert of that kind about it was raised before, so
+    /// that it is raised once whatever instance or restart tries again. Whether it was written.
+    async fn raise_alert(
+        &self,
+        venue_id: Uuid,
+        once: Option<(&str, Uuid)>,
+        event: &VenueEvent,
+        now: DateTime<Utc>,
+    ) -> Result<bool, AppError>;
+    /// Tickets confirmed or preparing with no `ticket_late` alert yet, with their venue's red
+    /// threshold (the caller judges which are late).
+    async fn late_ticket_candidates(&self) -> Result<Vec<LateTicket>, AppError>;
+    /// Every venue's kitchen now: tickets confirmed, preparing or ready, and of those confirmed or
+    /// preparing the ones older than their venue's red threshold at `now`.
+    async fn kitchen_load(&self, now: DateTime<Utc>) -> Result<(i64, i64), AppError>;
+    /// Venues with lots holding stock that may be due an alert: expiring on or before
+    /// `expiring_by` with no expiry alert yet, or on or before `expired_by` with no `expired`
+    /// alert yet.
+    async fn expiry_alert_venues(&self, expiring_by: NaiveDate, expired_by: NaiveDate) -> Result<Vec<Uuid>, AppError>;
+}
+
+/// A ticket in the kitchen's hands that may be late.
+#[derive(Clone, Debug)]
+pub struct LateTicket {
+    pub venue_id: Uuid,
+    pub order_id: Uuid,
+    pub order_number: String,
+    pub table_name: Option<String>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+    /// The venue's red threshold (`kds_late_minutes`).
+    pub late_minutes: i32,
 }

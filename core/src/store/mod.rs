@@ -92,6 +92,13 @@ pub trait Store:
     /// A round trip to the database.
     async fn ping(&self) -> Result<(), AppError>;
 
+    /// The versions of this build's migrations that the database has not applied (empty when
+    /// the schema is this build's).
+    async fn pending_migrations(&self) -> Result<Vec<i64>, AppError>;
+
+    /// The connection pool now (all pools together).
+    fn pool_stats(&self) -> PoolStats;
+
     /// Forwards "venue events were committed" signals from other server instances to `tx`
     /// (`None`: the watch reconnected and anything may have been missed). PostgreSQL listens
     /// for the notifications every commit sends; SQLite has one instance and nothing to watch.
@@ -99,6 +106,23 @@ pub trait Store:
         let _ = tx;
         Ok(())
     }
+}
+
+/// A connection pool's occupation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PoolStats {
+    pub in_use: u32,
+    pub idle: u32,
+    pub max: u32,
+}
+
+/// The versions of `migrator` that `applied` (the successful rows of `_sqlx_migrations`) lacks.
+pub(crate) fn pending(migrator: &sqlx::migrate::Migrator, applied: &[i64]) -> Vec<i64> {
+    migrator
+        .iter()
+        .filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version))
+        .map(|m| m.version)
+        .collect()
 }
 
 /// Opens the database named by `url` (`sqlite://...` or `postgres://...`), creating a SQLite

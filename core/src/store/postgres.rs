@@ -1,13 +1,16 @@
 //! PostgreSQL, for several server instances sharing one database. Rows that a use case will
 //! change are locked (`FOR UPDATE` or conditional updates) inside its transaction.
 
-use super::{Store, migration_error};
+use super::{PoolStats, Store, migration_error};
 use crate::AppError;
 use async_trait::async_trait;
 use sqlx::PgPool;
 use sqlx::postgres::PgPoolOptions;
 use std::time::Duration;
 use uuid::Uuid;
+
+/// This build's migrations for postgres.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -22,7 +25,7 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
-        sqlx::migrate!("../migrations/postgres").run(&pool).await.map_err(|e| migration_error("postgres", e))?;
+        MIGRATOR.run(&pool).await.map_err(|e| migration_error("postgres", e))?;
         Ok(PgStore { pool })
     }
 
@@ -40,6 +43,17 @@ impl Store for PgStore {
     async fn ping(&self) -> Result<(), AppError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn pending_migrations(&self) -> Result<Vec<i64>, AppError> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&self.pool).await?;
+        Ok(super::pending(&MIGRATOR, &applied))
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        let (size, idle) = (self.pool.size(), self.pool.num_idle() as u32);
+        PoolStats { in_use: size.saturating_sub(idle), idle, max: self.pool.options().get_max_connections() }
     }
 
     async fn watch_events(&self, tx: tokio::sync::mpsc::UnboundedSender<Option<Uuid>>) -> Result<(), AppError> {

@@ -1,7 +1,7 @@
 //! The embedded default: one SQLite file in WAL mode. SQLite has a single writer, so write
 //! transactions start with `BEGIN IMMEDIATE` and wait on the busy timeout instead of failing.
 
-use super::{Store, migration_error};
+use super::{PoolStats, Store, migration_error};
 use crate::AppError;
 use async_trait::async_trait;
 use sqlx::SqlitePool;
@@ -9,6 +9,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// This build's migrations for sqlite.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -63,7 +66,7 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await
             .map_err(|e| format!("cannot open SQLite database `{url}`: {e}"))?;
-        sqlx::migrate!("../migrations/sqlite").run(&pool).await.map_err(|e| migration_error("sqlite", e))?;
+        MIGRATOR.run(&pool).await.map_err(|e| migration_error("sqlite", e))?;
         // One connection for all writes: its page cache stays warm (no re-reading pages another
         // connection changed) and transactions queue for it in order.
         let writer = SqlitePoolOptions::new()
@@ -106,6 +109,18 @@ impl Store for SqliteStore {
     async fn ping(&self) -> Result<(), AppError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
+    }
+
+    async fn pending_migrations(&self) -> Result<Vec<i64>, AppError> {
+        let applied: Vec<i64> =
+            sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&self.pool).await?;
+        Ok(super::pending(&MIGRATOR, &applied))
+    }
+
+    fn pool_stats(&self) -> PoolStats {
+        let (size, idle) =
+            (self.pool.size() + self.writer.size(), (self.pool.num_idle() + self.writer.num_idle()) as u32);
+        PoolStats { in_use: size.saturating_sub(idle), idle, max: self.pool.options().get_max_connections() + 1 }
     }
 }
 

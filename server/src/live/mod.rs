@@ -16,6 +16,7 @@ pub mod ws;
 
 use beerflow_core::AppError;
 use beerflow_core::domain::{Action, User};
+use beerflow_core::observe::{CutOff, Transport as Kind};
 use beerflow_core::realtime::LiveEvent;
 use beerflow_core::services::{SharedServices, authorize};
 use serde::Deserialize;
@@ -84,8 +85,9 @@ struct LeaveData {
 pub enum Ending {
     /// The client left, the transport closed, or the server is shutting down.
     Closed,
-    /// The client fell too far behind: its queue is full, so do not wait for it to drain.
-    Lagged,
+    /// The client was cut off (it fell too far behind, or went silent): do not wait for its
+    /// queue to drain.
+    Lagged(CutOff),
 }
 
 enum Next {
@@ -113,7 +115,7 @@ async fn send(t: &mut impl Transport, msg: Outgoing) -> Next {
     match sent {
         Ok(Ok(())) => Next::Continue,
         Ok(Err(ending)) => Next::Stop(ending),
-        Err(_) => Next::Stop(Ending::Lagged),
+        Err(_) => Next::Stop(Ending::Lagged(CutOff::SendTimeout)),
     }
 }
 
@@ -129,15 +131,17 @@ pub struct Session {
     services: SharedServices,
     user: User,
     joined: Option<Joined>,
+    /// The transport's name in the metrics.
+    kind: Kind,
 }
 
-/// Counts a connection in `/health` while it lives.
-struct Counted(SharedServices);
+/// Counts a connection in `/health` and in the metrics while it lives.
+struct Counted(SharedServices, #[allow(dead_code)] beerflow_core::observe::ConnectionGuard);
 
 impl Counted {
-    fn new(services: &SharedServices) -> Counted {
+    fn new(services: &SharedServices, kind: Kind) -> Counted {
         services.realtime_connections.fetch_add(1, Ordering::Relaxed);
-        Counted(services.clone())
+        Counted(services.clone(), services.observe.metrics.connection(kind))
     }
 }
 
@@ -148,15 +152,24 @@ impl Drop for Counted {
 }
 
 impl Session {
-    pub fn new(services: SharedServices, user: User) -> Session {
-        Session { services, user, joined: None }
+    pub fn new(services: SharedServices, user: User, kind: Kind) -> Session {
+        Session { services, user, joined: None, kind }
     }
 
     /// Serves the client until it leaves, its transport closes, it falls behind or the server
     /// shuts down. With `heartbeat`, the session pings every `PING_EVERY` and drops a client
     /// silent for `PONG_TIMEOUT` (Socket.IO has its own heartbeat).
-    pub async fn run(mut self, t: &mut impl Transport, heartbeat: bool) -> Ending {
-        let _counted = Counted::new(&self.services);
+    pub async fn run(self, t: &mut impl Transport, heartbeat: bool) -> Ending {
+        let (services, kind) = (self.services.clone(), self.kind);
+        let ending = self.serve(t, heartbeat).await;
+        if let Ending::Lagged(reason) = ending {
+            services.observe.metrics.cut_off(kind, reason);
+        }
+        ending
+    }
+
+    async fn serve(mut self, t: &mut impl Transport, heartbeat: bool) -> Ending {
+        let _counted = Counted::new(&self.services, self.kind);
         let mut ping = tokio::time::interval_at(Instant::now() + PING_EVERY, PING_EVERY);
         let mut last_seen = Instant::now();
         let mut closing = self.services.closing.subscribe();
@@ -181,7 +194,7 @@ impl Session {
                 }
                 _ = ping.tick(), if heartbeat => {
                     if last_seen.elapsed() > PONG_TIMEOUT {
-                        Next::Stop(Ending::Closed)
+                        Next::Stop(Ending::Lagged(CutOff::Silent))
                     } else {
                         send(t, Outgoing::Ping).await
                     }
@@ -245,7 +258,7 @@ impl Session {
                     self.joined = Some(Joined { venue_id: join.venue_id, rx, sent: latest });
                     return Ok(send(t, Outgoing::Answer("resync_required", data)).await);
                 }
-                sent = match replay(&services, t, join.venue_id, last_seq, None).await {
+                sent = match replay(&services, t, self.kind, join.venue_id, last_seq, None).await {
                     Ok(sent) => sent,
                     Err(Replay::Client(ending)) => return Ok(Next::Stop(ending)),
                     Err(Replay::Store(e)) => return Err(e),
@@ -271,12 +284,17 @@ impl Session {
             Ok(e) if e.record.seq <= joined.sent => Next::Continue,
             Ok(e) if e.record.seq == joined.sent + 1 => {
                 joined.sent = e.record.seq;
-                send(t, Outgoing::Event(e)).await
+                let since_commit = (chrono::Utc::now() - e.record.ts).to_std().unwrap_or_default();
+                let next = send(t, Outgoing::Event(e)).await;
+                if matches!(next, Next::Continue) {
+                    self.services.observe.metrics.delivered(self.kind, Some(since_commit));
+                }
+                next
             }
             Ok(e) => {
                 // A gap (should not happen): fill it from the log, the source of truth.
                 let upto = e.record.seq;
-                match replay(&self.services, t, joined.venue_id, joined.sent, Some(upto)).await {
+                match replay(&self.services, t, self.kind, joined.venue_id, joined.sent, Some(upto)).await {
                     Ok(sent) if sent >= upto => {
                         if let Some(j) = self.joined.as_mut() {
                             j.sent = sent;
@@ -292,7 +310,7 @@ impl Session {
             Err(broadcast::error::RecvError::Lagged(_)) => {
                 let close = Outgoing::Close(4008, "too slow: reconnect and join with last_seq");
                 let _ = tokio::time::timeout(Duration::from_millis(100), t.send(close)).await;
-                Next::Stop(Ending::Lagged)
+                Next::Stop(Ending::Lagged(CutOff::QueueFull))
             }
             Err(broadcast::error::RecvError::Closed) => Next::Stop(Ending::Closed),
         }
@@ -312,6 +330,7 @@ enum Replay {
 async fn replay(
     services: &SharedServices,
     t: &mut impl Transport,
+    kind: Kind,
     venue: Uuid,
     after: i64,
     upto: Option<i64>,
@@ -328,6 +347,7 @@ async fn replay(
             if let Next::Stop(ending) = send(t, Outgoing::Event(LiveEvent::new(e))).await {
                 return Err(Replay::Client(ending));
             }
+            services.observe.metrics.delivered(kind, None);
             sent = seq;
         }
         if !full || upto.is_some_and(|upto| sent >= upto) {

@@ -136,7 +136,8 @@ fn connected(socket: SocketRef, services: SharedServices) {
     };
     let mut transport = SioTransport { socket, messages };
     tokio::spawn(async move {
-        if Session::new(services, user).run(&mut transport, false).await == Ending::Lagged {
+        let kind = beerflow_core::observe::Transport::SocketIo;
+        if matches!(Session::new(services, user, kind).run(&mut transport, false).await, Ending::Lagged(_)) {
             disconnect_lagging(transport.socket).await;
         }
     });

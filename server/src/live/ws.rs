@@ -87,7 +87,8 @@ pub async fn ws(State(state): State<AppState>, request: axum::extract::Request) 
         .max_frame_size(64 * 1024);
     Ok(upgrade.on_upgrade(move |socket| async move {
         let mut transport = WsTransport(socket);
-        if Session::new(services, user).run(&mut transport, true).await == Ending::Closed {
+        let kind = beerflow_core::observe::Transport::WebSocket;
+        if Session::new(services, user, kind).run(&mut transport, true).await == Ending::Closed {
             // Finish the closing handshake, briefly.
             let _ = tokio::time::timeout(Duration::from_secs(1), SinkExt::close(&mut transport.0)).await;
         }

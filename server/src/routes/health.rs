@@ -133,3 +133,74 @@ pub async fn health(State(state): State<AppState>) -> (StatusCode, Json<Value>) 
     }
     (status, Json(json!({"status": overall, "details": details})))
 }
+
+/// The process's liveness.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct LiveDoc {
+    /// Always `ok`.
+    status: String,
+}
+
+/// Whether this instance can serve.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct ReadyDoc {
+    /// `ready`, or `not_ready` with `reason`.
+    status: String,
+    /// Why it cannot serve: the database does not answer, or migrations are pending.
+    #[schema(nullable = false)]
+    reason: Option<String>,
+    /// The migrations this build has and the database lacks.
+    #[schema(nullable = false)]
+    pending_migrations: Option<Vec<i64>>,
+}
+
+/// Liveness: the process is up and answering (no dependency is checked). For a supervisor that
+/// restarts a hung process (systemd's watchdog, a container's liveness probe): a database
+/// outage must not get every instance restarted.
+///
+/// No authentication.
+#[utoipa::path(
+    get,
+    path = "/health/live",
+    tag = "meta",
+    responses((status = 200, description = "The process is up.", body = LiveDoc))
+)]
+pub async fn live() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// Readiness: the database answers and has every migration of this build. For a load balancer
+/// or an orchestrator deciding whether to send this instance traffic: `503` takes it out of
+/// rotation without killing it, and it comes back by itself when the database does.
+///
+/// No authentication.
+#[utoipa::path(
+    get,
+    path = "/health/ready",
+    tag = "meta",
+    responses(
+        (status = 200, description = "Ready to serve.", body = ReadyDoc),
+        (status = 503, description = "Not ready: the database does not answer or migrations are pending.", body = ReadyDoc),
+    )
+)]
+pub async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let store = &state.services.store;
+    let not_ready = |reason: String, pending: Option<Vec<i64>>| {
+        let mut body = json!({"status": "not_ready", "reason": reason});
+        if let Some(p) = pending {
+            body["pending_migrations"] = json!(p);
+        }
+        (StatusCode::SERVICE_UNAVAILABLE, Json(body))
+    };
+    let check = tokio::time::timeout(std::time::Duration::from_secs(3), store.pending_migrations()).await;
+    match check {
+        Ok(Ok(pending)) if pending.is_empty() => (StatusCode::OK, Json(json!({"status": "ready"}))),
+        Ok(Ok(pending)) => {
+            not_ready(format!("{} migration(s) of this build not applied", pending.len()), Some(pending))
+        }
+        Ok(Err(e)) => not_ready(format!("database: {e}"), None),
+        Err(_) => not_ready("database: no answer within 3 s".into(), None),
+    }
+}

@@ -59,9 +59,9 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ord::change_status))
 }
 
-/// The documented routes outside `API_BASE`: the health check.
+/// The documented routes outside `API_BASE`: the health checks.
 fn root_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(health::health))
+    OpenApiRouter::new().routes(routes!(health::health)).routes(routes!(health::live)).routes(routes!(health::ready))
 }
 
 /// The REST API, to nest under `API_BASE`; an unknown path or method gets the contract's error body.
@@ -70,7 +70,7 @@ pub fn api() -> Router<AppState> {
     router.fallback(not_found).method_not_allowed_fallback(crate::guard::method_not_allowed)
 }
 
-/// `GET /health`.
+/// `GET /health`, `/health/live`, `/health/ready`.
 pub fn root() -> Router<AppState> {
     root_routes().split_for_parts().0
 }

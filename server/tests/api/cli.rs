@@ -128,3 +128,48 @@ async fn wait_with_timeout(child: &mut std::process::Child, timeout: Duration) -
     let _ = child.kill();
     None
 }
+
+/// `--metrics-addr` serves `/metrics` on an address of its own, and then not beside the site;
+/// a threshold naming no operation stops the server with a message saying which.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_can_have_an_address_of_their_own_and_a_bad_threshold_is_refused() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let out = beerflow(&db).args(["serve", "--addr", "127.0.0.1:0", "--slow-ms", "order_cration=5"]).output().unwrap();
+    assert!(!out.status.success(), "a bad threshold must stop the server");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("unknown operation `order_cration`") && stderr.contains("order_creation"), "{stderr}");
+
+    let mut server = beerflow(&db)
+        .args(["serve", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--alert-scan-secs", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = server.stdout.take().unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::spawn(move || {
+        let (mut metrics, mut tx) = (None, Some(tx));
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let after =
+                |marker: &str| line.split(marker).nth(1).and_then(|s| s.split_whitespace().next()).map(str::to_owned);
+            if let Some(m) = after("metrics on http://") {
+                metrics = Some(m.trim_end_matches("/metrics").to_owned());
+            }
+            if let Some(addr) = after("listening on http://")
+                && let Some(tx) = tx.take()
+            {
+                let _ = tx.send((addr, metrics.clone()));
+            }
+        }
+    });
+    let (addr, metrics) = tokio::time::timeout(Duration::from_secs(60), rx).await.expect("server starts").unwrap();
+    let metrics = metrics.expect("the metrics address is announced before the site's");
+    let client = reqwest::Client::new();
+    let res = client.get(format!("http://{metrics}/metrics")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.text().await.unwrap().contains("beerflow_build_info{version="));
+    assert_eq!(client.get(format!("http://{addr}/metrics")).send().await.unwrap().status().as_u16(), 404);
+    assert_eq!(client.get(format!("http://{addr}/health/live")).send().await.unwrap().status().as_u16(), 200);
+    let _ = Command::new("kill").args(["-TERM", &server.id().to_string()]).status();
+    let exit = wait_with_timeout(&mut server, Duration::from_secs(20)).await;
+    assert_eq!(exit.and_then(|s| s.code()), Some(0), "graceful exit on SIGTERM");
+}

@@ -191,7 +191,8 @@ impl TestApp {
         if let Some(site_root) = site_root {
             options.site_root = site_root.into();
         }
-        let state = AppState { services: services.clone(), leptos_options: options, public_origin };
+        let state =
+            AppState { services: services.clone(), leptos_options: options, public_origin, metrics_on_main: true };
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(run(listener, state, async move {
             let _ = rx.await;

@@ -11,6 +11,7 @@ mod hardening;
 mod inventory;
 mod language;
 mod manage;
+mod observe;
 mod openapi;
 mod orders;
 mod pages;

@@ -67,6 +67,8 @@ const CONTRACT: &[(&str, &str)] = &[
     ("get", "/api/v1/venues/{venue_id}/orders/kitchen-display"),
     ("get", "/api/v1/ws"),
     ("get", "/health"),
+    ("get", "/health/live"),
+    ("get", "/health/ready"),
 ];
 
 /// The document, fetched as any client would: without a token.
@@ -104,7 +106,7 @@ async fn the_document_lists_every_endpoint_of_the_contract(backend: Backend) {
     };
     for (method, path) in CONTRACT {
         let op = &paths[*path][*method];
-        let public = matches!(*path, "/api/v1/auth/login" | "/api/v1/openapi.json" | "/health");
+        let public = matches!(*path, "/api/v1/auth/login" | "/api/v1/openapi.json") || path.starts_with("/health");
         assert_eq!(needs_bearer(op), !public, "{method} {path}: security {}", op["security"]);
         assert!(op["operationId"].is_string() && op["summary"].is_string(), "{method} {path}");
     }
@@ -127,7 +129,7 @@ async fn the_document_lists_every_endpoint_of_the_contract(backend: Backend) {
     for (method, path) in CONTRACT {
         let op = &paths[*path][*method];
         for (status, response) in op["responses"].as_object().unwrap() {
-            if (status.starts_with('4') || status.starts_with('5')) && *path != "/health" {
+            if (status.starts_with('4') || status.starts_with('5')) && !path.starts_with("/health") {
                 let schema = &response["content"]["application/json"]["schema"];
                 assert_eq!(schema["$ref"], "#/components/schemas/ErrorBody", "{method} {path} {status}");
             }
@@ -384,4 +386,8 @@ async fn real_answers_conform_to_the_documented_schemas(backend: Backend) {
     assert_conforms(&doc, "post", "/api/v1/auth/login", 200, &expect_ok(res).await);
     let health = expect_ok(app.client.get(app.url("/health")).send().await.unwrap()).await;
     assert_conforms(&doc, "get", "/health", 200, &health);
+    for path in ["/health/live", "/health/ready"] {
+        let body = expect_ok(app.client.get(app.url(path)).send().await.unwrap()).await;
+        assert_conforms(&doc, "get", path, 200, &body);
+    }
 }

@@ -289,4 +289,19 @@ async fn a_client_that_stops_reading_is_cut_off_without_slowing_anyone(backend: 
     .await;
     assert!(ended.is_ok(), "the stalled client was not disconnected ({received} events received)");
     assert!(received < ORDERS, "the stalled client received all {received} events");
+    // The operator sees it: one client cut off for lagging, by its reason.
+    let started = std::time::Instant::now();
+    loop {
+        let text = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+        let cut = |reason: &str| {
+            let sample = format!("beerflow_realtime_cutoffs_total{{transport=\"websocket\",reason=\"{reason}\"}} ");
+            text.lines().find_map(|l| l.strip_prefix(sample.as_str())).map_or(0.0, |v| v.parse::<f64>().unwrap())
+        };
+        if cut("queue_full") + cut("send_timeout") == 1.0 {
+            assert_eq!(cut("silent"), 0.0);
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no cut-off counted:\n{text}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

@@ -4,10 +4,10 @@
 use super::{Conn, PG, This};
 use crate::AppError;
 use crate::domain::event::{EventRecord, VenueEvent};
-use crate::store::events::{EVENTS_CHANNEL, EventStore};
+use crate::store::events::{EVENTS_CHANNEL, EventStore, LateTicket};
 use crate::store::sql::{placeholders, render, sql};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
 
 impl This {
@@ -147,5 +147,93 @@ impl EventStore for This {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(seq.unwrap_or(0))
+    }
+
+    async fn raise_alert(
+        &self,
+        venue_id: Uuid,
+        once: Option<(&str, Uuid)>,
+        event: &VenueEvent,
+        now: DateTime<Utc>,
+    ) -> Result<bool, AppError> {
+        let mut tx = self.begin_write().await?;
+        if let Some((kind, subject)) = once {
+            let marked = sqlx::query(sql!(
+                PG,
+                "INSERT INTO venue_alerts (venue_id, kind, subject_id, raised_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (venue_id, kind, subject_id) DO NOTHING"
+            ))
+            .bind(venue_id)
+            .bind(kind)
+            .bind(subject)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if marked.rows_affected() == 0 {
+                // Raised before (here or by another instance): nothing is written.
+                return Ok(false);
+            }
+        }
+        Self::append_events(&mut tx, venue_id, std::slice::from_ref(event), now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn late_ticket_candidates(&self) -> Result<Vec<LateTicket>, AppError> {
+        let rows: Vec<(Uuid, Uuid, String, Option<String>, Option<DateTime<Utc>>, i32)> = sqlx::query_as(sql!(
+            PG,
+            "SELECT o.venue_id, o.id, o.order_number, t.name, o.confirmed_at, v.kds_late_minutes \
+             FROM orders o JOIN venues v ON v.id = o.venue_id LEFT JOIN dining_tables t ON t.id = o.table_id \
+             WHERE o.status IN ('confirmed', 'preparing') AND o.confirmed_at IS NOT NULL \
+             AND NOT EXISTS (SELECT 1 FROM venue_alerts a WHERE a.venue_id = o.venue_id \
+             AND a.kind = 'ticket_late' AND a.subject_id = o.id) \
+             ORDER BY o.confirmed_at LIMIT 5000"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(venue_id, order_id, order_number, table_name, confirmed_at, late_minutes)| LateTicket {
+                venue_id,
+                order_id,
+                order_number,
+                table_name,
+                confirmed_at,
+                late_minutes,
+            })
+            .collect())
+    }
+
+    async fn kitchen_load(&self, now: DateTime<Utc>) -> Result<(i64, i64), AppError> {
+        let rows: Vec<(String, Option<DateTime<Utc>>, i32)> = sqlx::query_as(sql!(
+            PG,
+            "SELECT o.status, o.confirmed_at, v.kds_late_minutes FROM orders o JOIN venues v ON v.id = o.venue_id \
+             WHERE o.status IN ('confirmed', 'preparing', 'ready')"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        let late = rows
+            .iter()
+            .filter(|(status, confirmed_at, late_minutes)| {
+                status != "ready"
+                    && confirmed_at.is_some_and(|at| now - at >= chrono::Duration::minutes((*late_minutes).into()))
+            })
+            .count();
+        Ok((rows.len() as i64, late as i64))
+    }
+
+    async fn expiry_alert_venues(&self, expiring_by: NaiveDate, expired_by: NaiveDate) -> Result<Vec<Uuid>, AppError> {
+        Ok(sqlx::query_scalar(sql!(
+            PG,
+            "SELECT DISTINCT l.venue_id FROM lots l WHERE @qc(l.qty_current) > 0 AND l.expiry_date IS NOT NULL \
+             AND ((l.expiry_date <= $1 AND NOT EXISTS (SELECT 1 FROM venue_alerts a WHERE a.venue_id = l.venue_id \
+             AND a.kind IN ('stock_expiring', 'stock_expired') AND a.subject_id = l.id)) \
+             OR (l.expiry_date <= $2 AND NOT EXISTS (SELECT 1 FROM venue_alerts a WHERE a.venue_id = l.venue_id \
+             AND a.kind = 'stock_expired' AND a.subject_id = l.id)))"
+        ))
+        .bind(expiring_by)
+        .bind(expired_by)
+        .fetch_all(&self.pool)
+        .await?)
     }
 }

@@ -373,6 +373,10 @@ impl This {
                     product_name: info.name.clone(),
                     kind: StockAlertKind::Low,
                     qty_on_hand: left,
+                    lot_id: None,
+                    lot_code: None,
+                    expiry_date: None,
+                    lot_qty: None,
                 });
             }
             let costed = plan
