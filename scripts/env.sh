@@ -43,6 +43,29 @@ ensure_chromium() {
   fi
 }
 
+# nginx from Debian, for the load-balanced deployment's test (scripts/test-lb.sh).
+ensure_nginx() {
+  if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then export PATH="$PATH:/usr/sbin"; return; fi
+  log "installing nginx from Debian"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -q && apt-get install -y -q nginx
+  else
+    sudo apt-get update -q && sudo apt-get install -y -q nginx
+  fi
+  export PATH="$PATH:/usr/sbin"
+}
+
+# promtool (Debian's prometheus package), to check deploy/prometheus.yml.
+ensure_promtool() {
+  if command -v promtool >/dev/null; then return; fi
+  log "installing prometheus (for promtool) from Debian"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -q && apt-get install -y -q --no-install-recommends prometheus
+  else
+    sudo apt-get update -q && sudo apt-get install -y -q --no-install-recommends prometheus
+  fi
+}
+
 ensure_postgres() {
   if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then return; fi
   log "starting PostgreSQL"

@@ -65,6 +65,13 @@ BEERFLOW_E2E_BIN="$E2E_BIN" BEERFLOW_E2E_URL_SQLITE="$URL" BEERFLOW_E2E_URL_POST
 E2E_PASSED=$(grep -oE '^ *[0-9]+ passed' "$LOGS/e2e.log" | tail -n1 | tr -dc '0-9')
 cd "$BEERFLOW_ROOT"
 
+# The deployment (issue 18): nginx in front of two instances on one PostgreSQL database, one
+# killed mid-stream; then what of deploy/ can be checked here, deploy.sh run for real.
+log "nginx in front of two instances (scripts/test-lb.sh)"
+bash scripts/test-lb.sh "$E2E_BIN" 2>&1 | tee "$LOGS/lb.log"
+log "deploy/ checks and deploy.sh (scripts/test-deploy.sh)"
+bash scripts/test-deploy.sh "$E2E_BIN" 2>&1 | tee "$LOGS/deploy.log"
+
 # The load tool drives the same running server through whole order flows; it exits non-zero on
 # any failed request, so this is a smoke test of the tool and of the API under concurrency.
 log "load tool smoke run (4 clients, 40 order flows)"
@@ -75,5 +82,5 @@ bash scripts/fuzz.sh "$URL" sqlite 2>&1 | tee "$LOGS/fuzz.log"
 bash scripts/fuzz.sh "$PG_URL" postgres 2>&1 | tee -a "$LOGS/fuzz.log"
 echo
 grep '^fuzz ' "$LOGS/fuzz.log"
-echo "Rust: $RUST_PASSED passed; browser: ${E2E_PASSED:-0} passed; load smoke run: ok; fuzzing: 0 failures"
+echo "Rust: $RUST_PASSED passed; browser: ${E2E_PASSED:-0} passed; nginx + two instances: ok; deploy checks: ok; load smoke run: ok; fuzzing: 0 failures"
 echo "beerflow: $((RUST_PASSED + ${E2E_PASSED:-0})) passed, 0 failed"

@@ -115,8 +115,8 @@ pub async fn save_venue_settings(
 pub async fn login(email: String, password: String) -> Result<(), UiError> {
     use beerflow_core::services::LoginRequest;
     let services = ssr::services()?;
-    let client =
-        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>().await.ok().map(|ci| ci.0.ip());
+    // Where the request came from (behind a trusted proxy: the client it names).
+    let client = leptos_axum::extract::<axum::Extension<beerflow_core::auth::ClientAddr>>().await.ok().map(|c| c.0.0);
     let response = services.login(&LoginRequest { email, password }, client).await?;
     let session = ssr::session().await?;
     // A new id on login, so a session id planted before login is worthless.

@@ -401,9 +401,13 @@ impl Alert {
                 ],
             ),
             (_, _, Some("slow_operation")) => {
-                let seconds =
-                    self.duration_ms.map(|ms| number(Qty::from_raw((ms as i64 / 100) * 100))).unwrap_or_default();
-                ta("alert-slow", &[("seconds", seconds), ("operation", self.operation.clone().unwrap_or_default())])
+                let ms = self.duration_ms.unwrap_or_default();
+                let took = if ms < 1000 {
+                    format!("{ms} ms")
+                } else {
+                    format!("{} s", number(Qty::from_raw((ms as i64 / 100) * 100)))
+                };
+                ta("alert-slow", &[("took", took), ("operation", self.operation.clone().unwrap_or_default())])
             }
             _ => self.message.clone().unwrap_or_default(),
         }

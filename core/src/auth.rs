@@ -151,3 +151,8 @@ mod tests {
         assert_eq!(login_retry_after(5, nearly, 5, window, now), Some(1), "rounded up, never 0");
     }
 }
+
+/// The address a request came from, as the server judged it: the peer's own, or behind a trusted
+/// proxy the client the proxy names (`X-Forwarded-For`). Put in every request's extensions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddr(pub std::net::IpAddr);

@@ -179,7 +179,14 @@ for (const transports of [['websocket'], ['polling', 'websocket']]) {
   });
 }
 
-test('the health check counts Socket.IO clients', async ({ baseURL, request }) => {
+/// A sample's value in `/metrics` (0 when it is not there).
+async function metric(request: APIRequestContext, sample: string): Promise<number> {
+  const text = await (await request.get('/metrics')).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${sample} `));
+  return line ? Number(line.slice(sample.length + 1)) : 0;
+}
+
+test('the health check and the metrics count Socket.IO clients', async ({ baseURL, request }) => {
   const chef = await login(request, 'chef@beerflow.demo');
   const client = new Client(baseURL!, chef.token, ['websocket']);
   await client.connected();
@@ -188,7 +195,10 @@ test('the health check counts Socket.IO clients', async ({ baseURL, request }) =
   const health = await (await request.get('/health')).json();
   expect(health.details.websocket.total_connections).toBeGreaterThanOrEqual(1);
   expect(health.details.websocket.joined_clients).toBeGreaterThanOrEqual(1);
+  const socketio = 'beerflow_realtime_connections{transport="socketio"}';
+  await expect.poll(() => metric(request, socketio)).toBe(1);
   client.close();
   await expect.poll(async () => (await (await request.get('/health')).json()).details.websocket.total_connections)
     .toBe(0);
+  expect(await metric(request, socketio)).toBe(0);
 });

@@ -25,6 +25,34 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Write a consistent copy of the whole database to a new file, while the server runs
+    /// (SQLite: `VACUUM INTO`; PostgreSQL: `pg_dump --format=custom`).
+    Backup {
+        /// The new file (never overwritten).
+        #[arg(long)]
+        to: std::path::PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Restore a backup into an empty database (stop the server first).
+    Restore {
+        /// A file written by `beerflow backup`.
+        #[arg(long)]
+        from: std::path::PathBuf,
+        /// Drop what the database holds first, instead of refusing a database that is not empty.
+        #[arg(long)]
+        replace: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Apply this build's migrations (a SQLite database is backed up beside itself first), or
+    /// with `--status` list the applied and pending ones without changing anything.
+    Migrate {
+        #[arg(long)]
+        status: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Args, Debug, Clone)]
@@ -67,6 +95,12 @@ pub struct ServeArgs {
     /// their alerts, once each); 0 turns it off.
     #[arg(long, env = "BEERFLOW_ALERT_SCAN_SECS", default_value_t = 30)]
     pub alert_scan_secs: u64,
+    /// Proxies (addresses or networks, comma-separated, e.g. `127.0.0.1,10.0.0.0/8`) whose
+    /// `X-Forwarded-For` is believed: a request from one of them is taken to come from the
+    /// address it names (the login throttle counts that one). Requests from anywhere else are
+    /// taken from their own address, whatever they claim.
+    #[arg(long, env = "BEERFLOW_TRUSTED_PROXIES", value_delimiter = ',', value_parser = crate::client::parse_net)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
     #[command(flatten)]
     pub db: DbArgs,
 }
@@ -123,6 +157,64 @@ pub async fn main() -> ExitCode {
             }
             .await
         }
+        Command::Backup { to, db } => {
+            async {
+                let kind = beerflow_core::store::backup::backup(&db.database_url, &to).await?;
+                println!(
+                    "backed up {} ({kind:?}) to {}",
+                    beerflow_core::store::backup::redact(&db.database_url),
+                    to.display()
+                );
+                Ok(())
+            }
+            .await
+        }
+        Command::Restore { from, replace, db } => {
+            async {
+                let kind = beerflow_core::store::backup::restore(&db.database_url, &from, replace).await?;
+                println!(
+                    "restored {} ({kind:?}) into {}",
+                    from.display(),
+                    beerflow_core::store::backup::redact(&db.database_url)
+                );
+                Ok(())
+            }
+            .await
+        }
+        Command::Migrate { status: true, db } => {
+            async {
+                let states = beerflow_core::store::backup::migration_status(&db.database_url).await?;
+                println!("{:>7}  {:<28}  applied", "version", "migration");
+                for m in &states {
+                    let applied = match (&m.applied_on, m.known) {
+                        (Some(on), true) => on.clone(),
+                        (Some(on), false) => format!("{on} (by a newer build: this binary is older than the database)"),
+                        (None, _) => "PENDING".to_owned(),
+                    };
+                    println!("{:>7}  {:<28}  {applied}", m.version, m.description);
+                }
+                let pending = states.iter().filter(|m| m.applied_on.is_none()).count();
+                let newer = states.iter().filter(|m| !m.known).count();
+                println!(
+                    "{} applied, {pending} pending, {newer} unknown to this build",
+                    states.len() - pending - newer
+                );
+                Ok(())
+            }
+            .await
+        }
+        Command::Migrate { status: false, db } => {
+            async {
+                let store = beerflow_core::store::connect(&db.database_url).await?;
+                let pending = store.pending_migrations().await.map_err(|e| e.to_string())?;
+                if !pending.is_empty() {
+                    return Err(format!("migrations {pending:?} are still pending"));
+                }
+                println!("the database has every migration of this build");
+                Ok(())
+            }
+            .await
+        }
         Command::User(UserCommand::Add { venue, email, name, role, db }) => {
             async {
                 let password = match std::env::var("BEERFLOW_USER_PASSWORD") {
@@ -171,6 +263,7 @@ async fn serve(args: ServeArgs) -> Result<(), String> {
         leptos_options: leptos_options(addr),
         public_origin,
         metrics_on_main: args.metrics_addr.is_none(),
+        trusted_proxies: std::sync::Arc::new(args.trusted_proxies),
     };
     if let Some(metrics_addr) = args.metrics_addr {
         let listener = tokio::net::TcpListener::bind(metrics_addr)

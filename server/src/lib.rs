@@ -2,6 +2,7 @@
 //! exposed as `router()` and `run()` so tests start the real thing on port 0.
 
 pub mod cli;
+pub mod client;
 mod extract;
 pub mod guard;
 mod live;
@@ -40,6 +41,8 @@ pub struct AppState {
     /// Whether `GET /metrics` is served with everything else (the default), or only on the
     /// separate address of `--metrics-addr` (`metrics_router`).
     pub metrics_on_main: bool,
+    /// Proxies whose `X-Forwarded-For` is believed (`--trusted-proxies`).
+    pub trusted_proxies: std::sync::Arc<Vec<ipnet::IpNet>>,
 }
 
 /// The origin of a public URL (`https://pub.example:8443/some/path` -> `https://pub.example:8443`);
@@ -138,6 +141,7 @@ pub fn router(mut state: AppState) -> Router {
         .layer(from_fn(guard::read_body))
         .layer(live::socketio::layer(state.services.clone()))
         .layer(from_fn(guard::security_headers))
+        .layer(from_fn_with_state(state.clone(), client::client_addr))
         .layer(from_fn_with_state(state.clone(), observe::http_metrics))
         .layer(TraceLayer::new_for_http())
         // Pages, JSON and the rest compressed when the client accepts it (a response that is

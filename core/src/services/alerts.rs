@@ -94,10 +94,14 @@ impl Services {
 
     /// Logs the slow-operation alert in its own transaction, off the request's path.
     fn raise_slow_alert(&self, venue_id: Uuid, op: Operation, took: Duration, order_number: Option<String>) {
-        let seconds = (took.as_secs_f64() * 10.0).round() / 10.0;
+        let took_text = if took < Duration::from_secs(1) {
+            format!("{} ms", took.as_millis())
+        } else {
+            format!("{:.1} s", took.as_secs_f64())
+        };
         let message = match &order_number {
-            Some(n) => format!("{} took {seconds} s (order {n}): the server is slow", op.name()),
-            None => format!("{} took {seconds} s: the server is slow", op.name()),
+            Some(n) => format!("{} took {took_text} (order {n}): the server is slow", op.name()),
+            None => format!("{} took {took_text}: the server is slow", op.name()),
         };
         let event = VenueEvent::KitchenAlert {
             message,

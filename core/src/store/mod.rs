@@ -6,6 +6,7 @@
 //! in one transaction. SQL lives here and nowhere else.
 
 pub mod accounts;
+pub mod backup;
 pub mod events;
 pub mod inventory;
 pub mod orders;
@@ -107,6 +108,10 @@ pub trait Store:
         Ok(())
     }
 }
+
+/// This build's migrations, per backend.
+pub(crate) static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+pub(crate) static PG_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
 
 /// A connection pool's occupation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

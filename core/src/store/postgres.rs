@@ -9,9 +9,6 @@ use sqlx::postgres::PgPoolOptions;
 use std::time::Duration;
 use uuid::Uuid;
 
-/// This build's migrations for postgres.
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
-
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
@@ -25,7 +22,7 @@ impl PgStore {
             .connect(url)
             .await
             .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
-        MIGRATOR.run(&pool).await.map_err(|e| migration_error("postgres", e))?;
+        super::PG_MIGRATOR.run(&pool).await.map_err(|e| migration_error("postgres", e))?;
         Ok(PgStore { pool })
     }
 
@@ -48,7 +45,7 @@ impl Store for PgStore {
     async fn pending_migrations(&self) -> Result<Vec<i64>, AppError> {
         let applied: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&self.pool).await?;
-        Ok(super::pending(&MIGRATOR, &applied))
+        Ok(super::pending(&super::PG_MIGRATOR, &applied))
     }
 
     fn pool_stats(&self) -> PoolStats {

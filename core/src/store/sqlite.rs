@@ -10,9 +10,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// This build's migrations for sqlite.
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
-
 #[derive(Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -66,7 +63,8 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await
             .map_err(|e| format!("cannot open SQLite database `{url}`: {e}"))?;
-        MIGRATOR.run(&pool).await.map_err(|e| migration_error("sqlite", e))?;
+        backup_before_migrating(&pool, &options).await?;
+        super::SQLITE_MIGRATOR.run(&pool).await.map_err(|e| migration_error("sqlite", e))?;
         // One connection for all writes: its page cache stays warm (no re-reading pages another
         // connection changed) and transactions queue for it in order.
         let writer = SqlitePoolOptions::new()
@@ -100,6 +98,36 @@ impl SqliteStore {
     }
 }
 
+/// Before migrations of this build are applied to a database that already has a schema, a
+/// backup of it is written beside it, named with the schema version it had
+/// (`beerflow.db.schema-0009.bak`): going back to the previous binary is then a copy of that file
+/// (see the README's "Upgrading"). An existing backup of that version is kept, not overwritten.
+async fn backup_before_migrating(pool: &SqlitePool, options: &SqliteConnectOptions) -> Result<(), String> {
+    let applied = super::backup::sqlite_applied(pool).await?;
+    let Some(current) = applied.iter().map(|a| a.0).max() else { return Ok(()) };
+    let versions: Vec<i64> = applied.iter().map(|a| a.0).collect();
+    let pending = super::pending(&super::SQLITE_MIGRATOR, &versions);
+    if pending.is_empty() {
+        return Ok(());
+    }
+    let db = options.get_filename();
+    let to = std::path::PathBuf::from(format!("{}.schema-{current:04}.bak", db.display()));
+    if to.exists() {
+        tracing::warn!(backup = %to.display(), "a backup of schema {current} is already there; keeping it");
+    } else {
+        super::backup::sqlite_backup(pool, &to)
+            .await
+            .map_err(|e| format!("the backup before migrating failed: {e}"))?;
+    }
+    tracing::warn!(
+        database = %db.display(),
+        backup = %to.display(),
+        "schema {current} backed up before applying migration(s) {pending:?}; to roll back, stop the server, put this \
+         file back in place of the database and run the previous binary"
+    );
+    Ok(())
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
@@ -114,7 +142,7 @@ impl Store for SqliteStore {
     async fn pending_migrations(&self) -> Result<Vec<i64>, AppError> {
         let applied: Vec<i64> =
             sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&self.pool).await?;
-        Ok(super::pending(&MIGRATOR, &applied))
+        Ok(super::pending(&super::SQLITE_MIGRATOR, &applied))
     }
 
     fn pool_stats(&self) -> PoolStats {

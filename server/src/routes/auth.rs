@@ -3,13 +3,14 @@
 use super::doc;
 use crate::AppState;
 use crate::extract::{ApiJson, AuthUser};
+use axum::Extension;
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use beerflow_core::AppError;
+use beerflow_core::auth::ClientAddr;
 use beerflow_core::domain::User;
 use beerflow_core::error::ErrorBody;
 use beerflow_core::services::{LoginRequest, LoginResponse};
-use std::net::SocketAddr;
 
 /// Signs in with e-mail and password: a bearer token and the user.
 #[utoipa::path(
@@ -29,10 +30,10 @@ use std::net::SocketAddr;
 )]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    client: Option<Extension<ClientAddr>>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>, AppError> {
-    state.services.login(&req, Some(client.ip())).await.map(Json)
+    state.services.login(&req, client.map(|Extension(ClientAddr(ip))| ip)).await.map(Json)
 }
 
 /// The signed-in user.

@@ -19,6 +19,7 @@ on_both_backends!(
     protected_endpoints_need_a_valid_token,
     a_token_naming_another_venue_than_its_accounts_is_refused,
     repeated_failed_logins_are_throttled,
+    behind_a_trusted_proxy_the_throttle_counts_the_client_it_names,
     a_user_reads_only_their_own_venue,
     managers_set_the_kitchen_age_thresholds,
     admins_manage_users_and_other_roles_are_refused,
@@ -108,6 +109,37 @@ async fn a_token_naming_another_venue_than_its_accounts_is_refused(backend: Back
         assert_error(res, 401, "no longer matches the account").await;
     }
     assert_eq!(app.me(&waiter.access_token).await.id, waiter.user.id, "the account's own token still works");
+}
+
+/// `X-Forwarded-For` is believed from a trusted proxy (`--trusted-proxies`) and from nobody else:
+/// behind nginx the throttle counts each tablet, and a client talking to the server directly
+/// cannot dodge it by naming another address.
+async fn behind_a_trusted_proxy_the_throttle_counts_the_client_it_names(backend: Backend) {
+    let login = |app: &TestApp, forwarded: &'static str, password: &'static str| {
+        let res = app
+            .client
+            .post(app.url("/api/v1/auth/login"))
+            .header("X-Forwarded-For", forwarded)
+            .json(&serde_json::json!({"email": "waiter1@beerflow.demo", "password": password}))
+            .send();
+        async move { res.await.unwrap().status().as_u16() }
+    };
+    let proxied = TestApp::spawn_behind_proxy(backend).await;
+    for _ in 0..5 {
+        assert_eq!(login(&proxied, "203.0.113.5", "wrong").await, 401);
+    }
+    assert_eq!(login(&proxied, "203.0.113.5", DEMO_PASSWORD).await, 429, "the tablet that typed them is throttled");
+    // A forged entry left of what the proxy appended changes nothing.
+    assert_eq!(login(&proxied, "198.51.100.1, 203.0.113.5", DEMO_PASSWORD).await, 429);
+    assert_eq!(login(&proxied, "203.0.113.6", DEMO_PASSWORD).await, 200, "another tablet signs in");
+
+    // Without a trusted proxy (the default) the header is never read: this address is throttled
+    // whatever a request claims.
+    let direct = TestApp::spawn(backend).await;
+    for _ in 0..5 {
+        assert_eq!(login(&direct, "203.0.113.5", "wrong").await, 401);
+    }
+    assert_eq!(login(&direct, "203.0.113.6", DEMO_PASSWORD).await, 429);
 }
 
 async fn repeated_failed_logins_are_throttled(backend: Backend) {

@@ -155,7 +155,7 @@ impl TestApp {
     pub async fn spawn_public(backend: Backend, public_url: &str) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let origin = beerflow::public_origin(public_url).expect("public URL");
-        let app = TestApp::start(TestDb::new(backend).await, None, Some(origin), None, listener).await;
+        let app = TestApp::start(TestDb::new(backend).await, None, Some(origin), None, Vec::new(), listener).await;
         app.seed_demo().await;
         app
     }
@@ -164,7 +164,7 @@ impl TestApp {
     pub async fn spawn_with_site(backend: Backend, site_root: &std::path::Path) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let site = Some(site_root.to_string_lossy().into_owned());
-        let app = TestApp::start(TestDb::new(backend).await, None, None, site, listener).await;
+        let app = TestApp::start(TestDb::new(backend).await, None, None, site, Vec::new(), listener).await;
         app.seed_demo().await;
         app
     }
@@ -174,7 +174,17 @@ impl TestApp {
         jwt_secret: Option<&str>,
         listener: tokio::net::TcpListener,
     ) -> TestApp {
-        TestApp::start(db, jwt_secret, None, None, listener).await
+        TestApp::start(db, jwt_secret, None, None, Vec::new(), listener).await
+    }
+
+    /// The server with the demo data behind a reverse proxy on this machine: 127.0.0.1 is a
+    /// trusted proxy (`--trusted-proxies 127.0.0.1`), so `X-Forwarded-For` names the client.
+    pub async fn spawn_behind_proxy(backend: Backend) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let trusted = vec![beerflow::client::parse_net("127.0.0.1").expect("an address")];
+        let app = TestApp::start(TestDb::new(backend).await, None, None, None, trusted, listener).await;
+        app.seed_demo().await;
+        app
     }
 
     async fn start(
@@ -182,6 +192,7 @@ impl TestApp {
         jwt_secret: Option<&str>,
         public_origin: Option<String>,
         site_root: Option<String>,
+        trusted_proxies: Vec<ipnet::IpNet>,
         listener: tokio::net::TcpListener,
     ) -> TestApp {
         let store = beerflow_core::store::connect(&db.url).await.expect("connect store");
@@ -191,8 +202,13 @@ impl TestApp {
         if let Some(site_root) = site_root {
             options.site_root = site_root.into();
         }
-        let state =
-            AppState { services: services.clone(), leptos_options: options, public_origin, metrics_on_main: true };
+        let state = AppState {
+            services: services.clone(),
+            leptos_options: options,
+            public_origin,
+            metrics_on_main: true,
+            trusted_proxies: std::sync::Arc::new(trusted_proxies),
+        };
         let (tx, rx) = oneshot::channel::<()>();
         let server = tokio::spawn(run(listener, state, async move {
             let _ = rx.await;

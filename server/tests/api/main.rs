@@ -3,6 +3,7 @@
 #[macro_use]
 mod helpers;
 
+mod backup;
 mod cli;
 mod corrections;
 mod delivery;
