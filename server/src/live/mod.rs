@@ -201,6 +201,9 @@ impl Session {
                 }
             };
             if let Next::Stop(ending) = next {
+                // Out of the venue's feed before the connection stops counting, so that the
+                // metrics never show a joined client without a connection.
+                self.joined = None;
                 return ending;
             }
         }

@@ -279,8 +279,9 @@ async fn sockets_and_deliveries_show_in_the_metrics_while_they_last(backend: Bac
     let m = until(&app, "beerflow_event_deliveries_total{transport=\"websocket\",kind=\"replay\"}", 2.0).await;
     assert_eq!(value(&m, live), 2.0);
     drop(ws);
+    until(&app, "beerflow_realtime_joined_clients", 0.0).await;
     let m = until(&app, open, 0.0).await;
-    assert_eq!(value(&m, "beerflow_realtime_joined_clients"), 0.0);
+    assert_eq!(value(&m, "beerflow_realtime_joined_venues"), 0.0);
 }
 
 async fn a_slow_operation_is_counted_logged_and_raised_as_a_high_kitchen_alert(backend: Backend) {
