@@ -3,7 +3,7 @@
 # release instances on one PostgreSQL database, beside one instance answering directly
 # (docs/BENCHMARKS.md). On one machine this is a correctness check more than a speed-up: the
 # instances, nginx, PostgreSQL and the load tools share its cores.
-#   scripts/bench-lb.sh [ORDERS] [WS_CLIENTS]
+#   scripts/bench-lb.sh [ORDERS] [WS_CLIENTS]      (SKIP_BUILD=1: the release binaries as built)
 source "$(dirname "$0")/env.sh"
 ensure_build_tools
 ensure_nginx
@@ -11,8 +11,10 @@ ensure_postgres
 cd "$BEERFLOW_ROOT"
 ORDERS=${1:-3000}
 CLIENTS=${2:-1000}
-cargo xtask build --release
-cargo build --release -p beerflow-load --bins
+if [ "${SKIP_BUILD:-}" != 1 ]; then
+  cargo xtask build --release
+  cargo build --release -p beerflow-load --bins
+fi
 BIN=$CARGO_TARGET_DIR/release/beerflow
 LOAD=$CARGO_TARGET_DIR/release/beerflow-load
 WS_LOAD=$CARGO_TARGET_DIR/release/beerflow-ws-load
