@@ -464,3 +464,48 @@ pub fn form_action(html: &str, n: usize) -> String {
         .map(str::to_owned)
         .unwrap_or_else(|| panic!("no form #{n} in {html}"))
 }
+
+/// A WebSocket client of the feed, as the integration tests drive it.
+pub mod ws {
+    use super::{DEMO_VENUE, TestApp};
+    use futures::{SinkExt, StreamExt};
+    use serde_json::{Value, json};
+    use std::time::Duration;
+    use tokio_tungstenite::tungstenite::Message;
+
+    pub type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+    pub async fn connect(app: &TestApp, token: &str) -> Ws {
+        let url = format!("ws://{}/api/v1/ws?token={token}", app.addr);
+        tokio_tungstenite::connect_async(url).await.expect("websocket connects").0
+    }
+
+    pub async fn send(ws: &mut Ws, event: &str, data: Value) {
+        ws.send(Message::Text(json!({"event": event, "data": data}).to_string().into())).await.unwrap();
+    }
+
+    /// The next JSON frame (pings are skipped), or panic after 10 s. Frames are the wire
+    /// contract itself, so the tests read them as JSON.
+    pub async fn next(ws: &mut Ws) -> Value {
+        loop {
+            let msg = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("a frame within 10 s");
+            match msg.expect("open").expect("frame") {
+                Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected frame {other:?}"),
+            }
+        }
+    }
+
+    /// Joins the demo venue (after `last_seq`, if given); the `joined_venue` answer.
+    pub async fn join(ws: &mut Ws, last_seq: Option<i64>) -> Value {
+        let data = match last_seq {
+            Some(s) => json!({"venue_id": DEMO_VENUE, "last_seq": s}),
+            None => json!({"venue_id": DEMO_VENUE}),
+        };
+        send(ws, "join_venue", data).await;
+        let joined = next(ws).await;
+        assert_eq!(joined["event"], "joined_venue", "{joined}");
+        joined
+    }
+}

@@ -2,15 +2,14 @@
 //! slow operations, the alerts nothing raised before (late tickets, expiring and expired lots),
 //! once each and replayed, and the liveness and readiness checks.
 
+use crate::helpers::ws::{self, Ws, connect, next, send};
 use crate::helpers::{Backend, DEMO_T1, DEMO_VENUE, TestApp, signed_in_browser, venue_path};
 use beerflow_core::domain::stock::StockSummary;
 use beerflow_core::observe::{Operation, Thresholds};
 use beerflow_core::services::Raised;
-use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::time::Duration;
-use tokio_tungstenite::tungstenite::Message;
 use uuid::Uuid;
 
 on_both_backends!(
@@ -204,34 +203,9 @@ fn regex_free_uuid_check(text: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn connect(app: &TestApp, token: &str) -> Ws {
-    let url = format!("ws://{}/api/v1/ws?token={token}", app.addr);
-    tokio_tungstenite::connect_async(url).await.expect("websocket connects").0
-}
-
-async fn send(ws: &mut Ws, event: &str, data: Value) {
-    ws.send(Message::Text(json!({"event": event, "data": data}).to_string().into())).await.unwrap();
-}
-
-/// The next JSON frame (pings skipped), or panic after 10 s.
-async fn next(ws: &mut Ws) -> Value {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next()).await.expect("a frame within 10 s");
-        match msg.expect("open").expect("frame") {
-            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected frame {other:?}"),
-        }
-    }
-}
-
+/// Joins the demo venue; the venue's latest seq.
 async fn join(ws: &mut Ws, last_seq: Option<i64>) -> i64 {
-    send(ws, "join_venue", json!({"venue_id": DEMO_VENUE, "last_seq": last_seq})).await;
-    let joined = next(ws).await;
-    assert_eq!(joined["event"], "joined_venue", "{joined}");
-    joined["data"]["seq"].as_i64().unwrap()
+    ws::join(ws, last_seq).await["data"]["seq"].as_i64().unwrap()
 }
 
 /// The next venue event named `name`, skipping others; panics after 10 s without one.

@@ -1,5 +1,6 @@
 //! The WebSocket feed: auth before the upgrade, joining, live events in order, replay, isolation, bad frames.
 
+use crate::helpers::ws::{connect, join, next, send};
 use crate::helpers::{Backend, DEMO_T1, DEMO_VENUE, TestApp, venue_path};
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -50,41 +51,6 @@ async fn postgres_events_reach_the_clients_of_every_instance() {
         assert_eq!(next(&mut ws).await["seq"], want);
     }
     drop(b);
-}
-
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn connect(app: &TestApp, token: &str) -> Ws {
-    let url = format!("ws://{}/api/v1/ws?token={token}", app.addr);
-    tokio_tungstenite::connect_async(url).await.expect("websocket connects").0
-}
-
-async fn send(ws: &mut Ws, event: &str, data: Value) {
-    ws.send(Message::Text(json!({"event": event, "data": data}).to_string().into())).await.unwrap();
-}
-
-/// The next JSON frame (pings are skipped), or panic after 5 s. Frames are the wire contract
-/// itself, so the tests read them as JSON.
-async fn next(ws: &mut Ws) -> Value {
-    loop {
-        let msg = tokio::time::timeout(Duration::from_secs(5), ws.next()).await.expect("a frame within 5 s");
-        match msg.expect("open").expect("frame") {
-            Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
-            Message::Ping(_) | Message::Pong(_) => continue,
-            other => panic!("unexpected frame {other:?}"),
-        }
-    }
-}
-
-async fn join(ws: &mut Ws, last_seq: Option<i64>) -> Value {
-    let data = match last_seq {
-        Some(s) => json!({"venue_id": DEMO_VENUE, "last_seq": s}),
-        None => json!({"venue_id": DEMO_VENUE}),
-    };
-    send(ws, "join_venue", data).await;
-    let joined = next(ws).await;
-    assert_eq!(joined["event"], "joined_venue", "{joined}");
-    joined
 }
 
 async fn the_upgrade_needs_a_valid_login(backend: Backend) {
