@@ -20,7 +20,7 @@
 #   DEPLOY_STOP, DEPLOY_START
 #                            how to stop and start the service (default systemctl stop/start
 #                            beerflow); the test command runs this script with its own.
-set -euo pipefail
+set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 
 DB=${BEERFLOW_DATABASE_URL:-sqlite:///var/lib/beerflow/beerflow.db}
@@ -36,10 +36,17 @@ TARGET=${CARGO_TARGET_DIR:-target}
 
 STEP=starting
 BACKUP=
+STOPPED=
+# The database URL as printed: without its password.
+SHOWN_DB=$(printf '%s' "$DB" | sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#')
 fail() {
   echo "deploy: FAILED at step '$STEP'" >&2
-  if [ -n "$BACKUP" ]; then
-    echo "deploy: to roll back: $STOP; cp $INSTALL_BIN.previous $INSTALL_BIN; beerflow restore --replace --from $BACKUP --database-url $DB; $START" >&2
+  if [ -n "$STOPPED" ] && [ -n "$BACKUP" ]; then
+    echo "deploy: to roll back: stop the service; cp $INSTALL_BIN.previous $INSTALL_BIN;" \
+      "rm -rf $INSTALL_SITE && mv $INSTALL_SITE.old $INSTALL_SITE (if it is there);" \
+      "beerflow restore --replace --from $BACKUP --database-url '$SHOWN_DB'; start the service" >&2
+  elif [ -z "$STOPPED" ]; then
+    echo "deploy: the running service was not touched" >&2
   fi
   exit 1
 }
@@ -55,12 +62,22 @@ NEW_SITE=${LEPTOS_SITE_ROOT:-target/site}
 [ -x "$NEW_BIN" ] || { echo "deploy: no binary at $NEW_BIN" >&2; false; }
 [ -f "$NEW_SITE/pkg/beerflow.wasm" ] || { echo "deploy: no compiled site at $NEW_SITE" >&2; false; }
 
+# The database's own commands run as the service's user when there is one (so that a SQLite
+# database and its -wal/-shm files stay the service's).
+AS=()
+if [ "$(id -u)" = 0 ] && id -u "${BEERFLOW_USER:-beerflow}" >/dev/null 2>&1; then
+  AS=(runuser -u "${BEERFLOW_USER:-beerflow}" --)
+fi
+
 step "back up the database"
 mkdir -p "$BACKUP_DIR"
-BACKUP=$BACKUP_DIR/beerflow-$(date -u +%Y%m%dT%H%M%SZ).backup
-"$NEW_BIN" backup --to "$BACKUP" --database-url "$DB"
+if [ ${#AS[@]} -gt 0 ]; then chown "${BEERFLOW_USER:-beerflow}" "$BACKUP_DIR"; fi
+TAKING=$BACKUP_DIR/beerflow-$(date -u +%Y%m%dT%H%M%SZ).backup
+"${AS[@]}" "$NEW_BIN" backup --to "$TAKING" --database-url "$DB"
+BACKUP=$TAKING
 
 step "stop the service"
+STOPPED=1
 bash -c "$STOP"
 
 step "install the binary and the site"
@@ -71,8 +88,8 @@ rm -rf "$INSTALL_SITE.new" && cp -r "$NEW_SITE" "$INSTALL_SITE.new"
 rm -rf "$INSTALL_SITE.old" && mv "$INSTALL_SITE" "$INSTALL_SITE.old" && mv "$INSTALL_SITE.new" "$INSTALL_SITE"
 
 step "migrate"
-"$INSTALL_BIN" migrate --status --database-url "$DB"
-"$INSTALL_BIN" migrate --database-url "$DB"
+"${AS[@]}" "$INSTALL_BIN" migrate --status --database-url "$DB"
+"${AS[@]}" "$INSTALL_BIN" migrate --database-url "$DB"
 
 step "start the service"
 bash -c "$START"

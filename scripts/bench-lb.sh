@@ -38,18 +38,20 @@ instance() { # name port database-url [--demo]
   PIDS+=($!)
   server_address "$WORK/$1.log" $! >/dev/null
 }
-new_db() { local db=beerflow_bench_lb_$$_$1; createdb -h 127.0.0.1 -U postgres "$db"; DBS+=("$db"); echo "postgres://postgres@127.0.0.1:5432/$db"; }
+# Creates a database (dropped on exit) named after $1; sets DB_URL (not in a subshell, so the
+# list of databases to drop is this shell's).
+new_db() { local db=beerflow_bench_lb_$$_$1; createdb -h 127.0.0.1 -U postgres "$db"; DBS+=("$db"); DB_URL="postgres://postgres@127.0.0.1:5432/$db"; }
 
 echo "== $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "== one instance, direct"
-DB1=$(new_db direct)
+new_db direct; DB1=$DB_URL
 P=$(free_port); instance direct "$P" "$DB1" --demo
 "$LOAD" --base-url "http://127.0.0.1:$P" --clients 16 --orders "$ORDERS"
 "$LOAD" --base-url "http://127.0.0.1:$P" --clients 16 --orders 2000 --rate 100
 "$WS_LOAD" --base-url "http://127.0.0.1:$P" --clients "$CLIENTS" --orders 300 --rate 10
 
 echo "== two instances through nginx"
-DB2=$(new_db lb)
+new_db lb; DB2=$DB_URL
 PA=$(free_port); PB=$(free_port); PL=$(free_port)
 instance a "$PA" "$DB2" --demo
 instance b "$PB" "$DB2"

@@ -100,7 +100,11 @@ DEPLOY_SKIP_BUILD=1 DEPLOY_BIN="$BIN" BEERFLOW_DATABASE_URL="$DB" BEERFLOW_URL="
 # What the deploy left: a backup taken before it, the one beside the database before migrating,
 # every migration applied, the check's product gone from the menu.
 ls "$WORK/backups"/beerflow-*.backup >/dev/null
-test -s "$WORK/beerflow.db.schema-$PREVIOUS.bak"
+BESIDE=$(ls "$WORK"/beerflow.db.schema-"$PREVIOUS".*.bak)
+test -s "$BESIDE"
 "$BIN" migrate --status --database-url "$DB" | tee "$WORK/status-after"
-! grep -q PENDING "$WORK/status-after"
+if grep -q PENDING "$WORK/status-after"; then echo "migrations still pending after the deploy" >&2; exit 1; fi
+# That backup is the database as it was: the previous schema.
+"$BIN" migrate --status --database-url "sqlite://$BESIDE" >"$WORK/status-beside"
+grep -q "^ *$((10#$LATEST)) .*PENDING" "$WORK/status-beside"
 echo "deploy checks: ok"

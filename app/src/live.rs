@@ -41,6 +41,41 @@ pub struct LiveEvent {
 pub const KEPT_EVENTS: usize = 256;
 
 impl Live {
+    /// `version`, but changing at most once per `every`: the first event after a quiet spell
+    /// counts at once, those that follow within `every` count together at its end. For screens
+    /// that reload a lot on each change (the manager's overview and stock board) during a rush,
+    /// when events come several a second.
+    pub fn settled(self, every: std::time::Duration) -> ReadSignal<u64> {
+        let (settled, set_settled) = signal(self.version.get_untracked());
+        #[cfg(feature = "hydrate")]
+        {
+            let holding = StoredValue::new(false);
+            Effect::new(move |_| {
+                let now = self.version.get();
+                if holding.get_value() {
+                    return;
+                }
+                set_settled.set(now);
+                holding.set_value(true);
+                set_timeout(
+                    move || {
+                        holding.set_value(false);
+                        if let (Some(latest), Some(shown)) =
+                            (self.version.try_get_untracked(), settled.try_get_untracked())
+                            && latest != shown
+                        {
+                            set_settled.set(latest);
+                        }
+                    },
+                    every,
+                );
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (every, set_settled);
+        settled
+    }
+
     /// Runs `apply` on every event after the last one it was given, in order.
     pub fn for_each_new_event(self, apply: impl Fn(&LiveEvent) + 'static) {
         let seen = StoredValue::new(0i64);

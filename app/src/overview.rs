@@ -13,7 +13,9 @@ use leptos_router::components::A;
 #[component]
 pub fn OverviewCards(user: SessionUser) -> impl IntoView {
     let live = use_live(user.venue_id);
-    let data = crate::codec::resource(move || live.version.get(), |_| load_overview());
+    // At most one reload every 2 s however many events a rush brings.
+    let settled = live.settled(std::time::Duration::from_secs(2));
+    let data = crate::codec::resource(move || settled.get(), |_| load_overview());
     view! {
         <div class="screen-bar">
             <h1>{tx("manage-title")}</h1>

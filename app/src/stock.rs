@@ -72,7 +72,9 @@ pub fn StockScreen(user: SessionUser) -> impl IntoView {
     let version = RwSignal::new(0u32);
     // Choices of the receiving form: loaded once, so the form is not redrawn as stock moves.
     let choices = crate::codec::resource(|| (), |_| load_catalog());
-    let board = crate::codec::resource(move || (version.get(), live.version.get()), |_| load_stock());
+    // Reloaded after a change of its own at once, and at most every 2 s for the venue's events.
+    let settled = live.settled(std::time::Duration::from_secs(2));
+    let board = crate::codec::resource(move || (version.get(), settled.get()), |_| load_stock());
     let selected = RwSignal::new(None::<Uuid>);
     // The lot being wasted or adjusted: its form is drawn outside the board, so the board
     // following the feed (a serve in the room) never takes a half-typed entry away.

@@ -23,18 +23,20 @@ pub fn parse_net(s: &str) -> Result<IpNet, String> {
 /// The client of a request from `peer` carrying these `X-Forwarded-For` values: `peer` itself
 /// unless it is a trusted proxy; else, reading the header from the right (the nearest hop
 /// first), the first address that is not a trusted proxy (each trusted proxy appends the
-/// address it got the request from, so what comes left of an untrusted one may be forged). A
-/// malformed header from a trusted proxy leaves the proxy as the client.
+/// address it got the request from, so what stands left of an untrusted one may be forged and
+/// is never read). A hop that is not an address ends the walk: the last address read is the
+/// client (the proxy itself if the header is garbage from the start). IPv4 addresses written as
+/// IPv6 (`::ffff:10.0.0.1`, a dual-stack listener's) count as the IPv4 address.
 pub fn client_ip(peer: IpAddr, forwarded_for: &[&str], trusted: &[IpNet]) -> IpAddr {
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|n| n.contains(ip));
+    let peer = peer.to_canonical();
     if !is_trusted(&peer) {
         return peer;
     }
-    let hops: Option<Vec<IpAddr>> =
-        forwarded_for.iter().flat_map(|v| v.split(',')).map(|h| h.trim().parse::<IpAddr>().ok()).collect();
-    let Some(hops) = hops else { return peer };
+    let hops = forwarded_for.iter().flat_map(|v| v.split(',')).map(str::trim).collect::<Vec<_>>();
     let mut client = peer;
     for hop in hops.into_iter().rev() {
+        let Ok(hop) = hop.parse::<IpAddr>().map(|ip| ip.to_canonical()) else { break };
         client = hop;
         if !is_trusted(&hop) {
             break;
@@ -80,6 +82,10 @@ mod tests {
         // No header, or garbage in it: the proxy itself.
         assert_eq!(client_ip(ip("127.0.0.1"), &[], &trusted), ip("127.0.0.1"));
         assert_eq!(client_ip(ip("127.0.0.1"), &["unknown"], &trusted), ip("127.0.0.1"));
+        // Garbage a client wrote left of what the proxy appended is never read.
+        assert_eq!(client_ip(ip("127.0.0.1"), &["junk, 203.0.113.5"], &trusted), ip("203.0.113.5"));
+        // A dual-stack listener's IPv4 peer, and an IPv4 address written as IPv6.
+        assert_eq!(client_ip(ip("::ffff:127.0.0.1"), &["::ffff:203.0.113.5"], &trusted), ip("203.0.113.5"));
         // Nothing trusted (the default): the header is never read.
         assert_eq!(client_ip(ip("127.0.0.1"), &["203.0.113.5"], &[]), ip("127.0.0.1"));
         assert!(parse_net("not-an-ip").unwrap_err().contains("not-an-ip"));

@@ -28,8 +28,8 @@ use uuid::Uuid;
 pub const EXPIRING_WITHIN_DAYS: u32 = 3;
 /// How often a server looks for late tickets and expiring lots.
 pub const DEFAULT_SCAN_EVERY: Duration = Duration::from_secs(30);
-/// At most one slow-operation alert per venue and operation this often (a database hiccup
-/// slows everything at once; one banner says it).
+/// At most one slow-operation alert per venue and operation this often from one instance (a
+/// database hiccup slows everything at once; one banner says it).
 const SLOW_ALERT_EVERY: Duration = Duration::from_secs(60);
 
 /// What was raised by one scan.

@@ -86,11 +86,10 @@ pub async fn backup(url: &str, to: &Path) -> Result<BackupKind, String> {
         return Err(format!("{} exists already: a backup never overwrites a file", to.display()));
     }
     if is_postgres(url) {
-        run(Command::new("pg_dump")
-            .args(["--format=custom", "--no-owner", "--no-privileges", "--file"])
-            .arg(to)
-            .arg(url))
-        .map_err(|e| format!("pg_dump: {e}"))?;
+        let (url, password) = without_password(url);
+        let mut cmd = Command::new("pg_dump");
+        cmd.args(["--format=custom", "--no-owner", "--no-privileges", "--file"]).arg(to).arg(&url);
+        run(with_password(&mut cmd, password)).map_err(|e| format!("pg_dump: {e}"))?;
         return Ok(BackupKind::Postgres);
     }
     sqlite_backup(&open_sqlite(url).await?, to).await?;
@@ -120,21 +119,32 @@ pub async fn restore(url: &str, from: &Path, replace: bool) -> Result<BackupKind
                 .fetch_one(&pool)
                 .await
                 .map_err(|e| e.to_string())?;
-            if tables > 0 {
-                if !replace {
-                    return Err(not_empty(url, tables));
-                }
-                sqlx::raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-                    .execute(&pool)
-                    .await
-                    .map_err(|e| format!("emptying the database: {e}"))?;
-            }
             pool.close().await;
-            run(Command::new("pg_restore")
-                .args(["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "--dbname"])
-                .arg(url)
-                .arg(from))
-            .map_err(|e| format!("pg_restore: {e}"))?;
+            if tables > 0 && !replace {
+                return Err(not_empty(url, tables));
+            }
+            // The archive as SQL first (a damaged or partial file fails here, having changed
+            // nothing), then emptying the schema and the whole restore in one transaction of
+            // psql: all or nothing, `--replace` included.
+            let script = tempfile_beside(from, "restore.sql");
+            let listed = run(Command::new("pg_restore")
+                .args(["--no-owner", "--no-privileges", "--exit-on-error", "--file"])
+                .arg(&script)
+                .arg(from));
+            if let Err(e) = listed {
+                let _ = std::fs::remove_file(&script);
+                return Err(format!("pg_restore: {e}"));
+            }
+            let (url, password) = without_password(url);
+            let mut psql = Command::new("psql");
+            psql.args(["--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--single-transaction"]);
+            if tables > 0 {
+                psql.args(["--command", "DROP SCHEMA public CASCADE", "--command", "CREATE SCHEMA public"]);
+            }
+            psql.arg("--file").arg(&script).arg("--dbname").arg(&url);
+            let restored = run(with_password(&mut psql, password));
+            let _ = std::fs::remove_file(&script);
+            restored.map_err(|e| format!("restoring (nothing was changed): {e}"))?;
         }
         (BackupKind::Sqlite, false) => {
             let path = sqlite_path(url)?;
@@ -169,6 +179,31 @@ pub async fn restore(url: &str, from: &Path, replace: bool) -> Result<BackupKind
         }
     }
     Ok(kind)
+}
+
+/// A new file's path in the system's temporary directory, named after `for_file`.
+fn tempfile_beside(for_file: &Path, suffix: &str) -> PathBuf {
+    let name = for_file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    std::env::temp_dir().join(format!("beerflow-{}-{name}.{suffix}", std::process::id()))
+}
+
+/// The URL without its password, and the password: PostgreSQL's programs get it in
+/// `PGPASSWORD`, not on their command line (which every user of the machine can read).
+fn without_password(url: &str) -> (String, Option<String>) {
+    match (url.find("://"), url.find('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].split_once(':') {
+            Some((user, password)) => (format!("{}{user}{}", &url[..s + 3], &url[at..]), Some(password.to_owned())),
+            None => (url.to_owned(), None),
+        },
+        _ => (url.to_owned(), None),
+    }
+}
+
+fn with_password(cmd: &mut Command, password: Option<String>) -> &mut Command {
+    if let Some(p) = password {
+        cmd.env("PGPASSWORD", p);
+    }
+    cmd
 }
 
 fn not_empty(url: &str, tables: i64) -> String {
@@ -292,6 +327,18 @@ fn states(migrator: &Migrator, applied: &[(i64, String, String)]) -> Vec<Migrati
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_go_to_the_environment_not_the_command_line() {
+        assert_eq!(
+            without_password("postgres://app:s3cret@db:5432/beerflow"),
+            ("postgres://app@db:5432/beerflow".to_owned(), Some("s3cret".to_owned()))
+        );
+        assert_eq!(
+            without_password("postgres://postgres@127.0.0.1/x"),
+            ("postgres://postgres@127.0.0.1/x".to_owned(), None)
+        );
+    }
 
     #[test]
     fn passwords_stay_out_of_messages() {

@@ -99,9 +99,9 @@ impl SqliteStore {
 }
 
 /// Before migrations of this build are applied to a database that already has a schema, a
-/// backup of it is written beside it, named with the schema version it had
-/// (`beerflow.db.schema-0009.bak`): going back to the previous binary is then a copy of that file
-/// (see the README's "Upgrading"). An existing backup of that version is kept, not overwritten.
+/// backup of it is written beside it, named with the schema version it had and when
+/// (`beerflow.db.schema-0009.20261207T101500Z.bak`): going back to the previous binary is then a
+/// copy of that file (see the README's "Upgrading"). Every upgrade writes its own.
 async fn backup_before_migrating(pool: &SqlitePool, options: &SqliteConnectOptions) -> Result<(), String> {
     let applied = super::backup::sqlite_applied(pool).await?;
     let Some(current) = applied.iter().map(|a| a.0).max() else { return Ok(()) };
@@ -111,14 +111,15 @@ async fn backup_before_migrating(pool: &SqlitePool, options: &SqliteConnectOptio
         return Ok(());
     }
     let db = options.get_filename();
-    let to = std::path::PathBuf::from(format!("{}.schema-{current:04}.bak", db.display()));
-    if to.exists() {
-        tracing::warn!(backup = %to.display(), "a backup of schema {current} is already there; keeping it");
-    } else {
-        super::backup::sqlite_backup(pool, &to)
-            .await
-            .map_err(|e| format!("the backup before migrating failed: {e}"))?;
+    let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+    let mut to = std::path::PathBuf::from(format!("{}.schema-{current:04}.{stamp}.bak", db.display()));
+    for n in 2.. {
+        if !to.exists() {
+            break;
+        }
+        to = std::path::PathBuf::from(format!("{}.schema-{current:04}.{stamp}-{n}.bak", db.display()));
     }
+    super::backup::sqlite_backup(pool, &to).await.map_err(|e| format!("the backup before migrating failed: {e}"))?;
     tracing::warn!(
         database = %db.display(),
         backup = %to.display(),

@@ -101,6 +101,15 @@ async fn a_backup_taken_under_load_restores_whole_into_an_empty_database(backend
     let whole = Invariants::read(&target.url).await;
     whole.assert_whole();
     assert!(whole.orders > 0 && whole.orders <= 48, "{} orders restored", whole.orders);
+    // A damaged backup (cut short) is refused and, even with --replace, changes nothing.
+    let bytes = std::fs::read(&file).unwrap();
+    let cut = dir.path().join("cut.backup");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    let damaged = beerflow(&["restore", "--replace", "--from", cut.to_str().unwrap(), "--database-url", &target.url]);
+    assert!(!damaged.status.success(), "a damaged backup was restored");
+    let after = Invariants::read(&target.url).await;
+    after.assert_whole();
+    assert_eq!(after.orders, whole.orders, "the database was changed by a restore that failed");
     // The restored database serves: the demo's staff sign in, it is ready.
     let restored = TestApp::spawn_on(target, None).await;
     restored.token("manager").await;
