@@ -326,6 +326,8 @@ pub struct Alert {
     pub lot_code: Option<String>,
     pub expiry_date: Option<chrono::NaiveDate>,
     pub lot_qty: Option<Qty>,
+    /// A stock alert's unit (`pz`, `kg`, ...), for its quantities.
+    pub unit: Option<String>,
     /// A kitchen alert's reason (`ticket_late`, `slow_operation`) and its particulars.
     pub code: Option<String>,
     pub order_number: Option<String>,
@@ -361,6 +363,7 @@ impl Alert {
             lot_code: text("lot_code"),
             expiry_date: text("expiry_date").and_then(|d| d.parse().ok()),
             lot_qty: qty("lot_qty"),
+            unit: text("unit"),
             code: text("code"),
             order_number: text("order_number"),
             table_name: text("table_name"),
@@ -373,8 +376,14 @@ impl Alert {
     /// The alert in plain words, in the screen's language (a kitchen alert of a reason this
     /// build does not know: its message as the server wrote it).
     pub fn text(&self) -> String {
-        use crate::i18n::{date, number, t, ta};
+        use crate::i18n::{date, number, quantity, t, ta};
         let place = || self.table_name.clone().unwrap_or_else(|| t("takeaway"));
+        // With its unit when the alert says it (`30 l`), else the number alone.
+        let amount = |q: Option<Qty>| match (q, &self.unit) {
+            (Some(q), Some(unit)) => quantity(q, unit),
+            (Some(q), None) => number(q),
+            (None, _) => String::new(),
+        };
         match (self.event.as_str(), self.kind.as_deref(), self.code.as_deref()) {
             ("stock_alert", Some(kind @ ("expiring" | "expired")), _) if self.lot_code.is_some() => ta(
                 &format!("alert-lot-{kind}"),
@@ -382,15 +391,12 @@ impl Alert {
                     ("product", self.product_name.clone().unwrap_or_default()),
                     ("lot", self.lot_code.clone().unwrap_or_default()),
                     ("date", self.expiry_date.map(date).unwrap_or_default()),
-                    ("qty", self.lot_qty.map(number).unwrap_or_default()),
+                    ("qty", amount(self.lot_qty)),
                 ],
             ),
             ("stock_alert", kind, _) => ta(
                 &format!("alert-stock-{}", kind.unwrap_or("low")),
-                &[
-                    ("product", self.product_name.clone().unwrap_or_default()),
-                    ("qty", self.qty_on_hand.map(number).unwrap_or_default()),
-                ],
+                &[("product", self.product_name.clone().unwrap_or_default()), ("qty", amount(self.qty_on_hand))],
             ),
             (_, _, Some("ticket_late")) => ta(
                 "alert-ticket-late",

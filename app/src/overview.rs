@@ -88,7 +88,7 @@ fn Cards(overview: Overview) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             </section>
-            <section class="card" aria-label=tx("overview-alerts")>
+            <section class="card alerts-card" aria-label=tx("overview-alerts")>
                 <h2><A href="/manager/alerts">{tx("overview-alerts")}</A></h2>
                 {if alerts.is_empty() {
                     Either::Left(view! { <p class="empty">{tx("alerts-none")}</p> })

@@ -38,7 +38,7 @@ pub fn save<T: Serialize>(key: &str, value: &T) {
 /// in `document.cookie`: the same on both sides, so a screen renders its settings on the server
 /// and hydrates them without a mismatch. Values must be cookie-safe text (no `;`, `,`, spaces).
 pub fn cookie(name: &str) -> Option<String> {
-    #[cfg(feature = "ssr")]
+    #[cfg(all(feature = "ssr", not(feature = "hydrate")))]
     let header = leptos::prelude::use_context::<axum::http::request::Parts>()
         .and_then(|p| p.headers.get(axum::http::header::COOKIE)?.to_str().ok().map(str::to_owned));
     #[cfg(feature = "hydrate")]

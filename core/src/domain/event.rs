@@ -113,6 +113,9 @@ pub enum VenueEvent {
         expiry_date: Option<chrono::NaiveDate>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         lot_qty: Option<Qty>,
+        /// Extension (issue 17): the product's unit, for `qty_on_hand` and `lot_qty`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        unit: Option<super::inventory::Unit>,
     },
     KitchenAlert {
         message: String,

@@ -182,6 +182,7 @@ impl Services {
                     lot_code: Some(lot.lot_code.clone()),
                     expiry_date: lot.expiry_date,
                     lot_qty: Some(lot.qty_current),
+                    unit: Some(lot.unit),
                 };
                 if self.raise_once(venue_id, kind, lot.lot_id, &event).await? {
                     match kind {

@@ -377,6 +377,7 @@ impl This {
                     lot_code: None,
                     expiry_date: None,
                     lot_qty: None,
+                    unit: Some(info.unit),
                 });
             }
             let costed = plan
