@@ -123,7 +123,11 @@ fn build_site(release: bool) -> Result<()> {
                                 let Some(wasm) = queue.lock().expect("the queue of parts").next() else {
                                     return Ok(());
                                 };
-                                wasm_opt(wasm)?;
+                                if let Err(e) = wasm_opt(wasm) {
+                                    // The other workers stop after the part they are on.
+                                    queue.lock().expect("the queue of parts").by_ref().for_each(drop);
+                                    return Err(e);
+                                }
                             }
                         })
                     })
