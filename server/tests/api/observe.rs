@@ -313,7 +313,8 @@ async fn late_tickets_and_expiring_lots_raise_their_alerts_once_and_they_replay(
     let mut expired = Vec::new();
     while expiring.len() + expired.len() < summary.expiring_lots.len() + summary.expired_lots.len() {
         let e = next_named(&mut ws, "stock_alert").await;
-        let lot = e["data"]["lot_code"].as_str().unwrap().to_owned();
+        // Each lot with the unit of its product, which the screens say its quantities in.
+        let lot = (e["data"]["lot_code"].as_str().unwrap().to_owned(), e["data"]["unit"].to_string());
         match e["data"]["kind"].as_str() {
             Some("expiring") => expiring.push(lot),
             Some("expired") => expired.push(lot),
@@ -321,7 +322,8 @@ async fn late_tickets_and_expiring_lots_raise_their_alerts_once_and_they_replay(
         }
     }
     let codes = |lots: &[beerflow_core::domain::stock::SummaryLot]| {
-        let mut c: Vec<String> = lots.iter().map(|l| l.lot_code.clone()).collect();
+        let mut c: Vec<(String, String)> =
+            lots.iter().map(|l| (l.lot_code.clone(), serde_json::to_value(l.unit).unwrap().to_string())).collect();
         c.sort();
         c
     };
