@@ -929,7 +929,7 @@ async fn serving_deducts_stock_by_fefo_and_reports_cost_of_goods(backend: Backen
     assert_eq!(alerts[0].data["product_id"], dish.id.to_string());
     assert_eq!(alerts[0].data["kind"], "low");
     assert_eq!(alerts[0].data["qty_on_hand"], 4);
-    assert_eq!(alerts[0].data["unit"], "kg", "the alert names the product's unit");
+    assert_eq!(alerts[0].data["unit"], "pz", "the alert names the product's unit");
 }
 
 async fn a_stock_shortfall_changes_nothing(backend: Backend) {
