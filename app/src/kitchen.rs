@@ -365,7 +365,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                                     aria-pressed=move || kds.settings.with(|s| s.station == id).to_string()
                                     on:click=move |_| kds.settings.update(|s| s.station = id.to_owned())
                                 >
-                                    {move || t(label)}
+                                    {t(label)}
                                 </button>
                             }
                         })
@@ -400,7 +400,7 @@ pub fn KitchenDisplay(user: SessionUser) -> impl IntoView {
                             class="clear-cancelled"
                             on:click=move |_| kds.tickets.update(|l| l.retain(|t| t.k.order.status != OrderStatus::Cancelled))
                         >
-                            {move || tr!("kds-clear-cancelled", {"count" => n})}
+                            {tr!("kds-clear-cancelled", {"count" => n})}
                         </button>
                     })
                 }}
@@ -567,10 +567,8 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
     let sent_at = order.confirmed_at;
     let covers = order.covers;
     let lines = t.k.clone();
-    let place = order.table_name.clone();
-    let place = move || place.clone().unwrap_or_else(|| tr!("takeaway"));
-    let number = order.order_number.clone();
-    let place_label = place.clone();
+    let place = order.table_name.clone().unwrap_or_else(|| tr!("takeaway"));
+    let ticket_label = tr!("kds-ticket-label", {"order" => order.order_number, "place" => place, "state" => crate::i18n::t(label).to_lowercase()});
     view! {
         <article
             class=move || {
@@ -588,15 +586,15 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
             }
             data-status=status.as_str()
             data-order-number=order.order_number.clone()
-            aria-label=move || tr!("kds-ticket-label", {"order" => number.clone(), "place" => place_label(), "state" => crate::i18n::t(label).to_lowercase()})
+            aria-label=ticket_label
         >
             <header>
                 <span class="number">"#" {order.order_number.clone()}</span>
                 <span class="place">{place}</span>
-                <span class="state">{move || crate::i18n::t(label)}</span>
+                <span class="state">{crate::i18n::t(label)}</span>
                 <span class="times">
                     <span class="age" title=tx("kds-age")>{move || format_age(age())}</span>
-                    {sent_at.map(|at| view! { <span class="sent-at" title=tx("kds-sent-at")>{move || tr!("kds-sent-at-time", {"time" => clock(at)})}</span> })}
+                    {sent_at.map(|at| view! { <span class="sent-at" title=tx("kds-sent-at")>{tr!("kds-sent-at-time", {"time" => clock(at)})}</span> })}
                 </span>
             </header>
             {move || {
@@ -604,13 +602,13 @@ fn ticket(t: Ticket, kds: Kds) -> impl IntoView + use<> {
                 (recalled || covers.is_some()).then(|| view! {
                     <p class="ticket-state">
                         {recalled.then(|| view! { <span class="recalled">{tx("kds-recalled")}</span> })}
-                        {covers.map(|c| view! { <span class="covers">{move || tr!("order-covers", {"covers" => c})}</span> })}
+                        {covers.map(|c| view! { <span class="covers">{tr!("order-covers", {"covers" => c})}</span> })}
                     </p>
                 })
             }}
             {cancelled.then(|| {
                 let reason = order.cancel_reason.clone();
-                let reason = move || reason.clone().unwrap_or_else(|| tr!("kds-no-reason"));
+                let reason = reason.unwrap_or_else(|| tr!("kds-no-reason"));
                 view! { <p class="cancel-reason">{tx("kds-cancelled-caps")} " " {reason}</p> }
             })}
             <ul class="items">
@@ -667,9 +665,9 @@ fn line(
                 type="button"
                 class="line"
                 aria-pressed=done.to_string()
-                aria-label=move || {
+                aria-label={
                     let qty = number(quantity);
-                    let dish = name.clone();
+                    let dish = name;
                     if voided {
                         tr!("kds-line-voided", {"qty" => qty, "dish" => dish})
                     } else if done {
@@ -681,7 +679,7 @@ fn line(
                 disabled=!markable
                 on:click=toggle
             >
-                <span class="qty">{move || number(quantity)} "×"</span>
+                <span class="qty">{number(quantity)} "×"</span>
                 <span class="dish-label">{i.product_name.clone()}</span>
                 {added.then(|| view! { <span class="added-tag">{tx("kds-added")}</span> })}
                 {done.then(|| view! { <span class="done-tag">"✓"</span> })}
@@ -720,7 +718,7 @@ fn all_day(kds: Kds) -> impl IntoView {
                     Either::Right(
                         counts
                             .into_iter()
-                            .map(|(dish, n)| view! { <li><span class="count">{move || number(n)}</span> " " {dish}</li> })
+                            .map(|(dish, n)| view! { <li><span class="count">{number(n)}</span> " " {dish}</li> })
                             .collect_view(),
                     )
                 }}

@@ -144,7 +144,7 @@ pub fn OutboxBadge(outbox: Outbox) -> impl IntoView {
         (waiting > 0).then(|| {
             view! {
                 <span class="outbox-badge" role="status" data-testid="outbox-count">
-                    {move || crate::i18n::tr!("outbox-count", {"count" => waiting})}
+                    {crate::i18n::tr!("outbox-count", {"count" => waiting})}
                 </span>
             }
         })

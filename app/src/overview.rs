@@ -59,7 +59,7 @@ fn Cards(overview: Overview) -> impl IntoView {
                 <h2><A href="/kitchen">{tx("overview-kitchen")}</A></h2>
                 <ul class="stat-list">
                     <li data-stat="open"><b>{kitchen.open_tickets}</b> <span>{tx("overview-open-tickets")}</span></li>
-                    <li data-stat="late" class:alarm=move || { late > 0 }>
+                    <li data-stat="late" class:alarm={late > 0}>
                         <b>{kitchen.late_tickets}</b>
                         <span>{tr!("overview-late-tickets", {"minutes" => kitchen.late_minutes})}</span>
                     </li>

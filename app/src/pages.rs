@@ -63,7 +63,7 @@ fn Guarded(allow: fn(Role) -> bool, page: fn(SessionUser) -> AnyView) -> impl In
                         <Layout user=u.clone()>
                             <section class="card">
                                 <h1>{tx("role-refused-title")}</h1>
-                                <p>{move || tr!("role-refused", {"role" => t(&format!("role-{}", u.role.as_str()))})}</p>
+                                <p>{tr!("role-refused", {"role" => t(&format!("role-{}", u.role.as_str()))})}</p>
                                 <A href=home_path(u.role)>{tx("role-refused-home")}</A>
                             </section>
                         </Layout>
@@ -103,7 +103,7 @@ fn Layout(user: SessionUser, children: Children) -> impl IntoView {
     let links = nav
         .into_iter()
         .filter(|(_, _, action)| allowed(user.role, *action))
-        .map(|(label, href, _)| view! { <A href=href exact=href != "/manager">{move || t(label)}</A> })
+        .map(|(label, href, _)| view! { <A href=href exact=href != "/manager">{t(label)}</A> })
         .collect_view();
     // The manager's screens, under the top bar on each of them.
     let location = leptos_router::hooks::use_location();
@@ -111,7 +111,7 @@ fn Layout(user: SessionUser, children: Children) -> impl IntoView {
     let manage_links = MANAGE_SCREENS
         .into_iter()
         .filter(|(_, _, action)| allowed(user.role, *action))
-        .map(|(label, href, _)| view! { <A href=href exact=true>{move || t(label)}</A> })
+        .map(|(label, href, _)| view! { <A href=href exact=true>{t(label)}</A> })
         .collect_view();
     let role = user.role;
     // In the browser only, after the page is live.
@@ -122,7 +122,7 @@ fn Layout(user: SessionUser, children: Children) -> impl IntoView {
             <nav aria-label=tx("nav-main")>{links}</nav>
             <span class="who">
                 <span class="user-name">{user.name.clone()}</span>
-                <span class="role-badge" data-role=user.role.as_str()>{move || t(&format!("role-{}", role.as_str()))}</span>
+                <span class="role-badge" data-role=user.role.as_str()>{t(&format!("role-{}", role.as_str()))}</span>
             </span>
             <LanguageSwitch/>
             <ActionForm action=logout>

@@ -70,8 +70,8 @@ fn StaffTable(users: Vec<User>, manage: bool, me: Uuid, version: RwSignal<u32>) 
                         <tr class:inactive=!active data-user=u.email.clone()>
                             <td><span class="row-name">{u.name.clone()}</span></td>
                             <td>{u.email.clone()}</td>
-                            <td>{move || t(&format!("role-{}", role.as_str()))}</td>
-                            <td>{move || if active { tr!("yes") } else { tr!("no") }}</td>
+                            <td>{t(&format!("role-{}", role.as_str()))}</td>
+                            <td>{if active { tr!("yes") } else { tr!("no") }}</td>
                             {manage.then(|| view! {
                                 <td class="row-actions">
                                     {(active && id != me).then(|| view! {
@@ -176,7 +176,7 @@ fn NewStaff(version: RwSignal<u32>) -> impl IntoView {
                     }
                 }>
                     {Role::ALL.into_iter().map(|r| view! {
-                        <option value=r.as_str() selected=move || role.get() == r>{move || t(&format!("role-{}", r.as_str()))}</option>
+                        <option value=r.as_str() selected=move || role.get() == r>{t(&format!("role-{}", r.as_str()))}</option>
                     }).collect_view()}
                 </select>
                 <label for="u-password">{tx("staff-password")}</label>

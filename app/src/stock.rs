@@ -446,7 +446,7 @@ fn AdjustForm(lot: Lot, version: RwSignal<u32>, adjusting: RwSignal<Option<Lot>>
             <p class="hint">{move || if waste.get() { tr!("stock-waste-hint") } else { tr!("stock-correction-hint") }}</p>
             <div class="field-row">
                 <div>
-                    <label for=qty_id.clone()>{move || tr!("stock-adjust-qty", {"unit" => lot.unit.as_str()})}</label>
+                    <label for=qty_id.clone()>{tr!("stock-adjust-qty", {"unit" => lot.unit.as_str()})}</label>
                     <input id=qty_id inputmode="decimal" autocomplete="off" aria-invalid=invalid(error, "quantity")
                         prop:value=move || qty.get() on:input=move |ev| qty.set(event_target_value(&ev))/>
                     <FieldError error field="quantity"/>

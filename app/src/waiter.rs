@@ -131,9 +131,9 @@ pub fn Floor(user: SessionUser) -> impl IntoView {
                                             <div class="table-cell">
                                                 <A href=format!("/waiter/table/{}", t.id) attr:class="table-tile" attr:data-status=t.status.as_str()>
                                                     <span class="table-name">{t.name.clone()}</span>
-                                                    <span class="table-status">{move || crate::i18n::t(&format!("table-{}", status.as_str()))}</span>
-                                                    <span class="table-meta">{move || tr!("floor-seats", {"seats" => seats})}
-                                                        {(open > 0).then(|| move || tr!("floor-open", {"open" => open}))}
+                                                    <span class="table-status">{crate::i18n::t(&format!("table-{}", status.as_str()))}</span>
+                                                    <span class="table-meta">{tr!("floor-seats", {"seats" => seats})}
+                                                        {(open > 0).then(|| tr!("floor-open", {"open" => open}))}
                                                     </span>
                                                 </A>
                                                 {cleaning.then(|| view! {
@@ -401,10 +401,10 @@ fn Outgoing(
                         let back = q.clone();
                         view! {
                             <li class="queued" class:refused=is_refused data-key=q.key.clone()>
-                                <span class="queued-state">{move || if is_refused { tr!("outbox-refused") } else { tr!("outbox-waiting") }}</span>
+                                <span class="queued-state">{if is_refused { tr!("outbox-refused") } else { tr!("outbox-waiting") }}</span>
                                 <span class="queued-lines">{summary}</span>
                                 {refused.map(|why| view! {
-                                    <p class="error" role="alert">{move || refusal.as_ref().map(|e| error_text(&UiError::App(e.clone()))).unwrap_or_else(|| why.clone())}</p>
+                                    <p class="error" role="alert">{refusal.as_ref().map(|e| error_text(&UiError::App(e.clone()))).unwrap_or(why)}</p>
                                     <div class="queued-actions">
                                         <button type="button" class="ghost" on:click=move |_| {
                                             // Back on the pad to change it (the names and prices it had).
@@ -465,14 +465,14 @@ fn menu_view(
                             let product = p.clone();
                             let id = p.id;
                             let unit = if p.unit == "pz" { String::new() } else { format!(" {}", p.unit) };
-                            let left = p.available.filter(|_| !p.sold_out).map(|n| move || tr!("pad-left", {"left" => format!("{n}{unit}"), "count" => n}));
+                            let left = p.available.filter(|_| !p.sold_out).map(|n| tr!("pad-left", {"left" => format!("{n}{unit}"), "count" => n}));
                             let (dish, sold_out, price_cents) = (p.name.clone(), p.sold_out, p.price_cents);
                             view! {
                                 <button type="button" class="dish" class:sold-out=p.sold_out class:hidden=move || !shown()
-                                    aria-label=move || if sold_out { tr!("pad-add-sold-out", {"dish" => dish.clone()}) } else { tr!("pad-add", {"dish" => dish.clone()}) }
+                                    aria-label=if sold_out { tr!("pad-add-sold-out", {"dish" => dish}) } else { tr!("pad-add", {"dish" => dish}) }
                                     on:click=move |_| add(product.clone())>
                                     <span class="dish-name">{p.name.clone()}</span>
-                                    <span class="dish-price">{move || money(price_cents)}</span>
+                                    <span class="dish-price">{money(price_cents)}</span>
                                     {left.map(|l| view! { <span class="dish-left">{l}</span> })}
                                     {p.sold_out.then(|| view! { <span class="sold-out-tag">{tx("pad-sold-out")}</span> })}
                                     {move || {
@@ -504,14 +504,13 @@ fn pad_line(
     };
     let name = product.name.clone();
     let line_cents = product.price_cents * line.quantity as i64;
-    let (name_group, name_less) = (name.clone(), name.clone());
     view! {
         <li class="pad-line">
             <div class="pad-line-main">
                 <span class="dish-name">{product.name.clone()}</span>
-                <span class="line-price">{move || money(line_cents)}</span>
-                <div class="stepper" role="group" aria-label=move || tr!("pad-quantity-of", {"dish" => name_group.clone()})>
-                    <button type="button" aria-label=move || tr!("pad-one-less", {"dish" => name_less.clone()}) on:click=move |_| {
+                <span class="line-price">{money(line_cents)}</span>
+                <div class="stepper" role="group" aria-label=tr!("pad-quantity-of", {"dish" => name})>
+                    <button type="button" aria-label=tr!("pad-one-less", {"dish" => name}) on:click=move |_| {
                         lines.update(|ls| {
                             if let Some((_, l)) = ls.get_mut(i) {
                                 if l.quantity > 1 { l.quantity -= 1 } else { ls.remove(i); }
@@ -519,7 +518,7 @@ fn pad_line(
                         })
                     }>"−"</button>
                     <span class="qty" aria-live="polite">{line.quantity}</span>
-                    <button type="button" aria-label=move || tr!("pad-one-more", {"dish" => name.clone()}) on:click=move |_| set(&|l| l.quantity += 1)>"+"</button>
+                    <button type="button" aria-label=tr!("pad-one-more", {"dish" => name}) on:click=move |_| set(&|l| l.quantity += 1)>"+"</button>
                 </div>
             </div>
             <label>
@@ -599,8 +598,8 @@ fn order_card(
             let (qty, cents) = (i.quantity, line_total(i.quantity, i.unit_price).raw());
             view! {
                 <li class:voided=voided>
-                    <span class="line-text">{move || crate::i18n::number(qty)} "× " {i.product_name.clone()}</span>
-                    <span class="line-price">{move || money(cents)}</span>
+                    <span class="line-text">{crate::i18n::number(qty)} "× " {i.product_name.clone()}</span>
+                    <span class="line-price">{money(cents)}</span>
                     {i.notes.clone().map(|n| view! { <span class="line-note">{n}</span> })}
                     {allergy.map(|a| view! { <span class="line-allergy">{tx("line-allergy")} " " {a}</span> })}
                     {voided.then(|| view! { <span class="line-void">{tx("line-voided")} " " {i.void_reason.clone().unwrap_or_default()}</span> })}
@@ -622,13 +621,13 @@ fn order_card(
     let total = o.total.raw();
     view! {
         <article class="order-card" data-status=o.status.as_str() data-order-number=o.order_number.clone()
-            aria-label={ let n = o.order_number.clone(); move || tr!("order-label", {"order" => n.clone()}) }>
+            aria-label=tr!("order-label", {"order" => o.order_number})>
             <header>
                 <span class="number">"#" {o.order_number.clone()}</span>
-                <span class="status-pill" data-status=o.status.as_str()>{move || status_label(status)}</span>
-                <span class="order-total" aria-label=tx("order-total")>{move || money(total)}</span>
+                <span class="status-pill" data-status=o.status.as_str()>{status_label(status)}</span>
+                <span class="order-total" aria-label=tx("order-total")>{money(total)}</span>
             </header>
-            {covers.map(|c| view! { <p class="order-covers">{move || tr!("order-covers", {"covers" => c})}</p> })}
+            {covers.map(|c| view! { <p class="order-covers">{tr!("order-covers", {"covers" => c})}</p> })}
             {(o.status == OrderStatus::Ready).then(|| view! { <p class="ready-notice" role="status">{tx("ready-to-serve")}</p> })}
             <ul class="items">{lines_view}</ul>
             {move || shortfalls().map(|list| view! {
@@ -640,7 +639,7 @@ fn order_card(
                             view! {
                                 <li>
                                     {tx("shortfall-not-enough")} " " <span class="dish-name">{s.product_name}</span> ": "
-                                    {move || tr!("shortfall-counts", {
+                                    {tr!("shortfall-counts", {
                                         "ordered" => crate::i18n::quantity(s.requested, unit),
                                         "available" => crate::i18n::quantity(s.available, unit),
                                     })}
@@ -710,7 +709,7 @@ fn order_card(
                             act_target.set(Some(id));
                             act.dispatch(SetOrderStatus { order_id: id, status: to });
                         }>
-                        {move || t(label)}
+                        {t(label)}
                     </button>
                 })}
                 {status.is_open().then(|| view! {
@@ -754,13 +753,13 @@ fn reason_form(
     confirm: impl Fn() + 'static,
 ) -> AnyView {
     view! {
-        <div class="ask" role="group" aria-label=move || t(words.group)>
-            <label>{move || t(words.question)} <input type="text" placeholder=move || t(words.example)
+        <div class="ask" role="group" aria-label=t(words.group)>
+            <label>{t(words.question)} <input type="text" placeholder=t(words.example)
                 prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))/></label>
             <div class="ask-actions">
-                <button type="button" class="ghost" on:click=move |_| asking.set(None)>{move || t(words.keep)}</button>
+                <button type="button" class="ghost" on:click=move |_| asking.set(None)>{t(words.keep)}</button>
                 <button type="button" class="danger" disabled=move || busy.get() || reason.with(|r| r.trim().is_empty())
-                    on:click=move |_| confirm()>{move || t(words.confirm)}</button>
+                    on:click=move |_| confirm()>{t(words.confirm)}</button>
             </div>
         </div>
     }
