@@ -11,6 +11,12 @@ log "formatting (cargo fmt --check) and the contract's living copy"
 cargo fmt --all --check
 bash scripts/check-contract.sh
 
+# Clippy with warnings as errors: the server, core, the tools and every test and bench (native),
+# and the browser bundle (the app with `hydrate`, for wasm32).
+log "lints (cargo clippy -D warnings: native, and the browser bundle for wasm32)"
+cargo clippy -p beerflow -p beerflow-core -p xtask -p beerflow-load --all-targets -- -D warnings
+cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+
 log "building the site (debug WASM, CSS, assets)"
 cargo xtask site
 

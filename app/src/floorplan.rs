@@ -219,10 +219,10 @@ fn Editor(
     // Another save of the plan (another manager, another tab): this editor's save would be
     // refused, so it says so at once. Status changes only recolour the tables.
     live.for_each_new_event(move |e| match e.name.as_str() {
-        "tables_layout_changed" | "table_created" | "table_deleted" => {
-            if e.data["layout_version"].as_i64().is_some_and(|v| v > version) && !saving.get_untracked() {
-                stale.set(true);
-            }
+        "tables_layout_changed" | "table_created" | "table_deleted"
+            if e.data["layout_version"].as_i64().is_some_and(|v| v > version) && !saving.get_untracked() =>
+        {
+            stale.set(true);
         }
         "table_status_changed" => {
             let (Some(id), Some(status)) = (

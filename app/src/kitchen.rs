@@ -191,20 +191,19 @@ impl Kds {
                     self.failed.update(|f| {
                         f.remove(&id);
                     });
-                    if order.status != from {
-                        if matches!(order.status, OrderStatus::Preparing | OrderStatus::Ready)
-                            && status_rank(order.status) > status_rank(from)
-                        {
-                            self.bumped.update(|b| {
-                                b.push((id, from));
-                                if b.len() > RECALL_DEPTH {
-                                    b.remove(0);
-                                }
-                            });
-                            self.recalled.update(|r| {
-                                r.remove(&id);
-                            });
-                        }
+                    if order.status != from
+                        && matches!(order.status, OrderStatus::Preparing | OrderStatus::Ready)
+                        && status_rank(order.status) > status_rank(from)
+                    {
+                        self.bumped.update(|b| {
+                            b.push((id, from));
+                            if b.len() > RECALL_DEPTH {
+                                b.remove(0);
+                            }
+                        });
+                        self.recalled.update(|r| {
+                            r.remove(&id);
+                        });
                     }
                     self.took(order);
                 }

@@ -106,14 +106,9 @@ impl Outbox {
         }
         self.sending.set_value(true);
         leptos::task::spawn_local(async move {
-            loop {
-                let Some(next) = self
-                    .items
-                    .try_with_untracked(|items| items.iter().find(|q| q.refused.is_none()).cloned())
-                    .flatten()
-                else {
-                    break;
-                };
+            while let Some(next) =
+                self.items.try_with_untracked(|items| items.iter().find(|q| q.refused.is_none()).cloned()).flatten()
+            {
                 let lines = next.lines.iter().map(|l| l.line.clone()).collect();
                 match send_order(next.table_id, lines, next.key.clone(), next.covers).await {
                     Ok(_) => {

@@ -106,13 +106,7 @@ fn alert_item(a: Alert) -> impl IntoView {
     let level = match (a.event.as_str(), a.kind.as_deref(), a.priority.as_deref()) {
         (_, _, Some("high")) | (_, Some("expired"), _) => "high",
         ("stock_alert", _, _) => "normal",
-        (_, _, Some(p)) => {
-            if p == "low" {
-                "low"
-            } else {
-                "normal"
-            }
-        }
+        (_, _, Some("low")) => "low",
         _ => "normal",
     };
     view! {

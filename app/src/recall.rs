@@ -85,10 +85,12 @@ fn lot_link(l: RecallLot, selected: Memo<Option<Uuid>>) -> impl IntoView {
     }
 }
 
-/// The orders the lot was served to, each once, in the order they were served: (order id,
-/// number, table, first served, quantity served in all).
-fn served_orders(entries: &[RecallEntry]) -> Vec<(Uuid, String, Option<String>, chrono::DateTime<chrono::Utc>, i64)> {
-    let mut orders: Vec<(Uuid, String, Option<String>, chrono::DateTime<chrono::Utc>, i64)> = Vec::new();
+/// An order the lot was served to: (order id, number, table, first served, quantity served in all).
+type Served = (Uuid, String, Option<String>, chrono::DateTime<chrono::Utc>, i64);
+
+/// The orders the lot was served to, each once, in the order they were served.
+fn served_orders(entries: &[RecallEntry]) -> Vec<Served> {
+    let mut orders: Vec<Served> = Vec::new();
     for e in entries.iter().filter(|e| e.kind == "OUT") {
         let Some((id, number, table)) = &e.order else { continue };
         match orders.iter_mut().find(|o| o.0 == *id) {

@@ -376,7 +376,7 @@ async fn worker(
             stats.flows_failed += 1;
         }
         flows += 1;
-        if phase == Phase::Measure && kds_every > 0 && flows % kds_every == 0 {
+        if phase == Phase::Measure && kds_every > 0 && flows.is_multiple_of(kds_every) {
             api.kitchen_display(phase, &mut stats).await;
         }
         let d = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -541,7 +541,7 @@ async fn run(args: Args) -> Result<ExitCode, String> {
     let ops = OP_NAMES
         .iter()
         .zip(&stats.hists)
-        .filter(|(_, hist)| hist.len() > 0)
+        .filter(|(_, hist)| !hist.is_empty())
         .map(|(&name, hist)| (name, op_report(hist, wall)))
         .collect();
     let errors = api.errors.load(Ordering::Relaxed);

@@ -498,7 +498,7 @@ impl Services {
         authorize(actor, venue_id, Action::InventoryWrite)?;
         let today = self.venue_today(venue_id).await?;
         let lot = self.store.get_lot(venue_id, id).await?.ok_or_else(|| not_found("lot", id))?;
-        if !lot.expiry_date.is_some_and(|d| d < today) {
+        if lot.expiry_date.is_none_or(|d| d >= today) {
             return Err(AppError::conflict(format!("lot `{}` has not expired", lot.lot_code))
                 .keyed("err-lot-not-expired", [("lot", lot.lot_code.clone())]));
         }

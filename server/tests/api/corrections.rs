@@ -200,8 +200,7 @@ async fn voids_follow_the_cancel_permissions_and_leave_the_total_and_the_serve(b
         .events(seq)
         .await
         .into_iter()
-        .filter(|e| e.event == "order_updated" && e.data["change"] == "item_voided")
-        .last()
+        .rfind(|e| e.event == "order_updated" && e.data["change"] == "item_voided")
         .unwrap();
     assert_eq!(last_void.data["total"].as_f64(), Some(10.0));
 }

@@ -146,17 +146,18 @@ impl This {
     }
 
     async fn product_info(conn: &mut Conn, venue_id: Uuid, id: Uuid) -> Result<Option<ProductInfo>, AppError> {
-        let row: Option<(String, String, i64, Option<i64>, bool, Option<i64>, bool, Option<String>)> =
-            sqlx::query_as(sql!(
-                PG,
-                "SELECT p.name, p.unit, @m(p.price), @m(p.cost), p.track_stock, @q(p.min_stock), p.active, \
+        // name, unit, price, cost, track_stock, min_stock, active, station
+        type Row = (String, String, i64, Option<i64>, bool, Option<i64>, bool, Option<String>);
+        let row: Option<Row> = sqlx::query_as(sql!(
+            PG,
+            "SELECT p.name, p.unit, @m(p.price), @m(p.cost), p.track_stock, @q(p.min_stock), p.active, \
                  c.station FROM products p LEFT JOIN product_categories c ON c.id = p.category_id \
                  WHERE p.id = $1 AND p.venue_id = $2"
-            ))
-            .bind(id)
-            .bind(venue_id)
-            .fetch_optional(&mut *conn)
-            .await?;
+        ))
+        .bind(id)
+        .bind(venue_id)
+        .fetch_optional(&mut *conn)
+        .await?;
         let Some((name, unit, price, cost, track_stock, min_stock, active, station)) = row else {
             return Ok(None);
         };
