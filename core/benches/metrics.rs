@@ -16,7 +16,7 @@ fn bench(c: &mut Criterion) {
     let n = std::cell::Cell::new(0u32);
     let upkeep = || {
         n.set(n.get() + 1);
-        if n.get() % 10_000 == 0 {
+        if n.get().is_multiple_of(10_000) {
             m.upkeep();
         }
     };
