@@ -620,7 +620,7 @@ fn Editor(
                                     let (x, y) = at(sx * hw, sy * hh);
                                     view! {
                                         <rect x=x - handle / 2.0 y=y - handle / 2.0 width=handle height=handle
-                                            class="plan-handle" data-handle=format!("{h:?}").to_lowercase()
+                                            class="plan-handle" data-handle=h.name()
                                             on:pointerdown=move |ev| start_drag(&ev, key, DragKind::Resize(h))/>
                                     }
                                 }).collect_view()}

@@ -111,47 +111,48 @@ fn build_site(release: bool) -> Result<()> {
     step("wasm-bindgen", || bindgen(&main, &pkg))?;
     let main_wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
     if release {
-        step("wasm-opt -Oz", || {
-            // One wasm-opt per core: the main module first (the largest), then the parts.
-            let queue = std::sync::Mutex::new(std::iter::once(&main_wasm).chain(&parts));
-            let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..workers)
-                    .map(|_| {
-                        scope.spawn(|| {
-                            loop {
-                                let Some(wasm) = queue.lock().expect("the queue of parts").next() else {
-                                    return Ok(());
-                                };
-                                if let Err(e) = wasm_opt(wasm) {
-                                    // The other workers stop after the part they are on.
-                                    queue.lock().expect("the queue of parts").by_ref().for_each(drop);
-                                    return Err(e);
-                                }
-                            }
-                        })
-                    })
-                    .collect();
-                handles.into_iter().try_for_each(|h| h.join().expect("a wasm-opt worker"))
-            })
-        })?;
+        // The main module first: the largest, it is most of the time.
+        let wasms: Vec<&Path> =
+            std::iter::once(main_wasm.as_path()).chain(parts.iter().map(PathBuf::as_path)).collect();
+        step("wasm-opt -Oz", || each_in_parallel(&wasms, |wasm| wasm_opt(wasm)))?;
     }
     step("stylesheet and assets", || {
         copy(&root.join("style/main.css"), &pkg.join(format!("{OUTPUT_NAME}.css")))?;
         copy_dir(&root.join("public"), &site)
     })?;
     step("precompressed copies (brotli, gzip)", || {
-        for ext in ["wasm", "js", "css"] {
-            precompress(&pkg.join(format!("{OUTPUT_NAME}.{ext}")), release)?;
-        }
-        precompress(&pkg.join(SPLIT_LOADER.trim_start_matches("./")), release)?;
-        for part in &parts {
-            precompress(part, release)?;
-        }
-        Ok(())
+        let mut files: Vec<PathBuf> =
+            ["wasm", "js", "css"].iter().map(|ext| pkg.join(format!("{OUTPUT_NAME}.{ext}"))).collect();
+        files.push(pkg.join(SPLIT_LOADER.trim_start_matches("./")));
+        files.extend(parts.iter().cloned());
+        each_in_parallel(&files, |file| precompress(file, release))
     })?;
     eprintln!("    xtask site ready in {} ({} lazily loaded parts)", site.display(), parts.len());
     Ok(())
+}
+
+/// Runs `f` on every item, one worker per core, taking the items in order; the first error stops
+/// the workers after the item each is on, and is returned.
+fn each_in_parallel<T: Sync>(items: &[T], f: impl Fn(&T) -> Result<()> + Sync) -> Result<()> {
+    let queue = std::sync::Mutex::new(items.iter());
+    let next = || queue.lock().expect("the work queue").next();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len().max(1));
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    while let Some(item) = next() {
+                        if let Err(e) = f(item) {
+                            queue.lock().expect("the work queue").by_ref().for_each(drop);
+                            return Err(e);
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        handles.into_iter().try_for_each(|h| h.join().expect("a worker"))
+    })
 }
 
 /// The loader of the lazily loaded parts, as leptos names it in the pages (`HydrationScripts`).

@@ -250,6 +250,20 @@ impl Handle {
             Handle::SW => (-1.0, 1.0),
         }
     }
+
+    /// Its compass name in lower case (`"se"`), as the editor names its handles in the page.
+    pub fn name(self) -> &'static str {
+        match self {
+            Handle::N => "n",
+            Handle::S => "s",
+            Handle::E => "e",
+            Handle::W => "w",
+            Handle::NE => "ne",
+            Handle::NW => "nw",
+            Handle::SE => "se",
+            Handle::SW => "sw",
+        }
+    }
 }
 
 /// `v` to the nearest multiple of `grid` (0 or less: `v` itself).
@@ -335,6 +349,19 @@ pub fn beside(source: &Placed, tables: &[Placed], plan: (f64, f64)) -> Placed {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_handle_is_named_by_its_sides() {
+        for h in Handle::ALL {
+            let (x, y) = h.sides();
+            let want = format!(
+                "{}{}",
+                [("n", -1.0), ("s", 1.0)].iter().find(|(_, v)| *v == y).map_or("", |(n, _)| n),
+                [("w", -1.0), ("e", 1.0)].iter().find(|(_, v)| *v == x).map_or("", |(n, _)| n)
+            );
+            assert_eq!(h.name(), want, "{h:?}");
+        }
+    }
 
     #[test]
     fn a_copy_goes_beside_its_table_where_the_floor_is_free() {

@@ -86,8 +86,8 @@ impl Store for PgStore {
 type This = PgStore;
 type Conn = sqlx::PgConnection;
 const PG: bool = true;
-// SQLite compiles the same files (`sqlite.rs`): each backend loading them is the design.
 
+// SQLite compiles the same files (`sqlite.rs`): each backend loading them is the design.
 #[path = "backend/accounts.rs"]
 #[allow(clippy::duplicate_mod)]
 mod accounts;
