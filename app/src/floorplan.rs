@@ -283,7 +283,15 @@ fn Editor(
             message.set(None);
         }
     };
+    // The plan's size while a table is dragged: the plan as it was when the drag began. A table
+    // dragged to the plan's edge stops there; were the plan to grow under the pointer (it holds
+    // its furthest table with a margin), the drawing would shrink at every move and the table
+    // run off with it. Once the table is let go, the plan grows to give it its margin.
+    let frozen = RwSignal::new(None::<(f64, f64)>);
     let plan = Memo::new(move |_| {
+        if let Some(size) = frozen.get() {
+            return size;
+        }
         let current = area.get();
         draft.with(|d| floor::plan_size(d.tables.iter().filter(|t| t.area == current).map(|t| &t.placed)))
     });
@@ -430,6 +438,7 @@ fn Editor(
             options.set_prevent_scroll(true);
             let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus_with_options(&options);
         }
+        // frozen.set(Some(plan.get_untracked()));
         drag.set_value(Some(Drag { kind, key, start, orig, before: draft.get_untracked() }));
     };
     let on_move = move |ev: leptos::ev::PointerEvent| {
@@ -455,6 +464,7 @@ fn Editor(
     let end_drag = move |_| {
         let Some(d) = drag.get_value() else { return };
         drag.set_value(None);
+        frozen.set(None);
         if draft.with_untracked(|now| *now != d.before) {
             undo.update(|u| u.push(d.before));
             redo.set(Vec::new());

@@ -34,6 +34,8 @@ pub struct LiveEvent {
     pub seq: i64,
     pub name: String,
     pub data: Value,
+    /// When the server recorded it (the frame's `ts`).
+    pub ts: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// How many of the latest events the feed keeps for the screens.
@@ -106,6 +108,12 @@ pub fn use_live(venue_id: Uuid) -> Live {
         Signal::derive(|| false)
     };
     Live { connected, version, resync, events }
+}
+
+/// Now on the browser's clock (`SystemTime::now`, which `chrono::Utc::now` reads, panics in a
+/// browser); the epoch while rendering on the server.
+pub fn browser_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(now_ms() as i64).unwrap_or_default()
 }
 
 /// Milliseconds since the epoch on the browser's clock (0 while rendering on the server).
@@ -185,7 +193,8 @@ mod browser {
                     if let Some(seq) = frame["seq"].as_i64() {
                         last_seq.set_value(Some(seq));
                         set_events.update(|q| {
-                            q.push_back(LiveEvent { seq, name: event, data: frame["data"].clone() });
+                            let ts = frame["ts"].as_str().and_then(|s| s.parse().ok());
+                            q.push_back(LiveEvent { seq, name: event, data: frame["data"].clone(), ts });
                             while q.len() > KEPT_EVENTS {
                                 q.pop_front();
                             }

@@ -127,8 +127,7 @@ pub fn AlertsScreen(user: SessionUser) -> impl IntoView {
     let list = crate::codec::resource(move || live.resync.get(), |_| recent_alerts(ALERTS_SHOWN));
     let fresh = RwSignal::new(Vec::<Alert>::new());
     live.for_each_new_event(move |e| {
-        let at =
-            e.data.get("ts").and_then(|v| v.as_str()).and_then(|s| s.parse().ok()).unwrap_or_else(chrono::Utc::now);
+        let at = e.ts.unwrap_or_else(crate::live::browser_now);
         if let Some(a) = Alert::from_event(e.seq, &e.name, &e.data, at) {
             fresh.update(|f| f.insert(0, a));
         }

@@ -458,11 +458,28 @@ fn ManagerHome() -> impl IntoView {
     }
 }
 
+/// How many times `save` succeeded, for a settings form to load what was saved again: a refused
+/// save leaves the form as the manager typed it (with the refusal beside it), so a wrong time
+/// zone does not also undo the language chosen with it.
+fn successes<A, T>(save: ServerAction<A>) -> impl Fn() -> u32 + Copy + Send + Sync + 'static
+where
+    A: leptos::server_fn::ServerFn<Output = T, Error = crate::error::UiError> + Clone + Send + Sync + 'static,
+    T: Send + Sync + 'static,
+{
+    let count = RwSignal::new(0u32);
+    Effect::new(move |_| {
+        if save.value().with(|v| matches!(v, Some(Ok(_)))) {
+            count.update(|n| *n += 1);
+        }
+    });
+    move || count.get()
+}
+
 /// When kitchen tickets turn amber and red.
 #[component]
 fn KitchenSettings() -> impl IntoView {
     let save = ServerAction::<SaveKitchenSettings>::new();
-    let current = crate::codec::resource(move || save.version().get(), |_| kitchen_settings());
+    let current = crate::codec::resource(successes(save), |_| kitchen_settings());
     let error = move || save.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
     let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| tr!("saved"));
     view! {
@@ -544,7 +561,7 @@ fn LanguageSwitch() -> impl IntoView {
 #[component]
 fn VenueSettingsCard() -> impl IntoView {
     let save = ServerAction::<SaveVenueSettings>::new();
-    let current = crate::codec::resource(move || save.version().get(), |_| venue_settings());
+    let current = crate::codec::resource(successes(save), |_| venue_settings());
     let error = move || save.value().get().and_then(|r| r.err()).map(|e| error_text(&e));
     let saved = move || matches!(save.value().get(), Some(Ok(_))).then(|| tr!("saved"));
     // Saved: the manager's own screens take the venue's new format at once.

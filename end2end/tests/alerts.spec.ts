@@ -128,5 +128,14 @@ test("the manager's alerts list the lots found expired and expiring at start, in
     await expect(page.locator('.alert').filter({ hasText: `Lot ${lot.lot_code} of ${lot.product_name} expires on` }))
       .toHaveCount(1);
   }
+  // Live: an alert raised while the screen is open comes in without a reload (here a kitchen
+  // alert: an order's creation counts as slow on this server).
+  await expect(page.locator('.connection.online')).toBeVisible();
+  const slow = page.locator('.alert').filter({ hasText: 'The system is slow' });
+  const before = await slow.count();
+  const waiter = await token(request, 'waiter1@beerflow.demo');
+  expect((await api(request, waiter, 'POST', '/orders', {})).status).toBe(201);
+  await expect(slow).toHaveCount(before + 1);
+  await expect(slow.first()).toContainText('order_creation');
   await context.close();
 });

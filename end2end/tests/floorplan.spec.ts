@@ -322,3 +322,83 @@ test('a manager turns a table with the buttons and its handle, duplicates one, r
   expect(byName(e).position_json.width).toBe(width);
   await context.close();
 });
+
+test('a table dragged past the plan\'s edge stops at it, and one dragged onto another is flagged', async ({ browser, request }) => {
+  const [edge, other] = [`E${unique()}`, `W${unique()}`];
+  const manager = await token(request, 'manager@beerflow.demo');
+  const { area } = await room(request, manager, [{ name: edge, x: 900, y: 100 }, { name: other, x: 300, y: 400 }]);
+  const { context, page } = await editor(browser, area);
+  const svg = page.locator('svg.plan');
+  const planWidth = async () => Number((await svg.getAttribute('viewBox'))!.split(' ')[2]);
+  const before = await planWidth();
+  expect(before).toBe(1200);
+
+  // Far past the right edge, in many small moves: the drawing keeps its scale under the
+  // pointer and the table stops at the edge.
+  const box = (await tableOn(page, edge).boundingBox())!;
+  const plan = (await svg.boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(Math.min(plan.x + plan.width + 150, 1435), y, { steps: 30 });
+  await expect(svg).toHaveAttribute('viewBox', `0 0 ${before} 800`);
+  await expect(topOf(page, edge)).toHaveAttribute('x', String(before - 90));
+  await page.mouse.up();
+  // Let go at the edge, the plan grows by one margin so the room can grow on purpose.
+  await expect.poll(planWidth).toBe(before + 100);
+  await expect(topOf(page, edge)).toHaveAttribute('x', String(before - 90));
+
+  // Past the left and top edges: at the corner.
+  const grabbed = (await tableOn(page, edge).boundingBox())!;
+  await page.mouse.move(grabbed.x + grabbed.width / 2, grabbed.y + grabbed.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(plan.x + 2, plan.y + 2, { steps: 10 });
+  await page.mouse.up();
+  await expect(topOf(page, edge)).toHaveAttribute('x', '0');
+  await expect(topOf(page, edge)).toHaveAttribute('y', '0');
+
+  // Onto the other table: allowed, and the moved table's panel names the one it overlaps.
+  await expect(page.locator('.plan-overlap')).toHaveCount(0);
+  const target = (await tableOn(page, other).boundingBox())!;
+  const from = (await tableOn(page, edge).boundingBox())!;
+  await drag(page, tableOn(page, edge), target.x - from.x + 20, target.y - from.y + 20);
+  await expect(page.getByLabel('Name')).toHaveValue(edge);
+  await expect(page.locator('.plan-overlap')).toHaveText(`Overlaps ${other}: allowed, but check the room.`);
+  // Both are drawn flagged; selected, the other table says the same of the moved one.
+  await expect(tableOn(page, edge)).toHaveClass(/\boverlap\b/);
+  await expect(tableOn(page, other)).toHaveClass(/\boverlap\b/);
+  await topOf(page, other).click({ position: { x: 3, y: 3 } });
+  await expect(page.getByLabel('Name')).toHaveValue(other);
+  await expect(page.locator('.plan-overlap')).toHaveText(`Overlaps ${edge}: allowed, but check the room.`);
+  // Undo takes it off again.
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.locator('.plan-overlap')).toHaveCount(0);
+  await expect(tableOn(page, other)).not.toHaveClass(/\boverlap\b/);
+  await expect(topOf(page, edge)).toHaveAttribute('x', '0');
+
+  // The side panel: seats (a bad count said next to the field), shape and area.
+  await tableOn(page, other).click();
+  await expect(page.getByLabel('Name')).toHaveValue(other);
+  await page.getByLabel('Seats', { exact: true }).fill('0');
+  await page.getByLabel('Seats', { exact: true }).press('Tab');
+  await expect(page.getByLabel('Seats', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.locator('.field-error').filter({ hasText: 'Seats must be between 1 and 100.' })).toBeVisible();
+  await page.getByLabel('Seats', { exact: true }).fill('6');
+  await page.getByLabel('Seats', { exact: true }).press('Tab');
+  await expect(page.getByLabel('Seats', { exact: true })).toHaveAttribute('aria-invalid', 'false');
+  await page.getByLabel('Shape', { exact: true }).selectOption({ label: 'Round' });
+  await expect(tableOn(page, other).locator('ellipse.plan-top')).toBeVisible();
+  const terrace = `${area} Terrace`;
+  await page.getByLabel('Area', { exact: true }).fill(terrace);
+  await page.getByLabel('Area', { exact: true }).press('Tab');
+  await expect(page.getByRole('button', { name: terrace, exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(tableOn(page, other)).toBeVisible();
+  await page.getByRole('button', { name: 'Save floor plan' }).click();
+  await expect(page.locator('.plan-state')).toHaveText('Floor plan saved.');
+  const layout = await request.get(`/api/v1/venues/${VENUE}/tables/layout`, { headers: { Authorization: `Bearer ${manager}` } });
+  type Saved = { name: string; seats: number; area: string; position_json: { x: number; y: number; shape: string } };
+  const tables: Saved[] = (await layout.json()).tables;
+  expect(tables.find((t) => t.name === other)).toMatchObject({ seats: 6, area: terrace, position_json: { shape: 'round' } });
+  expect(tables.find((t) => t.name === edge)).toMatchObject({ area, position_json: { x: 0, y: 0 } });
+  await context.close();
+});

@@ -108,6 +108,34 @@ test('a serve short of stock is refused in Italian, naming the dish, and changes
   await kitchenContext.close();
 });
 
+test('a dish taken off the menu while it is on the pad is refused in Italian, by name, and can be taken off', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const table = await newTable(request, manager);
+  const name = `Carbonara ${unique()}`;
+  const { product } = await stockedDish(request, manager, name, 5);
+  const { waiterContext, kitchenContext, waiter } = await italianContexts(browser);
+  await waiter.getByRole('link', { name: new RegExp(`^${table.name}\\b`) }).click();
+  await expect(waiter).toHaveURL(/\/waiter\/table\//);
+  await waiter.getByRole('button', { name: new RegExp(`^Aggiungi ${name}`) }).click();
+  await waiter.getByRole('button', { name: /^Aggiungi Fries/ }).click();
+  // The manager takes the dish off the menu while it is on the waiter's pad.
+  expect((await api(request, manager, 'DELETE', `/products/${product.id}`)).status).toBeLessThan(300);
+  await waiter.getByRole('button', { name: 'Invia in cucina' }).click();
+  const refused = waiter.locator('.queued.refused');
+  await expect(refused.locator('.error')).toHaveText(`${name} non è più in vendita: toglilo dalla comanda.`);
+  // Nothing was written: the table has no order.
+  const orders = await api(request, manager, 'GET', `/orders?table_id=${table.id}`);
+  expect(orders.body.filter((o: { table_id: string }) => o.table_id === table.id)).toHaveLength(0);
+  // Back on the pad, without the dish, it goes.
+  await refused.getByRole('button', { name: 'Modifica' }).click();
+  await waiter.locator('.pad-line', { hasText: name }).getByRole('button', { name: new RegExp(`^Un ${name} in meno`) }).click();
+  await waiter.getByRole('button', { name: 'Invia in cucina' }).click();
+  await expect(waiter.locator('.order-card').first()).toContainText('Inviata');
+  await expect(waiter.locator('.queued')).toHaveCount(0);
+  await waiterContext.close();
+  await kitchenContext.close();
+});
+
 async function switchTo(page: Page, language: string) {
   await page.getByRole('combobox', { name: /^(Language|Lingua)$/ }).selectOption(language);
 }
@@ -217,7 +245,7 @@ test('screenshots of the Italian waiter pad (phone) and kitchen display (wall)',
   await kitchenContext.close();
 });
 
-test('a manager sets the venue\'s currency on the manager screen; a bad code is refused in words', async ({ page, request }) => {
+test('a manager sets the venue\'s currency, language and time zone on the manager screen; bad values are refused in words', async ({ page, request }) => {
   const manager = await token(request, 'manager@beerflow.demo');
   const venue = async () =>
     (await request.get(`/api/v1/venues/${VENUE}`, { headers: { Authorization: `Bearer ${manager}` } })).json();
@@ -242,8 +270,32 @@ test('a manager sets the venue\'s currency on the manager screen; a bad code is 
     await form.getByRole('button', { name: 'Save' }).click();
     await expect(form.getByRole('alert')).toHaveText('“ZZZ” is not an ISO 4217 currency code (e.g. EUR).');
     expect((await venue()).currency).toBe('USD');
+
+    // The default language and the time zone, from the same form; a zone that does not exist
+    // is refused in words and nothing of the form is saved.
+    await page.goto('/manager');
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+    await form.getByLabel('Default language of the screens').selectOption('en');
+    await form.getByLabel('Time zone (e.g. Europe/Rome)').fill('Mars/Olympus');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByRole('alert')).toHaveText('“Mars/Olympus” is not a time zone (e.g. Europe/Rome).');
+    expect(await venue()).toMatchObject({ language: 'it', timezone: 'Europe/Rome' });
+    // The form keeps what the manager typed, to correct the one field.
+    await expect(form.getByLabel('Default language of the screens')).toHaveValue('en');
+    await expect(form.getByLabel('Time zone (e.g. Europe/Rome)')).toHaveValue('Mars/Olympus');
+    await form.getByLabel('Time zone (e.g. Europe/Rome)').fill('America/New_York');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form.getByText('Saved.')).toBeVisible();
+    expect(await venue()).toMatchObject({ currency: 'USD', language: 'en', timezone: 'America/New_York' });
+    // Read back on a fresh load, as the next manager sees it.
+    await page.reload();
+    await expect(form.getByLabel('Default language of the screens')).toHaveValue('en');
+    await expect(form.getByLabel('Time zone (e.g. Europe/Rome)')).toHaveValue('America/New_York');
   } finally {
-    const res = await request.patch(`/api/v1/venues/${VENUE}`, { headers: { Authorization: `Bearer ${manager}` }, data: { currency: 'EUR' } });
+    const res = await request.patch(`/api/v1/venues/${VENUE}`, {
+      headers: { Authorization: `Bearer ${manager}` },
+      data: { currency: 'EUR', language: 'it', timezone: 'Europe/Rome' },
+    });
     expect(res.status()).toBe(200);
   }
 });

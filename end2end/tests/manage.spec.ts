@@ -4,7 +4,7 @@
 // deactivated (gone from the waiter's pad), and the lot the kitchen served traced to its table.
 // A waiter cannot open these screens.
 import { test, expect, Page } from '@playwright/test';
-import { api, newTable, openPad, signIn, speaks, submitLogin, token, unique } from './helpers';
+import { api, newTable, openPad, signIn, speaks, submitLogin, token, unique, FRIES } from './helpers';
 
 async function asManager(page: Page) {
   page.on('pageerror', (err) => { throw err; });
@@ -62,6 +62,21 @@ test('a manager creates a category and a product, receives two lots, previews FE
   await expect(row).toContainText('€18.50 / pz');
   await expect(row).toContainText(category);
   await page.screenshot({ path: '../docs/screenshots/manager-menu-1440x900.png' });
+
+  // The list narrows as the manager types a SKU, and to the chosen category.
+  const listed = page.locator('tr[data-product]');
+  const tools = page.getByRole('region', { name: 'Products', exact: true }).locator('.list-tools');
+  const search = tools.getByRole('searchbox', { name: 'Search by name or SKU' });
+  await search.fill(sku.toLowerCase());
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toHaveAttribute('data-product', dish);
+  await search.fill('');
+  expect(await listed.count()).toBeGreaterThan(1);
+  await tools.getByRole('combobox', { name: 'Category', exact: true }).selectOption({ label: category });
+  await expect(listed).toHaveCount(1);
+  await expect(listed).toHaveAttribute('data-product', dish);
+  await tools.getByRole('combobox', { name: 'Category', exact: true }).selectOption({ label: 'All categories' });
+  await expect.poll(() => listed.count()).toBeGreaterThan(1);
 
   // The same SKU on another product: refused, next to the SKU, nothing created.
   await page.getByRole('button', { name: 'New product' }).click();
@@ -253,4 +268,35 @@ test('a waiter cannot open the manager screens', async ({ page }) => {
     await expect(page.getByRole('heading', { name: 'Not for your role' })).toBeVisible();
     await expect(page.locator('.stack-form, .manage-table, .overview')).toHaveCount(0);
   }
+});
+
+test('the overview follows the kitchen and the room live, without a reload', async ({ browser, request }) => {
+  const manager = await token(request, 'manager@beerflow.demo');
+  const waiter = await token(request, 'waiter1@beerflow.demo');
+  const chef = await token(request, 'chef@beerflow.demo');
+  const table = await newTable(request, manager);
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await asManager(page);
+  await expect(page.locator('.connection.online')).toBeVisible();
+  const kitchen = page.getByRole('region', { name: 'The kitchen now' });
+  const open = kitchen.locator('li[data-stat="open"] b');
+  await expect(open).toHaveText(/^\d+$/);
+  const before = Number(await open.innerText());
+
+  // A waiter sends an order: one more open ticket, on the screen the manager has open.
+  const order = await api(request, waiter, 'POST', '/orders', { table_id: table.id, items: [{ product_id: FRIES, quantity: 1 }] });
+  expect(order.status).toBe(201);
+  expect((await api(request, waiter, 'PATCH', `/orders/${order.body.id}/status`, { status: 'confirmed' })).status).toBe(200);
+  // (The overview reloads at most every 2 s however busy the feed is.)
+  await expect(open).toHaveText(String(before + 1), { timeout: 10_000 });
+  // The kitchen cooks it: the average preparation time of today is a number of minutes.
+  for (const status of ['preparing', 'ready']) {
+    expect((await api(request, chef, 'PATCH', `/orders/${order.body.id}/status`, { status })).status).toBe(200);
+  }
+  await expect(kitchen.locator('li[data-stat="prep"] b')).toHaveText(/^\d+([.,]\d+)? min$/, { timeout: 10_000 });
+  // Served, it leaves the kitchen's count.
+  expect((await api(request, waiter, 'PATCH', `/orders/${order.body.id}/status`, { status: 'served' })).status).toBe(200);
+  await expect(open).toHaveText(String(before), { timeout: 10_000 });
+  await context.close();
 });

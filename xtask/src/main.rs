@@ -51,8 +51,13 @@ fn main() -> ExitCode {
 
 type Result<T> = std::result::Result<T, String>;
 
+/// The checkout `cargo xtask` runs in: `cargo run` names the xtask's folder at run time. The path
+/// compiled in is only the fallback, because the build cache (and this binary with it) is shared
+/// by every checkout on the machine: a binary built in another clone would build that clone.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    manifest_dir.parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 fn target_dir(root: &Path) -> PathBuf {

@@ -472,7 +472,8 @@ impl Services {
             MovementType::Adjust => {}
             MovementType::Waste if req.quantity < Qty::ZERO => {}
             MovementType::Waste => {
-                return Err(AppError::bad_request("quantity: waste removes stock, so it must be negative"));
+                return Err(AppError::bad_request("quantity: waste removes stock, so it must be negative")
+                    .keyed("err-waste-sign", []));
             }
             MovementType::In | MovementType::Out => {
                 return Err(AppError::bad_request(

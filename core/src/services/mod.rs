@@ -282,7 +282,7 @@ impl Services {
     pub async fn deactivate_user(&self, actor: &User, venue_id: Uuid, user_id: Uuid) -> Result<User, AppError> {
         authorize(actor, venue_id, Action::UsersManage)?;
         if actor.id == user_id {
-            return Err(AppError::conflict("you cannot deactivate your own account"));
+            return Err(AppError::conflict("you cannot deactivate your own account").keyed("err-deactivate-self", []));
         }
         self.store
             .deactivate_user(venue_id, user_id)

@@ -241,7 +241,8 @@ impl Services {
             }
             let name = text(&field("name"), &new.name, 50)?;
             if !names.insert(name.to_lowercase()) {
-                return Err(AppError::conflict(format!("{}: a table named `{name}` is added twice", field("name"))));
+                return Err(AppError::conflict(format!("{}: a table named `{name}` is added twice", field("name")))
+                    .keyed("err-table-added-twice", [("table", name.clone())]));
             }
             create.push(Table {
                 id: Uuid::new_v4(),
@@ -297,7 +298,9 @@ impl Services {
         if let Some(c) = req.covers
             && !(1..=500).contains(&c)
         {
-            return Err(AppError::bad_request("covers: must be between 1 and 500"));
+            return Err(
+                AppError::bad_request("covers: must be between 1 and 500").keyed("err-covers", [("max", "500".into())])
+            );
         }
         let draft = OrderDraft {
             id: Uuid::new_v4(),
@@ -342,7 +345,7 @@ impl Services {
         authorize(actor, venue_id, Action::OrdersTake)?;
         let key = idempotency(idempotency_key)?;
         if req.items.is_empty() {
-            return Err(AppError::bad_request("items: must list at least one item"));
+            return Err(AppError::bad_request("items: must list at least one item").keyed("err-no-lines", []));
         }
         let drafts = items("items", &req.items)?;
         let (order, added) = self

@@ -66,6 +66,8 @@ async fn a_waiter_cannot_call_the_manager_screens_functions_and_nothing_is_writt
     let waiter = signed_in_browser(&app, "waiter1").await;
     let lot_id = lot.id.to_string();
     let product_id = products[0].id.to_string();
+    let admin_id = app.login_as("admin").await.user.id.to_string();
+    let venue: Value = app.get_as(&v(""), &manager).await;
     let calls = [
         call_json(&app, &waiter, SaveProduct::PATH, &product_form("Sneaky", "SNK-1", "1")).await,
         call_json(&app, &waiter, SaveCategory::PATH, &json!({"form": {"id": null, "name": "Sneaky", "sort_order": "1", "station": "bar", "active": true}})).await,
@@ -75,7 +77,10 @@ async fn a_waiter_cannot_call_the_manager_screens_functions_and_nothing_is_writt
         call_form(&app, &waiter, Adjust::PATH, &[("lot_id", &lot_id), ("quantity", "1"), ("reason", "sneaky"), ("waste", "true")]).await,
         call_form(&app, &waiter, WasteExpired::PATH, &[("lot_id", &lot_id)]).await,
         call_form(&app, &waiter, CreateStaff::PATH, &[("name", "Sneaky"), ("email", "sneaky@example.com"), ("role", "admin"), ("password", "long enough")]).await,
-        call_form(&app, &waiter, ResetStaffPassword::PATH, &[("user_id", &app.login_as("admin").await.user.id.to_string()), ("password", "long enough")]).await,
+        call_form(&app, &waiter, ResetStaffPassword::PATH, &[("user_id", &admin_id), ("password", "long enough")]).await,
+        call_form(&app, &waiter, DeactivateStaff::PATH, &[("user_id", &admin_id)]).await,
+        call_form(&app, &waiter, app::api::SaveVenueSettings::PATH, &[("language", "en"), ("currency", "USD"), ("locale", "en-US"), ("timezone", "America/New_York")]).await,
+        call_form(&app, &waiter, app::api::SaveKitchenSettings::PATH, &[("warn_minutes", "1"), ("late_minutes", "2")]).await,
     ];
     for answer in calls {
         let e = refused(answer, StatusCode::FORBIDDEN);
@@ -89,6 +94,9 @@ async fn a_waiter_cannot_call_the_manager_screens_functions_and_nothing_is_writt
     let movements: Vec<Movement> = app.get_as(&v(&format!("/stock/movements?lot_id={}", lot.id)), &manager).await;
     assert_eq!(movements.len(), 1, "only the receipt: {movements:?}");
     assert!(!app.login("sneaky@example.com", "long enough").await.status().is_success());
+    let venue_after: Value = app.get_as(&v(""), &manager).await;
+    assert_eq!(venue_after, venue, "the venue's settings are as they were");
+    assert_eq!(app.login_as("admin").await.user.id.to_string(), admin_id, "the admin still signs in");
     // A manager may run the menu and stock but not create staff accounts.
     let manager_browser = signed_in_browser(&app, "manager").await;
     let create = call_form(

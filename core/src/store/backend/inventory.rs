@@ -484,7 +484,8 @@ impl InventoryStore for This {
             return Err(AppError::bad_request(format!(
                 "unit: the product is counted in `{unit}`, not `{}`",
                 lot.unit.as_str()
-            )));
+            ))
+            .keyed("err-lot-unit", [("unit", unit.to_owned()), ("given", lot.unit.as_str().to_owned())]));
         }
         Self::check_refs(&mut tx, lot.venue_id, None, lot.supplier_id).await?;
         let created = Self::insert_lot(&mut tx, lot, false)

@@ -125,7 +125,8 @@ impl This {
             return Err(AppError::conflict(format!(
                 "item_id: the line `{}` of order {number} is voided",
                 item.product_name
-            )));
+            ))
+            .keyed("err-line-voided", [("product", item.product_name.clone()), ("order", number)]));
         }
         Ok(item)
     }
@@ -189,7 +190,8 @@ impl This {
                 )));
             };
             if !p.active {
-                return Err(AppError::conflict(format!("items[{i}].product_id: `{}` is no longer on sale", p.name)));
+                return Err(AppError::conflict(format!("items[{i}].product_id: `{}` is no longer on sale", p.name))
+                    .keyed("err-off-sale", [("product", p.name.clone())]));
             }
             resolved.push(OrderItem {
                 id: item.id,
@@ -471,7 +473,8 @@ impl OrderStore for This {
                 return Err(AppError::not_found(format!("table_id: table {table_id} not found")));
             };
             if table.status == TableStatus::OutOfService {
-                return Err(AppError::conflict(format!("table_id: table `{}` is out of service", table.name)));
+                return Err(AppError::conflict(format!("table_id: table `{}` is out of service", table.name))
+                    .keyed("err-table-out-of-service", [("table", table.name.clone())]));
             }
             Self::put_table_status(&mut tx, &table, TableStatus::Occupied, d.now, &mut table_events).await?;
             table_name = Some(table.name);
@@ -578,7 +581,11 @@ impl OrderStore for This {
             return Err(AppError::conflict(format!(
                 "order {} is {}: items can be added only while it is draft, confirmed or preparing",
                 order.order_number, order.status
-            )));
+            ))
+            .keyed(
+                "err-no-more-items",
+                [("order", order.order_number.clone()), ("status", order.status.as_str().to_owned())],
+            ));
         }
         let new = Self::resolve_items(&mut tx, venue_id, items, now).await?;
         Self::write_items(&mut tx, venue_id, id, order.items.len(), &new, now).await?;
@@ -664,7 +671,11 @@ impl OrderStore for This {
             return Err(AppError::conflict(format!(
                 "order {} is {}: only draft or cancelled orders can be deleted (cancel it first)",
                 order.order_number, order.status
-            )));
+            ))
+            .keyed(
+                "err-not-deletable",
+                [("order", order.order_number.clone()), ("status", order.status.as_str().to_owned())],
+            ));
         }
         sqlx::query(sql!(PG, "DELETE FROM order_items WHERE order_id = $1")).bind(id).execute(&mut *tx).await?;
         sqlx::query(sql!(PG, "DELETE FROM orders WHERE id = $1")).bind(id).execute(&mut *tx).await?;
@@ -742,7 +753,8 @@ impl OrderStore for This {
                     return Err(AppError::conflict(format!(
                         "item_id: this is the last line of order {}: cancel the order instead",
                         order.order_number
-                    )));
+                    ))
+                    .keyed("err-last-line", [("order", order.order_number.clone())]));
                 }
                 sqlx::query(sql!(
                     PG,
@@ -782,7 +794,8 @@ impl OrderStore for This {
                                 return Err(AppError::conflict(format!(
                                     "table_id: table `{}` is out of service",
                                     table.name
-                                )));
+                                ))
+                                .keyed("err-table-out-of-service", [("table", table.name.clone())]));
                             }
                             Self::put_table_status(&mut tx, &table, TableStatus::Occupied, now, &mut events).await?;
                             Some(table.name)

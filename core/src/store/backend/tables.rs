@@ -290,7 +290,8 @@ impl TableStore for This {
                 table.name,
                 table.open_orders,
                 status.as_str()
-            )));
+            ))
+            .keyed("err-table-busy", [("table", table.name.clone()), ("count", table.open_orders.to_string())]));
         }
         let now = now_micros();
         let mut events = Vec::new();
