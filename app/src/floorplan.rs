@@ -438,7 +438,7 @@ fn Editor(
             options.set_prevent_scroll(true);
             let _ = el.unchecked_ref::<web_sys::HtmlElement>().focus_with_options(&options);
         }
-        // frozen.set(Some(plan.get_untracked()));
+        frozen.set(Some(plan.get_untracked()));
         drag.set_value(Some(Drag { kind, key, start, orig, before: draft.get_untracked() }));
     };
     let on_move = move |ev: leptos::ev::PointerEvent| {

@@ -128,14 +128,18 @@ test("the manager's alerts list the lots found expired and expiring at start, in
     await expect(page.locator('.alert').filter({ hasText: `Lot ${lot.lot_code} of ${lot.product_name} expires on` }))
       .toHaveCount(1);
   }
-  // Live: an alert raised while the screen is open comes in without a reload (here a kitchen
-  // alert: an order's creation counts as slow on this server).
+  // Live: an alert raised while the screen is open comes in without a reload. A lot received
+  // now that expires tomorrow enters the expiring window; this server looks every second.
   await expect(page.locator('.connection.online')).toBeVisible();
-  const slow = page.locator('.alert').filter({ hasText: 'The system is slow' });
-  const before = await slow.count();
-  const waiter = await token(request, 'waiter1@beerflow.demo');
-  expect((await api(request, waiter, 'POST', '/orders', {})).status).toBe(201);
-  await expect(slow).toHaveCount(before + 1);
-  await expect(slow.first()).toContainText('order_creation');
+  const code = `LIVE-${Date.now().toString(36)}`;
+  const product = summary.body.expiring_lots[0] ?? summary.body.expired_lots[0];
+  const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+  const lot = await api(request, manager, 'POST', '/lots', {
+    product_id: product.product_id, lot_code: code, qty_init: 3, unit: product.unit, expiry_date: tomorrow,
+  });
+  expect(lot.status).toBe(201);
+  const fresh = page.locator('.alert').filter({ hasText: `Lot ${code} of ${product.product_name} expires on` });
+  await expect(fresh).toHaveCount(1, { timeout: 10_000 });
+  await expect(page.locator('.alert').first()).toContainText(code);
   await context.close();
 });
