@@ -737,8 +737,8 @@ fn apply_events(live: Live, kds: Kds) {
     live.for_each_new_event(move |e| {
         if e.name == "kitchen_alert" {
             if e.data["priority"] == "high"
-                && let Some(at) = chrono::DateTime::from_timestamp_millis(now_ms() as i64)
-                && let Some(alert) = Alert::from_event(e.seq, &e.name, &e.data, at)
+                && let Some(alert) =
+                    Alert::from_event(e.seq, &e.name, &e.data, e.ts.unwrap_or_else(crate::live::browser_now))
             {
                 kds.alerts.update(|list| {
                     list.retain(|a| a.seq != alert.seq);
