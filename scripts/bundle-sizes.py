@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """What each screen's browser fetches of the WASM bundle, from the site `cargo xtask site
-[--release]` wrote: the main module and its JS, plus the parts the screen's lazy route needs
-(`__wasm_split_manifest.json`), in bytes, gzip (the `.gz` copies, Zopfli) and brotli (`.br`).
+[--release]` wrote: the main module and its JS, plus the file of the parts the screen's lazy
+route needs (`screen_<split>.parts`, listed in `__wasm_split_manifest.json`), in bytes, gzip
+(the `.gz` copies, Zopfli) and brotli (`.br`).
    python3 scripts/bundle-sizes.py [target/site/pkg]
 """
 import json
@@ -37,6 +38,6 @@ print("|---|---|---|---|")
 row("main module alone", main)
 for split, parts in sorted(manifest.items()):
     screen = split.strip("_").split("_route_view")[0]
-    row(screen, main + [p + ".wasm" for p in parts])
+    row(screen, main + [f"screen_{split}.parts"])
 everything = main + sorted(f for f in os.listdir(pkg) if f.endswith(".wasm") and f != "beerflow.wasm")
 row("every part together", everything)

@@ -22,6 +22,11 @@ ensure_rust() {
     log "adding the wasm32 target"
     rustup target add wasm32-unknown-unknown
   fi
+  # The release bundle compiles the standard library for size (xtask's RELEASE_WASM_ARGS).
+  if ! rustup component list --installed | grep -q '^rust-src'; then
+    log "adding the rust-src component"
+    rustup component add rust-src
+  fi
 }
 
 ensure_npm() {

@@ -39,6 +39,19 @@ pub fn FormError(error: RwSignal<Option<UiError>>, fields: &'static [&'static st
     view! { <p class="error" role="alert">{text}</p> }
 }
 
+/// The text of the field `name` of the form being submitted (empty when there is none). The
+/// settings and sign-in forms read their fields this way and dispatch their action themselves:
+/// leptos' `ActionForm` would do the same through a query-string decoder (`serde_qs`) that every
+/// screen's bundle carries for four forms.
+pub fn submitted(ev: &leptos::ev::SubmitEvent, name: &str) -> String {
+    use leptos::wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
+        .and_then(|form| leptos::web_sys::FormData::new_with_form(&form).ok())
+        .and_then(|data| data.get(name).as_string())
+        .unwrap_or_default()
+}
+
 /// `aria-invalid` for a field while the last error is about it.
 pub fn invalid(error: RwSignal<Option<UiError>>, field: &'static str) -> impl Fn() -> Option<&'static str> {
     move || error.with(|e| e.as_ref().and_then(error_field).filter(|f| f == field).map(|_| "true"))

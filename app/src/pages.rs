@@ -4,12 +4,14 @@ use crate::api::{
     Login, Logout, SaveKitchenSettings, SaveVenueSettings, SessionUser, current_user, home_path, kitchen_settings,
     set_language, venue_settings,
 };
+use crate::forms::submitted;
 use crate::i18n::{error_text, t, tr, tx};
 use crate::kitchen::KitchenDisplay;
 use crate::waiter::{Floor, OrderPad};
 use beerflow_core::domain::{Action, Role, allowed};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::components::{A, Redirect};
 use leptos_router::{LazyRoute, lazy_route};
@@ -27,7 +29,10 @@ pub fn LoginPage() -> impl IntoView {
         <Title text=page_title("login-title")/>
         <main class="login">
             <h1 class="brand">"BeerFlow"</h1>
-            <ActionForm action=login attr:class="card login-form">
+            <form class="card login-form" method="post" action=Login::url() on:submit=move |ev| {
+                ev.prevent_default();
+                login.dispatch(Login { email: submitted(&ev, "email"), password: submitted(&ev, "password") });
+            }>
                 <h2>{tx("login-sign-in")}</h2>
                 <label for="email">{tx("login-email")}</label>
                 <input id="email" name="email" type="email" autocomplete="username" required autofocus/>
@@ -37,7 +42,7 @@ pub fn LoginPage() -> impl IntoView {
                     {move || if login.pending().get() { tr!("login-signing-in") } else { tr!("login-sign-in") }}
                 </button>
                 <p class="error" role="alert">{error}</p>
-            </ActionForm>
+            </form>
             <LanguageSwitch/>
         </main>
     }
@@ -125,9 +130,12 @@ fn Layout(user: SessionUser, children: Children) -> impl IntoView {
                 <span class="role-badge" data-role=user.role.as_str()>{t(&format!("role-{}", role.as_str()))}</span>
             </span>
             <LanguageSwitch/>
-            <ActionForm action=logout>
+            <form method="post" action=Logout::url() on:submit=move |ev| {
+                ev.prevent_default();
+                logout.dispatch(Logout {});
+            }>
                 <button type="submit" class="ghost">{tx("logout")}</button>
-            </ActionForm>
+            </form>
         </header>
         <nav class="subnav" aria-label=tx("nav-manage-screens") class:hidden=move || !in_manager()>{manage_links}</nav>
         <main class="page">{children()}</main>
@@ -218,30 +226,31 @@ impl LazyRoute for ManagerRoute {
     }
 }
 
-/// Names in the page's head the parts of the bundle the screen being rendered needs (on the
-/// server: the browser fetches them with the main module instead of after it). Called in each
-/// lazy route's view, after the split point has recorded itself; the links are registered with
-/// the page's head like its title, which is written once the whole page is rendered. (Leptos
-/// names them too, from its `WasmSplitManifest`, but reads which split points ran before the
-/// page is done, so a screen whose data comes late was missed.)
+/// Names in the page's head the file of parts of the bundle the screen being rendered needs
+/// (`screen_{split}.parts`, written by `cargo xtask site`: the loader reads the parts from it),
+/// so the browser fetches it with the main module instead of after it. Called in each lazy
+/// route's view, after the split point has recorded itself; the links are registered with the
+/// page's head like its title, which is written once the whole page is rendered. (Leptos
+/// names the parts too, from its `WasmSplitManifest`, but reads which split points ran before
+/// the page is done, so a screen whose data comes late was missed.)
 fn name_screen_parts() {
     #[cfg(feature = "ssr")]
     {
         use leptos_meta::Link;
         let Some(bundle) = use_context::<crate::BundleParts>() else { return };
-        let screens = use_context::<leptos::PrefetchLazyFn>().and_then(|p| p.0.try_get_value()).unwrap_or_default();
-        let mut files: Vec<&String> = screens.iter().filter_map(|s| bundle.parts.get(*s)).flatten().collect();
-        files.sort();
-        files.dedup();
+        let mut screens: Vec<&str> = use_context::<leptos::PrefetchLazyFn>()
+            .and_then(|p| p.0.try_get_value())
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
+        screens.sort();
         // Registered with the head; nothing is drawn here.
         let root = &bundle.root;
         let loader = format!("{root}/{}", bundle.loader);
         let _ = view! { <Link rel="modulepreload" href=loader crossorigin="anonymous"/> }.to_html();
-        for file in files {
-            let href = format!("{root}/{file}.wasm");
-            let _ =
-                view! { <Link rel="preload" href=href as_="fetch" type_="application/wasm" crossorigin="anonymous"/> }
-                    .to_html();
+        for screen in screens.into_iter().filter(|s| bundle.parts.contains_key(*s)) {
+            let href = format!("{root}/screen_{screen}.parts");
+            let _ = view! { <Link rel="preload" href=href as_="fetch" crossorigin="anonymous"/> }.to_html();
         }
     }
 }
@@ -489,7 +498,15 @@ fn KitchenSettings() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let (warn, late) = current.await.unwrap_or((10, 20));
                     view! {
-                        <ActionForm action=save attr:class="settings-form" attr:id="kitchen-settings">
+                        <form class="settings-form" id="kitchen-settings" method="post" action=SaveKitchenSettings::url()
+                            on:submit=move |ev| {
+                                ev.prevent_default();
+                                let minutes = |name| submitted(&ev, name).trim().parse().unwrap_or(0);
+                                save.dispatch(SaveKitchenSettings {
+                                    warn_minutes: minutes("warn_minutes"),
+                                    late_minutes: minutes("late_minutes"),
+                                });
+                            }>
                             <label for="warn_minutes">{tx("settings-warn")}</label>
                             <input id="warn_minutes" name="warn_minutes" type="number" min="1" max="240" value=warn required/>
                             <label for="late_minutes">{tx("settings-late")}</label>
@@ -497,7 +514,7 @@ fn KitchenSettings() -> impl IntoView {
                             <button type="submit" class="primary" disabled=move || save.pending().get()>{tx("save")}</button>
                             <p class="error" role="alert">{error}</p>
                             <p class="saved" role="status">{saved}</p>
-                        </ActionForm>
+                        </form>
                     }
                 })}
             </Suspense>
@@ -578,7 +595,16 @@ fn VenueSettingsCard() -> impl IntoView {
                 {move || Suspend::new(async move {
                     match current.await {
                         Ok(v) => Either::Left(view! {
-                            <ActionForm action=save attr:class="settings-form" attr:id="venue-settings">
+                            <form class="settings-form" id="venue-settings" method="post" action=SaveVenueSettings::url()
+                                on:submit=move |ev| {
+                                    ev.prevent_default();
+                                    save.dispatch(SaveVenueSettings {
+                                        language: submitted(&ev, "language"),
+                                        currency: submitted(&ev, "currency"),
+                                        locale: submitted(&ev, "locale"),
+                                        timezone: submitted(&ev, "timezone"),
+                                    });
+                                }>
                                 <label for="venue_language">{tx("venue-language")}</label>
                                 <select id="venue_language" name="language">
                                     {i18n.languages.iter().map(|l| view! {
@@ -596,7 +622,7 @@ fn VenueSettingsCard() -> impl IntoView {
                                 <button type="submit" class="primary" disabled=move || save.pending().get()>{tx("save")}</button>
                                 <p class="error" role="alert">{error}</p>
                                 <p class="saved" role="status">{saved}</p>
-                            </ActionForm>
+                            </form>
                         }),
                         Err(e) => Either::Right(view! { <p class="error">{error_text(&e)}</p> }),
                     }

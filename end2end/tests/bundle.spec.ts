@@ -1,17 +1,23 @@
 // The bundle is split by screen (lazy routes): each role's screens download their own code and
-// not the others', the page names its screen's part so the browser fetches it at once, and a
-// waiter whose network drops after the floor opened can still open a table's pad.
+// not the others', the page names its screen's file of parts so the browser fetches it at once
+// (one response, not a hundred), and a waiter whose network drops after the floor opened can
+// still open a table's pad.
 import { test, expect, Page } from '@playwright/test';
 import { newTable, signIn, token } from './helpers';
 
-const PART = /\/pkg\/[0-9a-f]{16}\/split___([a-z_]+)_route_view_\d+\.wasm$/;
+// A screen's own part, alone or in the file of all its parts.
+const PART = /\/pkg\/[0-9a-f]{16}\/(?:split|screen)___([a-z_]+)_route_view_\d+\.(?:wasm|parts)$/;
+const SHARED_PART = /\/pkg\/[0-9a-f]{16}\/chunk_\d+\.wasm$/;
 
-/// The screens' parts of the bundle the page has asked for, by screen (`floor`, `kitchen`, ...).
-function partsFetched(page: Page): Set<string> {
-  const parts = new Set<string>();
+/// The screens' parts of the bundle the page has asked for, by screen (`floor`, `kitchen`, ...),
+/// and how many requests were for parts shared between screens, one by one.
+function partsFetched(page: Page): Set<string> & { shared: number } {
+  const parts = Object.assign(new Set<string>(), { shared: 0 });
   page.on('request', (req) => {
-    const m = PART.exec(new URL(req.url()).pathname);
+    const path = new URL(req.url()).pathname;
+    const m = PART.exec(path);
     if (m) parts.add(m[1].replace(/^_+/, ''));
+    if (SHARED_PART.test(path)) parts.shared += 1;
   });
   return parts;
 }
@@ -21,10 +27,22 @@ test('the kitchen display downloads the kitchen\'s code only, named in the page 
   await signIn(page, 'chef@beerflow.demo', /\/kitchen$/);
   await expect(page.getByRole('heading', { name: 'Kitchen display' })).toBeVisible();
   expect([...parts]).toEqual(['kitchen']);
+  // Its hundred-odd parts came in the one file the page named, none on its own.
+  expect(parts.shared).toBe(0);
 
-  // The server-rendered page preloads the kitchen's part, versioned like the rest of the bundle.
+  // The server-rendered page preloads the kitchen's file of parts, versioned like the rest of
+  // the bundle.
   const html = await (await page.request.get('/kitchen')).text();
-  expect(html).toMatch(/<link [^>]*href="\/pkg\/[0-9a-f]{16}\/split___kitchen_route_view_\d+\.wasm" rel="preload"/);
+  // Opened directly (the wall screen reloaded), the file the page names is the one read: once
+  // the screen is live, no part has come on its own.
+  const again = await page.context().newPage();
+  const direct = partsFetched(again);
+  await again.goto('/kitchen');
+  await expect(again.locator('.connection')).toHaveText('Live');
+  expect([...direct]).toEqual(['kitchen']);
+  expect(direct.shared).toBe(0);
+  await again.close();
+  expect(html).toMatch(/<link [^>]*href="\/pkg\/[0-9a-f]{16}\/screen___kitchen_route_view_\d+\.parts" rel="preload"/);
   expect(html).not.toMatch(/split___(manager[a-z_]*|floor|order_pad)_route_view/);
 });
 

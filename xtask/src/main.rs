@@ -88,6 +88,22 @@ fn step<T>(what: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     Ok(out)
 }
 
+/// The release bundle's standard library is compiled with it, for size (docs/BENCHMARKS.md, "The
+/// standard library built for size"): `rust-src` of the pinned toolchain (`scripts/env.sh` adds
+/// it), the unstable `-Zbuild-std` allowed on that stable compiler by `RUSTC_BOOTSTRAP`, given
+/// to this one cargo process only. The `wasm-release` profile is built by nothing else, so its
+/// build scripts never meet a compiler that says it is stable.
+/// - `panic = immediate-abort`: a panic is a trap, without the formatting machinery (a panic
+///   reads "RuntimeError: unreachable" in the console: the debug build keeps the message);
+/// - `optimize_for_size`: the standard library's own small-over-fast algorithms;
+/// - `location-detail=none`: no file, line and column strings for every panic site;
+/// - `fmt-debug=none`: `Debug` writes nothing (nothing on the screens is formatted with it).
+const RELEASE_WASM_ARGS: &[&str] = &[
+    "-Zbuild-std=std,panic_abort",
+    "-Zbuild-std-features=optimize_for_size",
+    "--config=target.wasm32-unknown-unknown.rustflags=['-Zunstable-options','-Cpanic=immediate-abort','-Zlocation-detail=none','-Zfmt-debug=none']",
+];
+
 fn build_site(release: bool) -> Result<()> {
     let root = workspace_root();
     let site = site_root(&root);
@@ -103,6 +119,7 @@ fn build_site(release: bool) -> Result<()> {
         cmd.args(["build", "--package=frontend", "--lib", "--target=wasm32-unknown-unknown"]);
         if release {
             cmd.arg("--profile=wasm-release");
+            cmd.args(RELEASE_WASM_ARGS).env("RUSTC_BOOTSTRAP", "1");
         }
         // The flags come from .cargo/config.toml; flags meant for the host (a coverage run's
         // instrumentation, say) would replace them and do not belong in the bundle.
@@ -113,6 +130,7 @@ fn build_site(release: bool) -> Result<()> {
     let input = out.join("frontend.wasm");
     let main = out.join("frontend_split.wasm");
     let parts = step("wasm-split", || split(&input, &main, &pkg))?;
+    patch_loader(&pkg)?;
     step("wasm-bindgen", || bindgen(&main, &pkg))?;
     let main_wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
     if release {
@@ -121,6 +139,7 @@ fn build_site(release: bool) -> Result<()> {
             std::iter::once(main_wasm.as_path()).chain(parts.iter().map(PathBuf::as_path)).collect();
         step("wasm-opt -Oz", || each_in_parallel(&wasms, |wasm| wasm_opt(wasm)))?;
     }
+    let bundles = step("one file of parts per screen", || screen_bundles(&pkg))?;
     step("stylesheet and assets", || {
         copy(&root.join("style/main.css"), &pkg.join(format!("{OUTPUT_NAME}.css")))?;
         copy_dir(&root.join("public"), &site)
@@ -130,6 +149,7 @@ fn build_site(release: bool) -> Result<()> {
             ["wasm", "js", "css"].iter().map(|ext| pkg.join(format!("{OUTPUT_NAME}.{ext}"))).collect();
         files.push(pkg.join(SPLIT_LOADER.trim_start_matches("./")));
         files.extend(parts.iter().cloned());
+        files.extend(bundles.iter().cloned());
         each_in_parallel(&files, |file| precompress(file, release))
     })?;
     eprintln!("    xtask site ready in {} ({} lazily loaded parts)", site.display(), parts.len());
@@ -158,6 +178,118 @@ fn each_in_parallel<T: Sync>(items: &[T], f: impl Fn(&T) -> Result<()> + Sync) -
             .collect();
         handles.into_iter().try_for_each(|h| h.join().expect("a worker"))
     })
+}
+
+/// Writes `screen_{split}.parts` for each screen (split point): every part the screen needs, in one
+/// file, which its pages preload (`name_screen_parts` in app/src/pages.rs) and the loader reads
+/// the parts from. A screen needs a hundred-odd parts, most under a kilobyte: one response
+/// instead of a hundred, and compressed as one stream, 12% smaller than the parts one by one
+/// (docs/BENCHMARKS.md). Parts of screens opened later still come one by one, so nothing
+/// already loaded is fetched twice. The format: a 4-byte little-endian length `n`, `n` bytes of
+/// JSON `[[part, bytes], ...]`, then the parts in that order. Returns the files' paths.
+fn screen_bundles(pkg: &Path) -> Result<Vec<PathBuf>> {
+    let read = |path: &Path| std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()));
+    let manifest = read(&pkg.join("__wasm_split_manifest.json"))?;
+    let manifest: std::collections::BTreeMap<String, Vec<String>> =
+        serde_json::from_slice(&manifest).map_err(|e| format!("the split manifest: {e}"))?;
+    let mut bundles = Vec::new();
+    for (split, parts) in manifest {
+        let mut index = Vec::new();
+        let mut body = Vec::new();
+        for part in parts {
+            let bytes = read(&pkg.join(format!("{part}.wasm")))?;
+            index.push((part, bytes.len()));
+            body.extend(bytes);
+        }
+        let index = serde_json::to_vec(&index).map_err(|e| format!("the parts of {split}: {e}"))?;
+        let mut file = u32::try_from(index.len()).expect("a small index").to_le_bytes().to_vec();
+        file.extend(index);
+        file.extend(body);
+        let path = pkg.join(format!("screen_{split}.parts"));
+        std::fs::write(&path, file).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        bundles.push(path);
+    }
+    Ok(bundles)
+}
+
+/// What the loader does when a part is needed: take it from the screens' files of parts, fetched
+/// once each: the ones the page preloads (`link[rel=preload][href$=".parts"]`), else the file of
+/// the first screen the page opens (after signing in, say); a part none holds (of a screen
+/// opened later, most of whose parts are already there) comes on its own, as does every part
+/// if a file fails. `fetchPart` waits a turn first, so that the screen whose parts are being
+/// fetched has named its file (its own fetcher runs after its dependencies' have started).
+const PARTS_FROM_SCREEN_FILES: &str = r#"
+let partFiles;
+function screenFiles() {
+    if (partFiles === undefined) {
+        partFiles = [];
+        for (const link of document.querySelectorAll('link[rel="preload"][href$=".parts"]')) addPartFile(link.href);
+    }
+    return partFiles;
+}
+function addPartFile(href) {
+    partFiles.push(fetch(href)
+        .then((res) => (res.ok ? res.arrayBuffer() : Promise.reject(new Error(`${href}: ${res.status}`))))
+        .then(unpackParts)
+        .catch((e) => { console.warn("parts come one by one:", e); return new Map(); }));
+}
+function screenFile(split) {
+    if (screenFiles().length === 0) addPartFile(new URL(`./screen_${split}.parts`, import.meta.url).href);
+}
+async function fetchPart(name, base) {
+    await null;
+    for (const parts of screenFiles()) {
+        const bytes = (await parts).get(name);
+        if (bytes) return new Response(bytes, { headers: { "Content-Type": "application/wasm" } });
+    }
+    return fetch(new URL(`./${name}.wasm`, base));
+}
+function unpackParts(buffer) {
+    const head = new DataView(buffer).getUint32(0, true);
+    const index = JSON.parse(new TextDecoder().decode(new Uint8Array(buffer, 4, head)));
+    const parts = new Map();
+    let at = 4 + head;
+    for (const [name, length] of index) {
+        parts.set(name, new Uint8Array(buffer, at, length));
+        at += length;
+    }
+    return parts;
+}
+"#;
+
+/// Makes the split tool's loader fetch each part through `PARTS_FROM_SCREEN_FILES`, and each
+/// screen (split point) name its file of parts when it loads.
+fn patch_loader(pkg: &Path) -> Result<()> {
+    let path = pkg.join(SPLIT_LOADER.trim_start_matches("./"));
+    let js = std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let unknown = || format!("{}: not the loader this xtask knows how to patch", path.display());
+    let (fetches, rest) = (js.matches("fetch(new URL(\"./").count(), js.matches(".wasm\", import.meta.url))").count());
+    if fetches == 0 || fetches != rest {
+        return Err(unknown());
+    }
+    let js =
+        js.replace("fetch(new URL(\"./", "fetchPart(\"").replace(".wasm\", import.meta.url))", "\", import.meta.url)");
+    const SPLIT: &str = "export const __wasm_split_load_";
+    const LOAD: &str = " = wrapAsyncCb(makeLoad(() => {";
+    let mut out = String::with_capacity(js.len() + PARTS_FROM_SCREEN_FILES.len());
+    let (imports, body) = js.split_once('\n').ok_or_else(unknown)?;
+    out.push_str(imports);
+    out.push('\n');
+    out.push_str(PARTS_FROM_SCREEN_FILES);
+    let mut screens = 0;
+    for line in body.split_inclusive('\n') {
+        match line.strip_prefix(SPLIT).and_then(|l| l.split_once(LOAD)) {
+            Some((split, rest)) => {
+                out.push_str(&format!("{SPLIT}{split}{LOAD} screenFile(\"{split}\");{rest}"));
+                screens += 1;
+            }
+            None => out.push_str(line),
+        }
+    }
+    if screens == 0 {
+        return Err(unknown());
+    }
+    std::fs::write(&path, out).map_err(|e| format!("writing {}: {e}", path.display()))
 }
 
 /// The loader of the lazily loaded parts, as leptos names it in the pages (`HydrationScripts`).
