@@ -568,6 +568,7 @@ pub struct RecallLot {
     pub qty_init: beerflow_core::domain::Qty,
     pub qty_current: beerflow_core::domain::Qty,
     pub expiry_date: Option<chrono::NaiveDate>,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "beerflow_core::domain::timestamp::utc"))]
     pub received_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -607,6 +608,7 @@ pub async fn recall_lots(query: String) -> Result<Vec<RecallLot>, UiError> {
 /// One movement of a lot in its recall trace.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecallEntry {
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "beerflow_core::domain::timestamp::utc"))]
     pub at: chrono::DateTime<chrono::Utc>,
     /// `IN`, `OUT`, `ADJUST` or `WASTE`.
     pub kind: String,

@@ -147,12 +147,117 @@ pub fn ConnectionBadge(live: Live) -> impl IntoView {
 #[cfg(feature = "hydrate")]
 mod browser {
     use super::*;
-    use codee::string::FromToStringCodec;
-    use leptos_use_websocket::{
-        ConnectionReadyState, ReconnectLimit, UseWebSocketOptions, UseWebSocketReturn, use_websocket_with_options,
-    };
+    use leptos::wasm_bindgen::{JsCast, closure::Closure};
+    use leptos::web_sys::{Event, MessageEvent, WebSocket};
     use serde_json::json;
     use std::time::Duration;
+
+    /// Wait before opening the socket again after it closed (or could not open).
+    const REOPEN_AFTER: Duration = Duration::from_secs(1);
+
+    /// An open socket with its handlers (dropped with it, detached first).
+    struct Conn {
+        ws: WebSocket,
+        _handlers: [Closure<dyn FnMut(Event)>; 3],
+    }
+
+    /// One WebSocket to `url` at a time, opened again a second after it closes until `close`
+    /// (the browser went offline); `open` (back online, or a silent connection) starts a new
+    /// one. Each socket carries its generation, so the handlers and timers of a socket that has
+    /// been replaced do nothing. (leptos-use's `use_websocket` did this too, with options,
+    /// codecs and callbacks the feed does not use, in 12 KB of every live screen's WASM.)
+    #[derive(Clone, Copy)]
+    struct Socket {
+        url: StoredValue<String>,
+        conn: StoredValue<Option<Conn>, LocalStorage>,
+        generation: StoredValue<u64>,
+        wanted: StoredValue<bool>,
+        is_open: RwSignal<bool>,
+        on_message: StoredValue<Box<dyn Fn(String)>, LocalStorage>,
+    }
+
+    impl Socket {
+        fn new(url: String, on_message: impl Fn(String) + 'static) -> Self {
+            let socket = Socket {
+                url: StoredValue::new(url),
+                conn: StoredValue::new_local(None),
+                generation: StoredValue::new(0),
+                wanted: StoredValue::new(true),
+                is_open: RwSignal::new(false),
+                on_message: StoredValue::new_local(Box::new(on_message)),
+            };
+            socket.open();
+            socket
+        }
+
+        fn current(self, generation: u64) -> bool {
+            self.generation.try_get_value() == Some(generation)
+        }
+
+        fn open(self) {
+            self.detach();
+            self.wanted.set_value(true);
+            let generation = self.generation.get_value() + 1;
+            self.generation.set_value(generation);
+            let Ok(ws) = WebSocket::new(&self.url.get_value()) else { return self.reopen_later(generation) };
+            let opened = Closure::<dyn FnMut(Event)>::new(move |_| {
+                if self.current(generation) {
+                    self.is_open.set(true);
+                }
+            });
+            let message = Closure::<dyn FnMut(Event)>::new(move |e: Event| {
+                if let Some(text) = e.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) {
+                    self.on_message.try_with_value(|f| f(text));
+                }
+            });
+            let closed = Closure::<dyn FnMut(Event)>::new(move |_| {
+                if self.current(generation) {
+                    self.is_open.set(false);
+                    self.reopen_later(generation);
+                }
+            });
+            ws.set_onopen(Some(opened.as_ref().unchecked_ref()));
+            ws.set_onmessage(Some(message.as_ref().unchecked_ref()));
+            ws.set_onclose(Some(closed.as_ref().unchecked_ref()));
+            self.conn.set_value(Some(Conn { ws, _handlers: [opened, message, closed] }));
+        }
+
+        fn reopen_later(self, generation: u64) {
+            set_timeout(
+                move || {
+                    if self.current(generation) && self.wanted.try_get_value() == Some(true) {
+                        self.open();
+                    }
+                },
+                REOPEN_AFTER,
+            );
+        }
+
+        /// Closes the socket and keeps it closed until `open`.
+        fn close(self) {
+            self.wanted.try_set_value(false);
+            self.detach();
+            let _ = self.is_open.try_set(false);
+        }
+
+        /// Closes the current socket, if any, without its handlers hearing of it.
+        fn detach(self) {
+            if let Some(Some(conn)) = self.conn.try_update_value(Option::take) {
+                conn.ws.set_onopen(None);
+                conn.ws.set_onmessage(None);
+                conn.ws.set_onclose(None);
+                let _ = conn.ws.close();
+            }
+        }
+
+        fn send(self, text: &str) {
+            self.conn.with_value(|conn| {
+                if let Some(conn) = conn.as_ref().filter(|c| c.ws.ready_state() == WebSocket::OPEN) {
+                    let _ = conn.ws.send_with_str(text);
+                }
+            });
+        }
+    }
 
     const PING_EVERY: Duration = Duration::from_secs(15);
     /// Silence after which the connection is treated as dead (the server pings every 20 s too).
@@ -170,9 +275,9 @@ mod browser {
         let location = window().location();
         let scheme = if location.protocol().ok().as_deref() == Some("https:") { "wss" } else { "ws" };
         let url = format!("{scheme}://{}/api/v1/ws", location.host().unwrap_or_default());
-        let on_message = move |text: &String| {
+        let on_message = move |text: String| {
             last_heard.set_value(now_ms());
-            let Ok(frame) = crate::codec::decode::<Value>(text) else { return };
+            let Ok(frame) = crate::codec::decode::<Value>(&text) else { return };
             let event = frame["event"].as_str().unwrap_or_default().to_owned();
             match event.as_str() {
                 "joined_venue" => {
@@ -193,7 +298,7 @@ mod browser {
                     if let Some(seq) = frame["seq"].as_i64() {
                         last_seq.set_value(Some(seq));
                         set_events.update(|q| {
-                            let ts = frame["ts"].as_str().and_then(|s| s.parse().ok());
+                            let ts = frame["ts"].as_str().and_then(beerflow_core::domain::timestamp::parse);
                             q.push_back(LiveEvent { seq, name: event, data: frame["data"].clone(), ts });
                             while q.len() > KEPT_EVENTS {
                                 q.pop_front();
@@ -204,53 +309,43 @@ mod browser {
                 }
             }
         };
-        let UseWebSocketReturn { ready_state, send, open, close, .. } =
-            use_websocket_with_options::<String, String, FromToStringCodec, _, _>(
-                &url,
-                UseWebSocketOptions::default()
-                    .reconnect_limit(ReconnectLimit::Infinite)
-                    .reconnect_interval(1000)
-                    .on_message(on_message),
-            );
+        let socket = Socket::new(url, on_message);
         // Join (again) whenever the socket opens, from the last event seen.
-        let join = send.clone();
         Effect::new(move |_| {
-            if ready_state.get() == ConnectionReadyState::Open {
+            if socket.is_open.get() {
                 last_heard.set_value(now_ms());
                 let frame =
                     json!({"event": "join_venue", "data": {"venue_id": venue_id, "last_seq": last_seq.get_value()}});
-                join(&frame.to_string());
+                socket.send(&frame.to_string());
             } else {
                 set_joined.set(false);
             }
         });
-        let (reopen, stop) = (open.clone(), close.clone());
-        let offline = window_event_listener(leptos::ev::offline, move |_| stop());
-        let online = window_event_listener(leptos::ev::online, move |_| reopen());
-        let ping = send.clone();
+        let offline = window_event_listener(leptos::ev::offline, move |_| socket.close());
+        let online = window_event_listener(leptos::ev::online, move |_| socket.open());
         let heartbeat = set_interval_with_handle(
             move || {
-                if ready_state.get_untracked() != ConnectionReadyState::Open {
+                if !socket.is_open.get_untracked() {
                     return;
                 }
                 if now_ms() - last_heard.get_value() > DEAD_AFTER_MS {
-                    close();
-                    open();
+                    socket.open();
                 } else {
-                    ping(&json!({"event": "ping", "data": {}}).to_string());
+                    socket.send(&json!({"event": "ping", "data": {}}).to_string());
                 }
             },
             PING_EVERY,
         )
         .ok();
-        // Leaving the page ends all of it (the hook closes its socket itself).
+        // Leaving the page ends all of it.
         on_cleanup(move || {
             offline.remove();
             online.remove();
             if let Some(h) = heartbeat {
                 h.clear();
             }
+            socket.close();
         });
-        Signal::derive(move || joined.get() && ready_state.get() == ConnectionReadyState::Open)
+        Signal::derive(move || joined.get() && socket.is_open.get())
     }
 }

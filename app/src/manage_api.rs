@@ -312,6 +312,7 @@ pub async fn reset_staff_password(user_id: Uuid, password: String) -> Result<Use
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Alert {
     pub seq: i64,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "beerflow_core::domain::timestamp::utc"))]
     pub at: chrono::DateTime<chrono::Utc>,
     /// `stock_alert` or `kitchen_alert`.
     pub event: String,

@@ -156,6 +156,7 @@ pub struct EventRecord {
     pub event: String,
     pub data: serde_json::Value,
     pub seq: i64,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub ts: DateTime<Utc>,
 }
 

@@ -154,7 +154,9 @@ pub struct Category {
     /// Where its dishes are prepared (`kitchen`, `bar`, ...): the kitchen display filters on it.
     pub station: String,
     pub active: bool,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub created_at: DateTime<Utc>,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -189,7 +191,9 @@ pub struct Supplier {
     pub phone: Option<String>,
     pub notes: Option<String>,
     pub active: bool,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub created_at: DateTime<Utc>,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -240,7 +244,9 @@ pub struct Product {
     pub min_stock: Option<Qty>,
     pub attributes: serde_json::Map<String, serde_json::Value>,
     pub active: bool,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub created_at: DateTime<Utc>,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -302,8 +308,11 @@ pub struct Lot {
     pub expiry_date: Option<NaiveDate>,
     pub storage_location: Option<String>,
     pub notes: Option<String>,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub received_at: DateTime<Utc>,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub created_at: DateTime<Utc>,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub updated_at: DateTime<Utc>,
 }
 
@@ -320,6 +329,7 @@ pub struct NewLot {
     pub expiry_date: Option<NaiveDate>,
     pub storage_location: Option<String>,
     pub supplier_id: Option<Uuid>,
+    #[cfg_attr(target_arch = "wasm32", serde(default, deserialize_with = "crate::domain::timestamp::optional_utc"))]
     pub received_at: Option<DateTime<Utc>>,
     pub notes: Option<String>,
 }
@@ -362,6 +372,7 @@ pub struct Movement {
     pub reference_id: Option<Uuid>,
     pub reason: Option<String>,
     pub created_by: Option<Uuid>,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub created_at: DateTime<Utc>,
 }
 

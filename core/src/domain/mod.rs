@@ -12,6 +12,7 @@ pub mod role;
 pub mod stock;
 pub mod table;
 pub mod text;
+pub mod timestamp;
 pub mod user;
 pub mod venue;
 pub mod wire;

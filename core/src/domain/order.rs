@@ -194,11 +194,14 @@ pub struct OrderItem {
     pub allocated_lot_id: Option<Uuid>,
     pub allocations: Vec<ItemAllocation>,
     /// Extension: when the line was added (lines added after `confirmed_at` are additions).
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub created_at: DateTime<Utc>,
     /// Extension: when the kitchen marked the line done (item-level bump).
+    #[cfg_attr(target_arch = "wasm32", serde(default, deserialize_with = "crate::domain::timestamp::optional_utc"))]
     pub done_at: Option<DateTime<Utc>>,
     /// Extension: when the line was voided; a voided line stays on the order, out of its total
     /// and of what serving deducts.
+    #[cfg_attr(target_arch = "wasm32", serde(default, deserialize_with = "crate::domain::timestamp::optional_utc"))]
     pub voided_at: Option<DateTime<Utc>>,
     pub void_reason: Option<String>,
 }
@@ -226,13 +229,21 @@ pub struct Order {
     pub cost_of_goods: Option<Money>,
     pub cancel_reason: Option<String>,
     pub created_by: Uuid,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub created_at: DateTime<Utc>,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub updated_at: DateTime<Utc>,
+    #[cfg_attr(target_arch = "wasm32", serde(default, deserialize_with = "crate::domain::timestamp::optional_utc"))]
     pub confirmed_at: Option<DateTime<Utc>>,
+    #[cfg_attr(target_arch = "wasm32", serde(default, deserialize_with = "crate::domain::timestamp::optional_utc"))]
     pub kitchen_started_at: Option<DateTime<Utc>>,
+    #[cfg_attr(target_arch = "wasm32", serde(default, deserialize_with = "crate::domain::timestamp::optional_utc"))]
     pub ready_at: Option<DateTime<Utc>>,
+    #[cfg_attr(target_arch = "wasm32", serde(default, deserialize_with = "crate::domain::timestamp::optional_utc"))]
     pub served_at: Option<DateTime<Utc>>,
+    #[cfg_attr(target_arch = "wasm32", serde(default, deserialize_with = "crate::domain::timestamp::optional_utc"))]
     pub completed_at: Option<DateTime<Utc>>,
+    #[cfg_attr(target_arch = "wasm32", serde(default, deserialize_with = "crate::domain::timestamp::optional_utc"))]
     pub cancelled_at: Option<DateTime<Utc>>,
 }
 

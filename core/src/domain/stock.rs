@@ -64,6 +64,7 @@ pub struct SummaryLot {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StockSummary {
     pub status: String,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub generated_at: DateTime<Utc>,
     pub today: NaiveDate,
     pub expiring_within_days: u32,

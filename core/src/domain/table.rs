@@ -101,7 +101,9 @@ pub struct Table {
     pub status: TableStatus,
     /// Orders on the table that are neither completed nor cancelled.
     pub open_orders: i64,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub created_at: DateTime<Utc>,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub updated_at: DateTime<Utc>,
 }
 

@@ -14,6 +14,7 @@ pub struct User {
     pub name: String,
     pub role: Role,
     pub active: bool,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub created_at: DateTime<Utc>,
     /// The language the user chose for their screens; `None`: the venue's.
     #[serde(default)]

@@ -21,6 +21,7 @@ pub struct Venue {
     pub kds_warn_minutes: i32,
     /// ...and red after this many.
     pub kds_late_minutes: i32,
+    #[cfg_attr(target_arch = "wasm32", serde(deserialize_with = "crate::domain::timestamp::utc"))]
     pub created_at: DateTime<Utc>,
 }
 
