@@ -86,7 +86,12 @@ cargo run -q -p beerflow-load -- --base-url "$URL" --clients 4 --orders 40 --act
 log "API fuzzing (schemathesis) on SQLite and PostgreSQL"
 bash scripts/fuzz.sh "$URL" sqlite 2>&1 | tee "$LOGS/fuzz.log"
 bash scripts/fuzz.sh "$PG_URL" postgres 2>&1 | tee -a "$LOGS/fuzz.log"
+# The release bundle, built as scripts/demo.sh and the image build it, against the budget: what
+# each screen fetches of it (main module and the screen's file of parts) under 500 KB gzip.
+log "release bundle: every screen under 500 KB gzip (scripts/bundle-sizes.py --budget)"
+LEPTOS_SITE_ROOT="$BEERFLOW_CACHE/site-release" cargo xtask site --release
+python3 scripts/bundle-sizes.py --budget 500000 "$BEERFLOW_CACHE/site-release/pkg"
 echo
 grep '^fuzz ' "$LOGS/fuzz.log"
-echo "Rust: $RUST_PASSED passed; browser: ${E2E_PASSED:-0} passed; nginx + two instances: ok; deploy checks: ok; load smoke run: ok; fuzzing: 0 failures"
+echo "Rust: $RUST_PASSED passed; browser: ${E2E_PASSED:-0} passed; nginx + two instances: ok; deploy checks: ok; load smoke run: ok; fuzzing: 0 failures; release bundle: every screen under 500 KB gzip"
 echo "beerflow: $((RUST_PASSED + ${E2E_PASSED:-0})) passed, 0 failed"
