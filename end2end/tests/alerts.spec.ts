@@ -7,69 +7,26 @@
 // sequences; so each backend gets a server of its own here, on its own fresh database, started
 // from the same binary the other stories use (BEERFLOW_E2E_BIN, set by scripts/test.sh).
 import { test, expect, Browser, APIRequestContext, request as playwrightRequest } from '@playwright/test';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WALL, signIn, speaks, token, api } from './helpers';
+import { Database, Server, freshDatabase, startServer } from './servers';
 
-type Server = { url: string; process: ChildProcess; stop: () => Promise<void> };
-
-/// Starts `beerflow serve --demo` on a fresh database of `backend`, with alerts looked for every
-/// second and every order creation slow enough to alert; resolves with its address.
-async function startServer(backend: string): Promise<Server> {
-  const bin = process.env.BEERFLOW_E2E_BIN;
-  if (!bin) throw new Error('BEERFLOW_E2E_BIN names the server binary (scripts/test.sh sets it)');
-  const dir = mkdtempSync(join(tmpdir(), 'beerflow-alerts-'));
-  let database = `sqlite://${dir}/alerts.db`;
-  let dropDb = () => {};
-  if (backend === 'postgres') {
-    const name = `beerflow_e2e_alerts_${process.pid}_${Date.now()}`;
-    execFileSync('createdb', ['-h', '127.0.0.1', '-U', 'postgres', name]);
-    database = `postgres://postgres@127.0.0.1:5432/${name}`;
-    dropDb = () => execFileSync('dropdb', ['-h', '127.0.0.1', '-U', 'postgres', '--if-exists', '--force', name]);
-  }
-  const child = spawn(bin, [
-    'serve', '--demo', '--addr', '127.0.0.1:0', '--database-url', database,
-    '--alert-scan-secs', '1', '--slow-ms', 'order_creation=0', '--slow-alert-ms', '0',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the alerts server did not start:\n${log}`)), 60_000);
-    const read = (chunk: Buffer) => {
-      log += chunk.toString();
-      const m = log.match(/listening on (http:\/\/[0-9.:]+)/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`the alerts server exited (${code}):\n${log}`)); });
-  });
-  return {
-    url,
-    process: child,
-    // Stopped, then its database removed.
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      dropDb();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
+let database: Database;
 let server: Server;
 let request: APIRequestContext;
 
+// Alerts looked for every second, and every order creation slow enough to alert.
 test.beforeAll(async ({}, testInfo) => {
-  server = await startServer(testInfo.project.name);
+  database = freshDatabase(testInfo.project.name, 'alerts');
+  server = await startServer(database.url, [
+    '--alert-scan-secs', '1', '--slow-ms', 'order_creation=0', '--slow-alert-ms', '0',
+  ]);
   request = await playwrightRequest.newContext({ baseURL: server.url });
 });
 
 test.afterAll(async () => {
   await request?.dispose();
   await server?.stop();
+  database?.drop();
 });
 
 async function wallScreen(browser: Browser) {
