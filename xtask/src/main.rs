@@ -129,7 +129,7 @@ fn build_site(release: bool) -> Result<()> {
     let out = target_dir(&root).join("wasm32-unknown-unknown").join(profile);
     let input = out.join("frontend.wasm");
     let main = out.join("frontend_split.wasm");
-    let parts = step("wasm-split", || split(&input, &main, &pkg))?;
+    let (parts, screens) = step("wasm-split", || split(&input, &main, &pkg))?;
     patch_loader(&pkg)?;
     step("wasm-bindgen", || bindgen(&main, &pkg))?;
     let main_wasm = pkg.join(format!("{OUTPUT_NAME}.wasm"));
@@ -139,7 +139,7 @@ fn build_site(release: bool) -> Result<()> {
             std::iter::once(main_wasm.as_path()).chain(parts.iter().map(PathBuf::as_path)).collect();
         step("wasm-opt -Oz", || each_in_parallel(&wasms, |wasm| wasm_opt(wasm)))?;
     }
-    let bundles = step("one file of parts per screen", || screen_bundles(&pkg))?;
+    let bundles = step("one file of parts per screen", || screen_bundles(&pkg, &screens))?;
     step("stylesheet and assets", || {
         copy(&root.join("style/main.css"), &pkg.join(format!("{OUTPUT_NAME}.css")))?;
         copy_dir(&root.join("public"), &site)
@@ -187,17 +187,14 @@ fn each_in_parallel<T: Sync>(items: &[T], f: impl Fn(&T) -> Result<()> + Sync) -
 /// (docs/BENCHMARKS.md). Parts of screens opened later still come one by one, so nothing
 /// already loaded is fetched twice. The format: a 4-byte little-endian length `n`, `n` bytes of
 /// JSON `[[part, bytes], ...]`, then the parts in that order. Returns the files' paths.
-fn screen_bundles(pkg: &Path) -> Result<Vec<PathBuf>> {
-    let read = |path: &Path| std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()));
-    let manifest = read(&pkg.join("__wasm_split_manifest.json"))?;
-    let manifest: std::collections::BTreeMap<String, Vec<String>> =
-        serde_json::from_slice(&manifest).map_err(|e| format!("the split manifest: {e}"))?;
+fn screen_bundles(pkg: &Path, screens: &Screens) -> Result<Vec<PathBuf>> {
     let mut bundles = Vec::new();
-    for (split, parts) in manifest {
+    for (split, parts) in screens {
         let mut index = Vec::new();
         let mut body = Vec::new();
         for part in parts {
-            let bytes = read(&pkg.join(format!("{part}.wasm")))?;
+            let path = pkg.join(format!("{part}.wasm"));
+            let bytes = std::fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
             index.push((part, bytes.len()));
             body.extend(bytes);
         }
@@ -298,8 +295,8 @@ const SPLIT_LOADER: &str = "./__wasm_split.______________________.js";
 /// Splits `input` at its split points (the lazy routes: `#[lazy_route]`) into `main` and the
 /// parts in `pkg`, with their loader and `__wasm_split_manifest.json` (which parts each split
 /// point needs: the server names them in the page so the browser fetches them at once). Returns
-/// the parts' paths.
-fn split(input: &Path, main: &Path, pkg: &Path) -> Result<Vec<PathBuf>> {
+/// the parts' paths, and that manifest.
+fn split(input: &Path, main: &Path, pkg: &Path) -> Result<(Vec<PathBuf>, Screens)> {
     let wasm = std::fs::read(input).map_err(|e| format!("reading {}: {e}", input.display()))?;
     let mut options = wasm_split_cli_support::Options::new(&wasm);
     options.output_dir = pkg;
@@ -309,12 +306,15 @@ fn split(input: &Path, main: &Path, pkg: &Path) -> Result<Vec<PathBuf>> {
     options.main_module = &main_module;
     options.link_name = SPLIT_LOADER;
     let split = wasm_split_cli_support::transform(options).map_err(|e| format!("wasm-split: {e:#}"))?;
-    let manifest: std::collections::BTreeMap<_, _> = split.prefetch_map.into_iter().collect();
-    let manifest = serde_json::to_string_pretty(&manifest).map_err(|e| format!("the split manifest: {e}"))?;
+    let screens: Screens = split.prefetch_map.into_iter().collect();
+    let manifest = serde_json::to_string_pretty(&screens).map_err(|e| format!("the split manifest: {e}"))?;
     let path = pkg.join("__wasm_split_manifest.json");
     std::fs::write(&path, manifest).map_err(|e| format!("writing {}: {e}", path.display()))?;
-    Ok(split.split_modules)
+    Ok((split.split_modules, screens))
 }
+
+/// The parts (file names without `.wasm`) each split point needs, by split point.
+type Screens = std::collections::BTreeMap<String, Vec<String>>;
 
 fn bindgen(input: &Path, pkg: &Path) -> Result<()> {
     let mut bindgen = wasm_bindgen_cli_support::Bindgen::new();
